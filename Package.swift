@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Plugins/ holds the controller's hardware plugins: ordinary library targets with an explicit
+// `path:`, not SwiftPM package plugins.
+let package = Package(
+    name: "SMSocket",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "smsocket", targets: ["smsocket"]),
+        .library(name: "SocketCore", targets: ["SocketCore"]),
+        .library(name: "SocketRuntime", targets: ["SocketRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLua",
+            path: "Sources/CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        .target(name: "SocketCore"),
+        .target(name: "LuaRules", dependencies: ["CLua", "SocketCore"]),
+        .target(name: "Simulated", dependencies: ["SocketCore"], path: "Plugins/Simulated"),
+        .target(
+            name: "SocketRuntime",
+            dependencies: [
+                "SocketCore", "LuaRules", "Simulated",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "smsocket",
+            dependencies: [
+                "SocketRuntime", "SocketCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "socket-bench",
+            dependencies: ["SocketCore", "SocketRuntime"],
+            path: "Benchmarks/socket-bench"
+        ),
+        .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore"]),
+        .testTarget(name: "LuaRulesTests", dependencies: ["LuaRules"]),
+        .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
+        .testTarget(
+            name: "SocketRuntimeTests",
+            dependencies: ["SocketRuntime", "SocketCore", "Simulated"]
+        ),
+    ]
+)

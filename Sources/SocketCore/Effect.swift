@@ -1,0 +1,27 @@
+/// The two relays of the device.
+public enum Relay: String, CaseIterable, Hashable, Sendable { case main, micro }
+
+/// Something the core asks the shell to do. Effects are returned in the order they must be carried out.
+public enum Effect: Equatable, Hashable, Sendable {
+    case sendSMS(to: String, text: String)
+    /// A reply to the local console (the origin of a ``Event/localCommand(_:)``).
+    case reply(String)
+    case setRelay(Relay, on: Bool)
+    /// Start calling this number; the shell reports ``Event/callAnswered(_:)`` / ``Event/callEnded(_:_:)``.
+    case placeCall(to: String)
+    /// End the outgoing call to this number (ringing or connected).
+    case endCall(to: String)
+    /// Hang up an incoming call.
+    case rejectCall(from: String)
+    case sendUSSD(code: String)
+    /// The microphone channel of an alarm call.
+    case audio(on: Bool)
+    /// Take a reading; the shell answers with ``Event/temperature(_:)``.
+    case readTemperature
+    case schedule(TimerID, at: Instant)
+    case cancelTimer(TimerID)
+    /// The device is going dark (mains lost without a battery, or the battery run ended).
+    case powerDown
+    /// A human-readable note for logs and the simulator's `#` lines.
+    case note(String)
+}

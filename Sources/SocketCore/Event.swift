@@ -1,0 +1,86 @@
+/// The network time stamp of an incoming SMS (service-centre time, 3GPP TS 23.040): the sender's local
+/// time and its zone as signed quarter-hours, echoed by DATESMS.
+public struct NetworkTimestamp: Equatable, Hashable, Sendable {
+    public var local: CivilTime
+    /// Time-zone offset in quarter-hours (−48 … +56).
+    public var zoneQuarterHours: Int
+
+    public init(local: CivilTime, zoneQuarterHours: Int) {
+        self.local = local
+        self.zoneQuarterHours = zoneQuarterHours
+    }
+
+    /// The `+zz` tag DATE replies echo.
+    public var zoneTag: String {
+        let magnitude = abs(zoneQuarterHours)
+        return (zoneQuarterHours < 0 ? "-" : "+") + CivilTime.two(magnitude)
+    }
+}
+
+/// An SMS as it reached the controller.
+public struct IncomingSMS: Equatable, Hashable, Sendable {
+    /// The sender's address as the network presented it (`+3589123456789`, `Telekom`, …); nil when hidden.
+    public var sender: String?
+    public var text: String
+    public var timestamp: NetworkTimestamp?
+
+    public init(sender: String?, text: String, timestamp: NetworkTimestamp?) {
+        self.sender = sender
+        self.text = text
+        self.timestamp = timestamp
+    }
+}
+
+/// What a thermometer reported.
+public enum TemperatureReading: Equatable, Hashable, Sendable {
+    /// Raw degrees Celsius, before TEMPCAL.
+    case celsius(Double)
+    /// No sensor is there (not wired, not found).
+    case missing
+    /// A sensor is there but gives no trustworthy value (CRC errors, power-on value, …).
+    case faulty
+}
+
+/// How an outgoing call ended.
+public enum CallOutcome: String, Equatable, Hashable, Sendable {
+    /// The callee picked up; reported when the connected call ends.
+    case answered
+    /// The callee rejected the call or was busy.
+    case rejected
+    /// Nobody answered before the controller gave up, or the number could not be reached.
+    case noAnswer = "noanswer"
+}
+
+/// Named timers of the core. At most one of each is pending; scheduling it again replaces it.
+public enum TimerID: String, CaseIterable, Hashable, Sendable {
+    case mainRelay, microRelay, temperatureReading, alarmLockout, alarmPulse, callRing, callListen
+    case factoryResetWindow, batteryShutdown, ussdTimeout, scheduler
+}
+
+/// Something that happened, handed to ``SocketCore/handle(_:at:)`` with the time it happened.
+public enum Event: Equatable, Hashable, Sendable {
+    /// The device is switched on (at start, after a restart, after mains returns to a dead device).
+    case powerUp
+    case sms(IncomingSMS)
+    /// A command from the trusted local console (`smsocket send`, a Lua rule): no password, no window.
+    case localCommand(String)
+    /// An incoming voice call; nil = caller ID hidden.
+    case incomingCall(from: String?)
+    /// The outgoing call to this number was answered.
+    case callAnswered(String)
+    /// The outgoing call to this number ended.
+    case callEnded(String, CallOutcome)
+    /// The network's answer to the USSD request in flight; nil = the request failed.
+    case ussdReply(String?)
+    case temperature(TemperatureReading)
+    /// The alarm input's contact: true = closed.
+    case sensor(closed: Bool)
+    /// Whether a sensor is plugged into the alarm input.
+    case sensorConnected(Bool)
+    /// The button was released after being held this long.
+    case button(heldMilliseconds: Int64)
+    case mains(present: Bool)
+    /// Received signal strength in dBm; nil = not registered on a network.
+    case signal(dBm: Int?)
+    case timer(TimerID)
+}

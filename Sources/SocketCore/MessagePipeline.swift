@@ -1,0 +1,132 @@
+/// Where a command came from; decides security, the configuration window and where replies go.
+public enum Origin: Equatable, Hashable, Sendable {
+    /// An SMS: `replyTo` is nil when the sender cannot be answered (hidden, alphanumeric, short code).
+    case sms(replyTo: String?, timestamp: NetworkTimestamp?)
+    /// The trusted local console or a rule: no password, no window, every reply returned.
+    case local
+}
+
+/// Where a reply goes once it is known (USSD answers arrive later than their command).
+enum ReplyTarget: Equatable, Sendable {
+    case sms(String)
+    case local
+    case nobody
+
+    init(_ origin: Origin) {
+        switch origin {
+        case .sms(let replyTo, _): self = replyTo.map(ReplyTarget.sms) ?? .nobody
+        case .local: self = .local
+        }
+    }
+}
+
+/// What executing a command produced.
+enum Outcome {
+    /// Success with this confirmation text.
+    case done(String)
+    /// A documented refusal or failure: an error-class reply (§5 A18).
+    case refused(String)
+    /// The reply comes later (USSD).
+    case deferred
+}
+
+extension SocketCore {
+    /// Spec §2.7, the processing pipeline, for one incoming SMS.
+    mutating func receive(_ sms: IncomingSMS) {
+        if persistent.clock == nil, let stamp = sms.timestamp {
+            // §4.9: a clock that was never set is taken from the first SMS's time stamp.
+            let clock = DeviceClock(reading: stamp.local, zone: stamp.zoneTag, at: now)
+            update { $0.clock = clock }
+            scheduleNextRule()
+        }
+        let body = Self.trimmed(sms.text)
+        // 1. Longer than 30 characters: dropped without a word, whatever the settings say (§2.4).
+        guard body.unicodeScalars.count <= Timing.maxMessageLength else { return }
+        let origin = Origin.sms(replyTo: Self.replyAddress(sms.sender), timestamp: sms.timestamp)
+        // 2. The allowed-number list (§2.12).
+        if persistent.secListActive {
+            let caller = Self.listForm(sms.sender)
+            guard let caller, persistent.secNumbers.contains(caller) else {
+                if persistent.smsConfirmUnauthorised { replyError(ReplyText.accessDenied, to: ReplyTarget(origin)) }
+                return
+            }
+        }
+        // 3. The access password, compared case-sensitively (§2.14, §5 A13).
+        var command = body[...]
+        if let password = persistent.password {
+            guard command.hasPrefix(password) else {
+                replyError(ReplyText.invalidPassword, to: ReplyTarget(origin))
+                return
+            }
+            command = command.dropFirst(password.count)
+        }
+        process(String(command), origin: origin)
+    }
+
+    /// Steps 4–9 of §2.7 for a command body (password already removed).
+    mutating func process(_ body: String, origin: Origin) {
+        let target = ReplyTarget(origin)
+        let trusted = origin == .local
+        let echo = body
+        switch CommandParser.parse(body) {
+        case .unknown:
+            replyError(ReplyText.unknownCommand(echo), to: target)
+        case .invalidValue(let keyword, let commandClass):
+            guard model.isLight == false || keyword.availableOnLight else {
+                return replyError(ReplyText.unknownCommand(echo), to: target)
+            }
+            if commandClass == .configuration, !trusted, !windowOpen {
+                replyError(ReplyText.windowExpired(echo), to: target)
+            } else {
+                replyError(ReplyText.incorrectValue, to: target)
+            }
+        case .command(let command, let keyword):
+            guard model.isLight == false || keyword.availableOnLight else {
+                return replyError(ReplyText.unknownCommand(echo), to: target)
+            }
+            let commandClass = command.commandClass
+            if commandClass == .configuration, !trusted, !windowOpen {
+                return replyError(ReplyText.windowExpired(echo), to: target)
+            }
+            switch execute(command, origin: origin) {
+            case .done(let text):
+                if commandClass == .configuration { renewWindow() }
+                if command.alwaysAnswers || persistent.smsConfirm || trusted {
+                    reply(text, to: target)
+                }
+            case .refused(let text):
+                replyError(text, to: target)
+            case .deferred:
+                break
+            }
+        }
+    }
+
+    var windowOpen: Bool { now < volatile.windowDeadline }
+
+    mutating func renewWindow() {
+        volatile.windowDeadline = now.adding(seconds: Timing.configurationWindow)
+    }
+
+    mutating func reply(_ text: String, to target: ReplyTarget) {
+        switch target {
+        case .sms(let address): emit(.sendSMS(to: address, text: text))
+        case .local: emit(.reply(text))
+        case .nobody: break
+        }
+    }
+
+    /// Error-class replies go out only with ERROR=ON (§2.11); the local console always hears them.
+    mutating func replyError(_ text: String, to target: ReplyTarget) {
+        guard persistent.errorReplies || target == .local else { return }
+        reply(text, to: target)
+    }
+
+    /// The body without leading and trailing white space (spaces, tabs, CR, LF), as §2.4 counts it.
+    static func trimmed(_ text: String) -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+        guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return text[first...last]
+    }
+}

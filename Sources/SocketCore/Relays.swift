@@ -1,0 +1,62 @@
+/// The main socket and the micro-relay (spec §4.1, §4.2).
+extension SocketCore {
+    /// Sets the main socket, cancelling a pending ON<n>/OFF<n>/RESTART timer; optionally schedules the
+    /// return to the opposite state.
+    mutating func setMain(_ on: Bool, thenRevertAfterSeconds seconds: Int64? = nil) {
+        if volatile.mainTimerTarget != nil {
+            volatile.mainTimerTarget = nil
+            emit(.cancelTimer(.mainRelay))
+        }
+        applyMain(on)
+        if let seconds {
+            volatile.mainTimerTarget = !on
+            schedule(.mainRelay, afterSeconds: seconds)
+        }
+    }
+
+    /// RESTART: change state, return after RESTARTTIME, whatever the initial state (§5 A28).
+    mutating func restartMain() {
+        let current = persistent.mainRelayOn
+        setMain(!current, thenRevertAfterSeconds: Int64(persistent.restartTime))
+    }
+
+    /// Drives the relay and remembers the state for POWERSTATE=REMEMBER.
+    mutating func applyMain(_ on: Bool, force: Bool = false) {
+        let changed = persistent.mainRelayOn != on
+        if changed { update { $0.mainRelayOn = on } }
+        if changed || force {
+            emit(.setRelay(.main, on: on))
+            if on { volatile.mainOnSince = wallClock }
+        }
+    }
+
+    mutating func mainTimerExpired() {
+        guard let target = volatile.mainTimerTarget else { return }
+        volatile.mainTimerTarget = nil
+        applyMain(target)
+    }
+
+    mutating func setMicro(_ on: Bool, thenRevertAfterSeconds seconds: Int64? = nil) {
+        if volatile.microTimerTarget != nil {
+            volatile.microTimerTarget = nil
+            emit(.cancelTimer(.microRelay))
+        }
+        applyMicro(on)
+        if let seconds {
+            volatile.microTimerTarget = !on
+            schedule(.microRelay, afterSeconds: seconds)
+        }
+    }
+
+    mutating func applyMicro(_ on: Bool, force: Bool = false) {
+        guard volatile.microRelayOn != on || force else { return }
+        volatile.microRelayOn = on
+        emit(.setRelay(.micro, on: on))
+    }
+
+    mutating func microTimerExpired() {
+        guard let target = volatile.microTimerTarget else { return }
+        volatile.microTimerTarget = nil
+        applyMicro(target)
+    }
+}

@@ -1,0 +1,174 @@
+/// The device itself: the iSocket GSM 706/707 command engine and every timed behaviour, as one pure
+/// state machine.
+///
+/// `SocketCore` performs no I/O and reads no clock. The shell hands it an ``Event`` with the ``Instant``
+/// it happened at and carries out the returned ``Effect``s in order. Timers are effects too
+/// (``Effect/schedule(_:at:)``), and come back as ``Event/timer(_:)``.
+public struct SocketCore: Sendable {
+    /// The SMSocket release this core belongs to.
+    public static let version = "0.1.0"
+    /// §5 A4: the manual types the scheduler commands Ctrl; flip this to make them 30min commands.
+    public static let schedulerRequiresWindow = false
+
+    /// Limits and durations of spec §4.19, in one place.
+    public enum Timing {
+        public static let configurationWindow: Int64 = 30 * 60
+        public static let temperatureWarmUp: Int64 = 10 * 60
+        public static let temperatureInterval: Int64 = 60
+        public static let alarmCallRing: Int64 = 20
+        public static let alarmLockout: Int64 = 60
+        /// How long an answered alarm call stays open for listening in before the device hangs up.
+        public static let alarmListenIn: Int64 = 45
+        public static let ringConfirmCallBack: Int64 = 10
+        public static let factoryResetHold: Int64 = 5_000
+        public static let factoryResetConfirm: Int64 = 10
+        public static let batteryRunTime: Int64 = 6 * 60
+        public static let ussdTimeout: Int64 = 30
+        /// A clock survives an outage shorter than this (§4.9).
+        public static let clockRetention: Int64 = 4 * 3600
+        public static let maxMessageLength = 30
+    }
+
+    public let model: Model
+    public let identity: DeviceIdentity
+    /// What survives power loss; the shell commits it whenever ``persistentRevision`` changes.
+    public private(set) var persistent: PersistentState
+    /// Incremented on every change of ``persistent``.
+    public private(set) var persistentRevision: UInt64 = 0
+    var volatile = VolatileState()
+    var effects: [Effect] = []
+    var now = Instant(milliseconds: 0)
+
+    /// A device in the given persisted state, still switched off: hand it ``Event/powerUp`` to start it.
+    public init(model: Model, identity: DeviceIdentity, persistent: PersistentState = PersistentState()) {
+        self.model = model
+        self.identity = identity
+        self.persistent = persistent
+    }
+
+    /// Handles one event that happened at `now` and returns what the shell must do, in order.
+    public mutating func handle(_ event: Event, at now: Instant) -> [Effect] {
+        self.now = now
+        effects.removeAll(keepingCapacity: true)
+        if volatile.poweredUp {
+            dispatch(event)
+        } else {
+            switch event {
+            case .powerUp: powerUp()
+            case .mains(present: true): mainsReturned()
+            case .sensor(let closed): volatile.sensorClosed = closed
+            case .sensorConnected(let connected): volatile.sensorConnected = connected
+            case .mains(present: false): volatile.mainsPresent = false
+            default: break  // a dark device hears nothing
+            }
+        }
+        return effects
+    }
+
+    private mutating func dispatch(_ event: Event) {
+        switch event {
+        case .powerUp: powerUp()
+        case .sms(let sms): receive(sms)
+        case .localCommand(let text): process(text, origin: .local)
+        case .incomingCall(let from): incomingCall(from: from)
+        case .callAnswered(let number): callAnswered(number)
+        case .callEnded(let number, let outcome): callEnded(number, outcome)
+        case .ussdReply(let text): ussdReply(text)
+        case .temperature(let reading): temperatureRead(reading)
+        case .sensor(let closed): sensorChanged(closed: closed)
+        case .sensorConnected(let connected): volatile.sensorConnected = connected
+        case .button(let held): buttonReleased(heldMilliseconds: held)
+        case .mains(let present): present ? mainsReturned() : mainsLost()
+        case .signal(let dBm): volatile.signal = dBm
+        case .timer(let id): timerFired(id)
+        }
+    }
+
+    private mutating func timerFired(_ id: TimerID) {
+        switch id {
+        case .mainRelay: mainTimerExpired()
+        case .microRelay: microTimerExpired()
+        case .temperatureReading: temperatureTimerFired()
+        case .alarmLockout: lockoutEnded()
+        case .alarmPulse: pulseEnded()
+        case .callRing: callRingExpired()
+        case .callListen: listenInExpired()
+        case .factoryResetWindow: factoryResetWindowExpired()
+        case .batteryShutdown: powerDown(becauseOfMains: true)
+        case .ussdTimeout: ussdTimedOut()
+        case .scheduler: schedulerFired()
+        }
+    }
+
+    // MARK: - Shared helpers
+
+    /// Applies a change to the persisted state and marks it for commit.
+    mutating func update(_ change: (inout PersistentState) -> Void) {
+        change(&persistent)
+        persistentRevision &+= 1
+    }
+
+    mutating func emit(_ effect: Effect) { effects.append(effect) }
+
+    mutating func schedule(_ id: TimerID, afterSeconds seconds: Int64) {
+        emit(.schedule(id, at: now.adding(seconds: seconds)))
+    }
+
+    /// The device clock's reading now, or nil if it was never set.
+    var wallClock: CivilTime? { persistent.clock?.wallTime(at: now) }
+
+    /// Sends `text` to every ALERTNUMBER, in list order.
+    mutating func notifyAlertNumbers(_ text: String) {
+        for number in persistent.alertNumbers {
+            emit(.sendSMS(to: Self.dialString(number), text: text))
+        }
+    }
+
+    /// How a stored number (digits, entered without `+`, §5 A60) is dialled: international unless it starts
+    /// with the national trunk prefix 0.
+    public static func dialString(_ digits: String) -> String {
+        digits.hasPrefix("0") ? digits : "+" + digits
+    }
+
+    /// The caller's number in the form the number lists hold: one leading `+` removed, digits only.
+    /// Nil for hidden, alphanumeric and malformed addresses, which are never on a list.
+    static func listForm(_ address: String?) -> String? {
+        guard var number = address?[...] else { return nil }
+        if number.first == "+" { number = number.dropFirst() }
+        guard !number.isEmpty, number.count <= 20, number.utf8.allSatisfy(CommandParser.isDigit) else { return nil }
+        return String(number)
+    }
+
+    /// Where replies to an SMS from `address` can go: nowhere for hidden and alphanumeric senders and short
+    /// operator codes, so that the device never talks to operator robots (§2.16).
+    static func replyAddress(_ address: String?) -> String? {
+        guard let digits = listForm(address), digits.count >= 6 else { return nil }
+        return address
+    }
+}
+
+/// Runtime state that a power loss wipes (spec §4.0, "volatile").
+struct VolatileState: Sendable {
+    var poweredUp = false
+    var poweredUpAt = Instant(milliseconds: 0)
+    var poweredDownAt: Instant?
+    var windowDeadline = Instant(milliseconds: 0)
+    /// The main socket's state to restore when the ON<n>/OFF<n>/RESTART timer fires.
+    var mainTimerTarget: Bool?
+    var microRelayOn = false
+    var microTimerTarget: Bool?
+    /// Clock reading when the main socket was last switched on (RUNTIME).
+    var mainOnSince: CivilTime?
+    var reading: TemperatureReading?
+    var riseAlertArmed = true
+    var fallAlertArmed = true
+    var signal: Int?
+    var sensorClosed = false
+    var sensorConnected = true
+    var mainsPresent = true
+    var onBattery = false
+    var alarm = AlarmState()
+    var call: ActiveCall?
+    var factoryResetPending = false
+    var ussdRequester: ReplyTarget?
+}

@@ -1,0 +1,66 @@
+/// The thermometer, the thermostat, THERMALERT and the temperature notifier (spec §4.5–§4.8).
+///
+/// A reading is taken every minute from 10 minutes after power-up; each reading drives the thermostat
+/// and the rise/fall alerts.
+extension SocketCore {
+    /// The calibrated temperature, whole degrees: raw − TEMPCAL (§4.5).
+    var calibratedTemperature: Int? {
+        guard case .celsius(let raw) = volatile.reading else { return nil }
+        return Int((raw - Double(persistent.tempCal)).rounded())
+    }
+
+    /// `25C`, or why there is no number.
+    var temperatureText: String {
+        switch volatile.reading {
+        case nil: return ReplyText.notAvailable
+        case .missing: return ReplyText.noSensor
+        case .faulty: return ReplyText.sensorFault
+        case .celsius: return ReplyText.celsius(calibratedTemperature ?? 0)
+        }
+    }
+
+    mutating func temperatureTimerFired() {
+        emit(.readTemperature)
+        schedule(.temperatureReading, afterSeconds: Timing.temperatureInterval)
+    }
+
+    mutating func temperatureRead(_ reading: TemperatureReading) {
+        guard !model.isLight else { return }
+        volatile.reading = reading
+        guard let t = calibratedTemperature else { return }
+        runThermostat(t)
+        checkTemperatureAlerts(t)
+    }
+
+    /// HEATING: off at T ≥ TEMPOFF, on below; COOLING: off at T ≤ TEMPOFF, on above (§5 A37).
+    private mutating func runThermostat(_ t: Int) {
+        guard persistent.thermostatEnabled else { return }
+        let limit = persistent.tempOff
+        let wantOn = persistent.thermostatMode == .heating ? t < limit : t > limit
+        guard wantOn != persistent.mainRelayOn else { return }
+        setMain(wantOn)
+        if !wantOn, persistent.thermAlert {
+            notifyAlertNumbers(ReplyText.thermAlert(tempOff: limit, temperature: t))
+        }
+    }
+
+    /// One SMS when a threshold is crossed; re-armed once the temperature is back (§4.8).
+    private mutating func checkTemperatureAlerts(_ t: Int) {
+        if let rise = persistent.riseAlert {
+            if t > rise, volatile.riseAlertArmed {
+                volatile.riseAlertArmed = false
+                notifyAlertNumbers(ReplyText.riseAlert(t))
+            } else if t <= rise {
+                volatile.riseAlertArmed = true
+            }
+        }
+        if let fall = persistent.fallAlert {
+            if t <= fall, volatile.fallAlertArmed {
+                volatile.fallAlertArmed = false
+                notifyAlertNumbers(ReplyText.fallAlert(t))
+            } else if t > fall {
+                volatile.fallAlertArmed = true
+            }
+        }
+    }
+}
