@@ -1,0 +1,66 @@
+/// Where plugins deliver what they observe (an SMS, a call, an input edge, a reading).
+///
+/// `post` never blocks and may be called from any thread; the controller handles events one at a time,
+/// in the order they were posted.
+public protocol EventSink: Sendable {
+    func post(_ event: Event)
+    /// An SMS that is still in the modem's storage; the controller calls ``ModemPort/acknowledge(_:)``
+    /// with `receipt` once the message's effects are committed.
+    func post(_ sms: IncomingSMS, receipt: MessageReceipt)
+}
+
+/// Identifies a received SMS in the modem's storage, so that it is deleted only after it has been handled
+/// and handled only once even if the modem reports it twice.
+public struct MessageReceipt: Hashable, Sendable {
+    /// Stable across restarts: the same message read twice gives the same key.
+    public var key: String
+    public var storageIndex: Int?
+
+    public init(key: String, storageIndex: Int? = nil) {
+        self.key = key
+        self.storageIndex = storageIndex
+    }
+}
+
+/// Every port is started with the sink its events go to and stopped at shutdown.
+public protocol Port: Sendable {
+    func start(events: any EventSink) async throws
+    func stop() async
+}
+
+/// A GSM modem: SMS, voice calls, USSD.
+public protocol ModemPort: Port {
+    /// Sends one SMS; returns once the network accepted it, throws if it did not.
+    func sendSMS(to number: String, text: String) async throws
+    /// Deletes a handled message from the modem's storage.
+    func acknowledge(_ receipt: MessageReceipt) async throws
+    /// Starts calling; the outcome arrives as ``Event/callAnswered(_:)`` / ``Event/callEnded(_:_:)``.
+    func placeCall(to number: String) async throws
+    func endCall(to number: String) async throws
+    func rejectCall(from number: String) async throws
+    /// Sends a USSD request; the answer arrives as ``Event/ussdReply(_:)``.
+    func sendUSSD(code: String) async throws
+    /// Opens or closes the microphone channel of the connected call.
+    func setAudio(on: Bool) async throws
+    /// The device went dark (false) or came back (true).
+    func setPowered(_ powered: Bool) async
+}
+
+/// A thermometer. A reading may take most of a second on real hardware, so it is requested and its
+/// result posted as ``Event/temperature(_:)``.
+public protocol ThermometerPort: Port {
+    func requestReading()
+}
+
+/// A relay or any other on/off output.
+public protocol OutputPort: Port {
+    func set(on: Bool) async throws
+}
+
+/// An LED, shown with a pattern.
+public protocol LEDPort: Port {
+    func show(_ pattern: LEDPattern) async throws
+}
+
+/// Inputs (alarm sensor, button, mains sense) need no commands: they only post events once started.
+public protocol InputPort: Port {}

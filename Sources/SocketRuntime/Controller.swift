@@ -1,0 +1,234 @@
+import Logging
+import SocketCore
+
+/// The one owner of the device state: feeds events to the core, commits what changed, then carries out
+/// the effects through the board's ports.
+///
+/// Order for every event: (1) the core decides, (2) state changes, outgoing SMS and the handled message's
+/// key are committed in one transaction, (3) effects run, (4) the handled SMS is deleted from the modem.
+public actor Controller {
+    private var core: SocketCore
+    private var committed: PersistentState
+    private let store: Store
+    private let board: Board
+    private let clock: any ControllerClock
+    private let bus: EventBus
+    private var timers = TimerTable()
+    private var leds: [LED: LEDPattern] = [:]
+    private var localReplies: [String] = []
+    private let logger: Logger
+    private let onNote: @Sendable (Instant, String) -> Void
+
+    /// A controller for `model` whose state comes from `store`.
+    public init(
+        model: Model, identity: DeviceIdentity, store: Store, board: Board, clock: any ControllerClock,
+        bus: EventBus = EventBus(), logger: Logger = Logger(label: "smsocket"),
+        onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
+    ) throws(StoreError) {
+        let state = try store.loadState()
+        self.core = SocketCore(model: model, identity: identity, persistent: state)
+        self.committed = state
+        self.store = store
+        self.board = board
+        self.clock = clock
+        self.bus = bus
+        self.logger = logger
+        self.onNote = onNote
+    }
+
+    /// Starts the ports, powers the device up and sends what an earlier run left in the outbox.
+    public func start() async throws {
+        for port in board.allPorts {
+            try await port.start(events: bus)
+        }
+        let (pending, abandoned) = try store.pendingOutbox()
+        for entry in abandoned {
+            logger.warning("an SMS to \(entry.to) was being sent when the controller stopped; not sent again to avoid a duplicate: \(entry.text)")
+        }
+        if !pending.isEmpty { logger.info("\(pending.count) SMS from an earlier run wait in the outbox") }
+        // Events the ports posted while starting wait in the bus until the device is up; powering up
+        // also sends what waits in the outbox.
+        await handle(EventBus.Item(event: .powerUp, receipt: nil))
+        await drain()
+    }
+
+    /// Stops the ports. The state is already committed.
+    public func stop() async {
+        for port in board.allPorts { await port.stop() }
+    }
+
+    /// Handles every event queued in the bus, including those its own effects post.
+    public func drain() async {
+        while let item = bus.next() { await handle(item) }
+    }
+
+    /// When the next timer is due.
+    public var nextDeadline: Instant? { timers.next?.at }
+
+    /// Fires every timer due at or before the clock's current time, then drains the bus after each.
+    public func fireDueTimers() async {
+        while let (id, _) = timers.popDue(notAfter: clock.now) {
+            await handle(EventBus.Item(event: .timer(id), receipt: nil))
+            await drain()
+        }
+    }
+
+    /// Runs a command from the local console (trusted: no password, no window) and returns its replies.
+    public func execute(localCommand text: String) async -> [String] {
+        localReplies.removeAll()
+        await handle(EventBus.Item(event: .localCommand(text), receipt: nil))
+        await drain()
+        defer { localReplies.removeAll() }
+        return localReplies
+    }
+
+    /// The state as last committed.
+    public var persistentState: PersistentState { committed }
+
+    /// What the LEDs show.
+    public var ledPatterns: [LED: LEDPattern] { core.leds }
+
+    // MARK: - One event
+
+    func handle(_ item: EventBus.Item) async {
+        if let receipt = item.receipt, alreadyHandled(receipt) {
+            return await acknowledge(receipt)
+        }
+        let now = clock.now
+        let wasUp = core.isPoweredUp
+        let revision = core.persistentRevision
+        let effects = core.handle(item.event, at: now)
+
+        if !wasUp, core.isPoweredUp {
+            await board.modem.setPowered(true)
+            await send((try? store.pendingOutbox().pending) ?? [])
+        }
+        // A dark device did not take the message: it stays in the modem for later.
+        let handled = wasUp ? item.receipt : nil
+        var change = Store.Change(at: now)
+        if core.persistentRevision != revision { change.state = (committed, core.persistent) }
+        change.handled = handled
+        for case .sendSMS(let to, let text) in effects { change.outgoing.append((to, text)) }
+
+        var outboxIDs: [Int64]
+        do {
+            outboxIDs = try store.commit(change)
+            committed = core.persistent
+        } catch {
+            // Nothing may be acknowledged that is not durable: no SMS goes out, the message stays in the modem.
+            logger.critical("\(error); replies withheld and the message kept in the modem")
+            outboxIDs = []
+            for effect in effects {
+                if case .sendSMS = effect { continue }
+                await perform(effect, outboxID: nil)
+            }
+            return
+        }
+        outboxIDs.reverse()
+        for effect in effects {
+            let id: Int64? = if case .sendSMS = effect { outboxIDs.popLast() } else { nil }
+            await perform(effect, outboxID: id)
+        }
+        if let handled { await acknowledge(handled) }
+        await showLEDs()
+    }
+
+    private func alreadyHandled(_ receipt: MessageReceipt) -> Bool {
+        do {
+            return try store.wasHandled(receipt)
+        } catch {
+            logger.error("\(error)")
+            return false
+        }
+    }
+
+    private func acknowledge(_ receipt: MessageReceipt) async {
+        do {
+            try await board.modem.acknowledge(receipt)
+        } catch {
+            logger.warning("could not delete message \(receipt.key) from the modem: \(error)")
+        }
+    }
+
+    private func perform(_ effect: Effect, outboxID: Int64?) async {
+        do {
+            switch effect {
+            case .sendSMS(let to, let text):
+                if let outboxID { await send([Store.OutboxEntry(id: outboxID, to: to, text: text)]) }
+            case .reply(let text):
+                localReplies.append(text)
+            case .setRelay(.main, let on):
+                try await board.mainRelay.set(on: on)
+            case .setRelay(.micro, let on):
+                try await board.microRelay?.set(on: on)
+            case .placeCall(let number):
+                do {
+                    try await board.modem.placeCall(to: number)
+                } catch {
+                    logger.warning("call to \(number) failed: \(error)")
+                    bus.post(.callEnded(number, .noAnswer))
+                }
+            case .endCall(let number):
+                try await board.modem.endCall(to: number)
+            case .rejectCall(let number):
+                try await board.modem.rejectCall(from: number)
+            case .sendUSSD(let code):
+                do {
+                    try await board.modem.sendUSSD(code: code)
+                } catch {
+                    logger.warning("USSD \(code) failed: \(error)")
+                    bus.post(.ussdReply(nil))
+                }
+            case .audio(let on):
+                try await board.modem.setAudio(on: on)
+            case .readTemperature:
+                if let thermometer = board.thermometer {
+                    thermometer.requestReading()
+                } else {
+                    bus.post(.temperature(.missing))
+                }
+            case .schedule(let id, let at):
+                timers.schedule(id, at: at)
+            case .cancelTimer(let id):
+                timers.cancel(id)
+            case .powerDown:
+                timers.removeAll()
+                await board.modem.setPowered(false)
+            case .note(let text):
+                logger.info("\(text)")
+                onNote(clock.now, text)
+            }
+        } catch {
+            logger.error("\(effect) failed: \(error)")
+        }
+    }
+
+    /// Hands outbox entries to the modem one by one; one the modem refuses stays queued.
+    private func send(_ entries: [Store.OutboxEntry]) async {
+        for entry in entries {
+            do {
+                try store.markSending(entry.id)
+                do {
+                    try await board.modem.sendSMS(to: entry.to, text: entry.text)
+                } catch {
+                    try store.markFailed(entry.id)
+                    logger.warning("SMS to \(entry.to) not sent, kept in the outbox: \(error)")
+                    continue
+                }
+                try store.markSent(entry.id)
+            } catch {
+                logger.error("\(error)")
+            }
+        }
+    }
+
+    private func showLEDs() async {
+        guard !board.leds.isEmpty else { return }
+        let now = core.leds
+        guard now != leds else { return }
+        for (led, pattern) in now where leds[led] != pattern {
+            try? await board.leds[led]?.show(pattern)
+        }
+        leds = now
+    }
+}

@@ -1,0 +1,181 @@
+import Logging
+import Simulated
+import SocketCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `smsocket simulate`: the whole controller on simulated hardware and a virtual clock, driven line by
+/// line (the protocol is in spec/simulate.md and the README).
+public actor Simulation {
+    public struct Options: Sendable {
+        public var model: Model = .gsm707
+        /// Default: Monday 2026-01-05 08:00:00 UTC.
+        public var start = Instant(seconds: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 0, second: 0).epochSeconds)
+        /// Nil: a fresh temporary database, removed at the end.
+        public var statePath: String?
+        public var rulesPath: String?
+        /// Print the controller's notes as `#` lines.
+        public var verbose = false
+        public init() {}
+    }
+
+    /// Prefixes every hardware event with the virtual time.
+    private struct TimedLog: SimulationLog {
+        let clock: VirtualClock
+        let write: @Sendable (String) -> Void
+        func record(_ event: String) { write("\(clock.now) \(event)") }
+    }
+
+    private let options: Options
+    private let write: @Sendable (String) -> Void
+    private let clock: VirtualClock
+    private let network: SimulatedPhoneNetwork
+    private let thermometer = SimulatedThermometer()
+    private let inputs = SimulatedInputs()
+    private let mainRelay: SimulatedRelay
+    private let microRelay: SimulatedRelay
+    private let statePath: String
+    private let temporaryDirectory: String?
+    private var controller: Controller?
+
+    /// A simulation writing its output lines through `write` (one call per line, no line end).
+    public init(options: Options, write: @escaping @Sendable (String) -> Void) throws(StoreError) {
+        self.options = options
+        self.write = write
+        let clock = VirtualClock(start: options.start)
+        self.clock = clock
+        let log = TimedLog(clock: clock, write: write)
+        network = SimulatedPhoneNetwork(log: log)
+        mainRelay = SimulatedRelay(name: "main", log: log)
+        microRelay = SimulatedRelay(name: "micro", log: log)
+        if let path = options.statePath {
+            statePath = path
+            temporaryDirectory = nil
+        } else {
+            var template = Array("/tmp/smsocket-simulate-XXXXXX".utf8CString)
+            guard let dir = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+                throw StoreError(code: .cannotOpen, path: "/tmp", detail: "cannot create a temporary directory")
+            }
+            let directory = String(cString: dir)
+            temporaryDirectory = directory
+            statePath = directory + "/state.sqlite"
+        }
+    }
+
+    /// Powers the simulated device up.
+    public func start() async throws {
+        try await startController()
+    }
+
+    private func startController() async throws {
+        let store = try Store(path: statePath, durability: .normal)
+        let verbose = options.verbose
+        let write = self.write
+        var logger = Logger(label: "smsocket.simulate")
+        logger.logLevel = verbose ? .info : .critical
+        let board = Board(
+            modem: network, thermometer: options.model.isLight ? nil : thermometer, mainRelay: mainRelay,
+            microRelay: options.model.isLight ? nil : microRelay, inputs: [inputs])
+        let controller = try Controller(
+            model: options.model, identity: DeviceIdentity(serialNumber: "00000000000000001"), store: store, board: board,
+            clock: clock, logger: logger,
+            onNote: { time, text in if verbose { write("# \(time) \(text)") } })
+        self.controller = controller
+        try await controller.start()
+        await controller.fireDueTimers()
+    }
+
+    /// Handles one input line: echoes it, then runs everything it causes.
+    public func process(line: String) async {
+        write("< " + line)
+        let input: SimulationInput
+        do {
+            input = try SimulationInput.parse(line)
+        } catch {
+            write("error: \(error)")
+            return
+        }
+        await apply(input)
+        await settle()
+    }
+
+    /// Runs the work due at the current virtual time, then removes a temporary state database.
+    public func finish() async {
+        await settle()
+        await controller?.stop()
+        controller = nil
+        if let dir = temporaryDirectory {
+            for file in ["state.sqlite", "state.sqlite-wal", "state.sqlite-shm"] { unlink(dir + "/" + file) }
+            rmdir(dir)
+        }
+    }
+
+    private func settle() async {
+        await controller?.drain()
+        await controller?.fireDueTimers()
+    }
+
+    private func apply(_ input: SimulationInput) async {
+        switch input {
+        case .sms(let from, let text):
+            let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: clock.now.seconds), zoneQuarterHours: 0)
+            network.deliver(IncomingSMS(sender: from, text: text, timestamp: stamp))
+        case .call(let from):
+            network.call(from: from)
+        case .pickup(let number, let pickup):
+            network.setPickup(pickup, for: number)
+        case .wait(let seconds):
+            await advance(to: clock.now.adding(seconds: seconds))
+        case .temperature(let reading):
+            thermometer.set(reading)
+        case .sensor(let closed):
+            inputs.setSensor(closed: closed)
+        case .buttonPress:
+            inputs.releaseButton(afterHolding: 200)
+        case .buttonHold(let milliseconds):
+            // The clock runs while the button is held.
+            await advance(to: clock.now.adding(milliseconds: milliseconds))
+            inputs.releaseButton(afterHolding: milliseconds)
+        case .mains(let present):
+            inputs.setMains(present: present)
+        case .restart:
+            await powerCycle()
+        case .ussdReply(let text):
+            network.setNextUSSDReply(text)
+        case .signal(let dBm):
+            network.setSignal(dBm)
+        case .help:
+            for line in SimulationInput.helpText.split(separator: "\n") { write("# " + line) }
+        case .nothing:
+            break
+        }
+    }
+
+    /// Moves the virtual clock to `target`, running every timer on the way at its own time.
+    private func advance(to target: Instant) async {
+        guard let controller else { return clock.set(target) }
+        await controller.drain()
+        while let next = await controller.nextDeadline, next <= target {
+            clock.set(next)
+            await controller.fireDueTimers()
+        }
+        clock.set(target)
+    }
+
+    /// The controller stops, the relays drop out, and a new controller starts from the database.
+    private func powerCycle() async {
+        await controller?.drain()
+        await controller?.stop()
+        controller = nil
+        try? await mainRelay.set(on: false)
+        try? await microRelay.set(on: false)
+        do {
+            try await startController()
+        } catch {
+            write("error: the controller did not start again: \(error)")
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Simulated
+import SocketCore
+
+/// One line of the `smsocket simulate` protocol (see spec/simulate.md and the README).
+public enum SimulationInput: Equatable, Sendable {
+    case sms(from: String?, text: String)
+    case call(from: String?)
+    case pickup(number: String, SimulatedPhoneNetwork.Pickup)
+    case wait(seconds: Int64)
+    case temperature(TemperatureReading)
+    case sensor(closed: Bool)
+    case buttonPress
+    case buttonHold(milliseconds: Int64)
+    case mains(present: Bool)
+    case restart
+    case ussdReply(String)
+    /// `signal -67` / `signal none`: an extension for trying STATUS and the GSM LED.
+    case signal(dBm: Int?)
+    case help
+    /// A blank line or a `#` comment.
+    case nothing
+
+    /// Parses one input line; the error text says what was expected.
+    public static func parse(_ line: String) throws(SimulationInputError) -> SimulationInput {
+        let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+        if trimmed.isEmpty || trimmed.hasPrefix("#") { return .nothing }
+        let (word, rest) = split(trimmed)
+        switch word {
+        case "sms":
+            let (from, text) = split(rest)
+            guard !from.isEmpty else { throw .init("usage: sms FROM TEXT") }
+            return .sms(from: from == "hidden" ? nil : String(from), text: String(text))
+        case "call":
+            let (from, extra) = split(rest)
+            guard !from.isEmpty, extra.isEmpty else { throw .init("usage: call FROM (or call hidden)") }
+            return .call(from: from == "hidden" ? nil : String(from))
+        case "pickup":
+            let (number, mode) = split(rest)
+            guard !number.isEmpty, let pickup = SimulatedPhoneNetwork.Pickup(rawValue: String(mode)) else {
+                throw .init("usage: pickup NUMBER answer|reject|ignore")
+            }
+            return .pickup(number: String(number), pickup)
+        case "wait":
+            guard let seconds = duration(rest) else { throw .init("usage: wait DURATION, e.g. 45s, 5m, 2h, 1d, 1h30m") }
+            return .wait(seconds: seconds)
+        case "temp":
+            if rest == "none" { return .temperature(.missing) }
+            if rest == "faulty" { return .temperature(.faulty) }
+            guard let celsius = Double(rest), celsius.isFinite, abs(celsius) < 1000 else {
+                throw .init("usage: temp CELSIUS (e.g. temp 21.5), temp none or temp faulty")
+            }
+            return .temperature(.celsius(celsius))
+        case "sensor":
+            guard rest == "on" || rest == "off" else { throw .init("usage: sensor on|off") }
+            return .sensor(closed: rest == "on")
+        case "button":
+            let (action, value) = split(rest)
+            if action == "press", value.isEmpty { return .buttonPress }
+            if action == "hold", let seconds = Double(value), seconds >= 0, seconds < 3600 {
+                return .buttonHold(milliseconds: Int64((seconds * 1000).rounded()))
+            }
+            throw .init("usage: button press | button hold SECONDS")
+        case "mains":
+            guard rest == "on" || rest == "off" else { throw .init("usage: mains on|off") }
+            return .mains(present: rest == "on")
+        case "restart":
+            guard rest.isEmpty else { throw .init("usage: restart") }
+            return .restart
+        case "ussd-reply":
+            return .ussdReply(String(rest))
+        case "signal":
+            if rest == "none" { return .signal(dBm: nil) }
+            guard let dBm = Int(rest), (-150...0).contains(dBm) else { throw .init("usage: signal DBM (e.g. signal -67) or signal none") }
+            return .signal(dBm: dBm)
+        case "help":
+            return .help
+        default:
+            throw .init("unknown input '\(word)'; type help for the list")
+        }
+    }
+
+    /// `45s`, `5m`, `2h`, `1d`, `1h30m`: whole numbers with units, largest first or in any order.
+    static func duration(_ text: Substring) -> Int64? {
+        var total: Int64 = 0
+        var number: Int64?
+        var units = 0
+        for character in text {
+            if let digit = character.wholeNumberValue, character.isASCII {
+                number = (number ?? 0) * 10 + Int64(digit)
+                guard number! < 100_000_000 else { return nil }
+                continue
+            }
+            let scale: Int64
+            switch character {
+            case "s": scale = 1
+            case "m": scale = 60
+            case "h": scale = 3600
+            case "d": scale = 86_400
+            default: return nil
+            }
+            guard let n = number else { return nil }
+            total += n * scale
+            number = nil
+            units += 1
+        }
+        guard number == nil, units > 0 else { return nil }
+        return total
+    }
+
+    private static func split(_ text: Substring) -> (Substring, Substring) {
+        guard let space = text.firstIndex(of: " ") else { return (text, "") }
+        return (text[..<space], text[text.index(after: space)...])
+    }
+
+    /// What `help` prints.
+    public static let helpText = """
+        sms FROM TEXT              an SMS arrives (FROM like +3589123456789, or hidden)
+        call FROM                  an incoming call (call hidden = no caller ID)
+        pickup NUMBER MODE         how NUMBER reacts to the controller's calls: answer, reject, ignore
+        wait DURATION              advance the virtual clock: 45s, 5m, 2h, 1d, 1h30m
+        temp CELSIUS               the thermometer's raw reading (temp none = sensor missing)
+        sensor on|off              the alarm contact closed / open
+        button press               a short press of the hidden button
+        button hold SECONDS        hold the button, then release
+        mains off|on               external power lost / restored
+        restart                    a power cycle from the persisted state
+        ussd-reply TEXT            the network's answer to the next USSD request
+        signal DBM|none            the GSM signal the modem reports
+        Try: sms +3589123456789 STATUS
+        """
+}
+
+/// A malformed simulator input line.
+public struct SimulationInputError: Error, Equatable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
