@@ -1,0 +1,107 @@
+import SocketCore
+import SocketRuntime
+import Synchronization
+
+/// A conversation with `smsocket simulate`, stored as the simulator's own output: lines starting with
+/// `< ` are the input (echoed), every other line is expected output. An optional first line
+/// `#! --model 706 --start 2026-01-05T08:00:00Z` gives the simulator's options.
+struct Transcript: CustomStringConvertible, Sendable {
+    var name: String
+    var options: Simulation.Options
+    var inputs: [String]
+    var expected: [String]
+
+    var description: String { name }
+
+    /// The folder of this file's `Transcripts/`.
+    static let directory: String = {
+        let file = #filePath
+        return String(file[..<file.lastIndex(of: "/")!]) + "/Transcripts"
+    }()
+
+    static func all() -> [Transcript] {
+        TestFiles.list(directory, suffix: ".txt").map { name in
+            // A transcript that cannot be read fails its own test through its `expected` lines.
+            (try? Transcript(name: name, text: TestFiles.read(directory + "/" + name)))
+                ?? Transcript(name: name, options: .init(), inputs: [], expected: ["unreadable transcript"])
+        }
+    }
+
+    init(name: String, options: Simulation.Options, inputs: [String], expected: [String]) {
+        self.name = name
+        self.options = options
+        self.inputs = inputs
+        self.expected = expected
+    }
+
+    init(name: String, text: String) throws {
+        self.name = name
+        options = Simulation.Options()
+        inputs = []
+        expected = []
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        if let first = lines.first, first.hasPrefix("#!") {
+            lines.removeFirst()
+            let words = first.dropFirst(2).split(separator: " ").map(String.init)
+            var i = 0
+            while i + 1 < words.count {
+                switch words[i] {
+                case "--model": options.model = Model(rawValue: words[i + 1]) ?? .gsm707
+                case "--start": options.start = ISO8601.parse(words[i + 1]) ?? options.start
+                default: break
+                }
+                i += 2
+            }
+        }
+        for line in lines {
+            if line.hasPrefix("< ") || line == "<" { inputs.append(String(line.dropFirst(2))) }
+            expected.append(line)
+        }
+    }
+
+    /// Runs the inputs through a fresh simulation and returns every output line.
+    func run() async throws -> [String] {
+        let output = Mutex<[String]>([])
+        let simulation = try Simulation(options: options) { line in output.withLock { $0.append(line) } }
+        try await simulation.start()
+        for line in inputs { await simulation.process(line: line) }
+        await simulation.finish()
+        return output.withLock { $0 }
+    }
+}
+
+/// Plain file access for tests, without Foundation.
+enum TestFiles {
+    static func read(_ path: String) throws -> String {
+        guard let file = fopen(path, "r") else { throw TestFileError(path: path) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, file)
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func list(_ directory: String, suffix: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasSuffix(suffix) { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
+
+struct TestFileError: Error { var path: String }
+
+#if canImport(Glibc)
+    import Glibc
+#endif
