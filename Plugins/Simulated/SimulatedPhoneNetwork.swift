@@ -21,6 +21,8 @@ public final class SimulatedPhoneNetwork: ModemPort {
         var storage: [(MessageReceipt, IncomingSMS)] = []
         var nextIndex = 1
         var signal: Int? = -67
+        /// Distinguishes this network's message keys from those of earlier runs on the same database.
+        let run = UInt32.random(in: 0...UInt32.max)
     }
 
     private let state = Mutex(State())
@@ -35,7 +37,7 @@ public final class SimulatedPhoneNetwork: ModemPort {
     /// An SMS arrives from `sender` (nil = hidden).
     public func deliver(_ sms: IncomingSMS) {
         let (sink, receipt): ((any EventSink)?, MessageReceipt) = state.withLock { s in
-            let receipt = MessageReceipt(key: "sim-\(s.nextIndex)", storageIndex: s.nextIndex)
+            let receipt = MessageReceipt(key: "sim-\(s.run)-\(s.nextIndex)", storageIndex: s.nextIndex)
             s.nextIndex += 1
             s.storage.append((receipt, sms))
             return (s.powered ? s.sink : nil, receipt)
