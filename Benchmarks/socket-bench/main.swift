@@ -1,0 +1,80 @@
+// socket-bench: the figures the issues ask for, measured in one run so that ratios are comparable on a
+// shared, noisy machine. Build in release: `swift run -c release socket-bench`.
+import SocketCore
+import SocketRuntime
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+let clock = ContinuousClock()
+
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+func report(_ name: String, _ value: String) {
+    print(name.padding(toLength: 48, withPad: " ", startingAt: 0) + value)
+}
+
+// MARK: 1. The core alone: parse, execute, reply, state in memory.
+
+let sender = "+3589123456789"
+let bodies = [
+    "ON", "OFF", "STATUS", "RESTARTTIME=5", "RESTARTTIME?", "ON5", "OFF10", "SECNUMBER?", "RING?", "TEMPERATURE",
+    "STATSU", "ALERT?", "SCHEDULER?", "POWERSTATE?", "THERMOSTAT?", "ERROR=ON", "SMSCONFIRM?", "RESTART", "ALARM?",
+    "HARDWARE",
+]
+let start = Instant(seconds: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 0, second: 0).epochSeconds)
+let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: start.seconds), zoneQuarterHours: 0)
+let events = bodies.map { Event.sms(IncomingSMS(sender: sender, text: $0, timestamp: stamp)) }
+
+var core = SocketCore(model: .gsm707, identity: DeviceIdentity(serialNumber: "1"))
+_ = core.handle(.powerUp, at: start)
+_ = core.handle(.signal(dBm: -67), at: start)
+
+let commandCount = 2_000_000
+var replies = 0
+let coreTime = clock.measure {
+    for i in 0..<commandCount {
+        // Every command lands within the configuration window (one millisecond apart).
+        let effects = core.handle(events[i % events.count], at: start.adding(milliseconds: Int64(i) / 1000))
+        replies &+= effects.count
+    }
+}
+let perSecond = Double(commandCount) / seconds(coreTime)
+report("core: SMS commands handled", "\(commandCount) in \(String(format: "%.3f", seconds(coreTime))) s")
+report("core: commands per second (one core)", String(format: "%.0f  (target ≥ 500000)", perSecond))
+precondition(replies > 0)
+
+// MARK: 2. A 1,000-line conversation through the simulator, persistence included.
+
+func conversation(lines: Int) -> [String] {
+    let script = [
+        "sms +3589123456789 ON", "sms +3589123456789 STATUS", "sms +3589123456789 RESTARTTIME=7",
+        "sms +3589123456789 SECNUMBER+3589123456789", "sms +3589123456789 OFF5", "wait 1m",
+        "sms +3589123456789 ALERTNUMBER+358912345678", "sensor on", "sms +3589123456789 ALARMON", "sensor off",
+        "wait 2m", "sms +3589123456789 ALARMOFF", "temp 23.5", "sms +3589123456789 TEMPERATURE",
+        "sms +3589123456789 SCHEDULER+08:30,*,INF", "sms +3589123456789 SCHEDULER-08:30", "button press",
+        "sms +3589123456789 ALERTNUMBER-358912345678", "sms +3589123456789 SECNUMBER-3589123456789", "wait 10s",
+    ]
+    return (0..<lines).map { script[$0 % script.count] }
+}
+
+func simulate(lines: [String], statePath: String?) async throws -> (Duration, Int) {
+    var options = Simulation.Options()
+    options.statePath = statePath
+    let count = Mutex(0)
+    let simulation = try Simulation(options: options) { _ in count.withLock { $0 += 1 } }
+    let elapsed = try await clock.measure {
+        try await simulation.start()
+        for line in lines { await simulation.process(line: line) }
+        await simulation.finish()
+    }
+    return (elapsed, count.withLock { $0 })
+}
+
+let lines = conversation(lines: 1000)
+let (simTime, outputLines) = try await simulate(lines: lines, statePath: nil)
+report("simulate: 1,000-line conversation", String(format: "%.3f s, %d output lines  (target < 1 s)", seconds(simTime), outputLines))
