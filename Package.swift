@@ -53,7 +53,9 @@ let package = Package(
         .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
         .testTarget(
             name: "SocketRuntimeTests",
-            dependencies: ["SocketRuntime", "SocketCore", "Simulated"]
+            dependencies: ["SocketRuntime", "SocketCore", "Simulated"],
+            // Conversations are read from the source tree by path, not bundled.
+            exclude: ["Transcripts"]
         ),
     ]
 )
