@@ -27,6 +27,11 @@ extension SocketCore {
             update { $0.restoreNoticePending = false }
             notifyAlertNumbers(ReplyText.powerRestored)
         }
+        if !volatile.mainsPresent {
+            // Started without mains (a 707 on its battery): the loss is handled as if it happened now.
+            volatile.mainsPresent = true
+            mainsLost()
+        }
     }
 
     /// Mains is gone: a 707 reports it and runs on its battery for a while; a 706 is dark at once.
@@ -42,9 +47,7 @@ extension SocketCore {
     mutating func mainsReturned() {
         let wasPresent = volatile.mainsPresent
         volatile.mainsPresent = true
-        if !volatile.poweredUp {
-            powerUp()
-        } else if volatile.onBattery, !wasPresent {
+        if volatile.onBattery, !wasPresent {
             volatile.onBattery = false
             emit(.cancelTimer(.batteryShutdown))
             notifyAlertNumbers(ReplyText.powerRestored)

@@ -55,9 +55,12 @@ public struct SocketCore: Sendable {
         } else {
             switch event {
             case .powerUp: powerUp()
-            case .mains(present: true): mainsReturned()
+            case .mains(present: true):
+                volatile.mainsPresent = true
+                powerUp()
             case .sensor(let closed): volatile.sensorClosed = closed
             case .sensorConnected(let connected): volatile.sensorConnected = connected
+            case .signal(let dBm): volatile.signal = dBm
             case .mains(present: false): volatile.mainsPresent = false
             default: break  // a dark device hears nothing
             }
@@ -67,7 +70,7 @@ public struct SocketCore: Sendable {
 
     private mutating func dispatch(_ event: Event) {
         switch event {
-        case .powerUp: powerUp()
+        case .powerUp: break  // already on
         case .sms(let sms): receive(sms)
         case .localCommand(let text): process(text, origin: .local)
         case .incomingCall(let from): incomingCall(from: from)

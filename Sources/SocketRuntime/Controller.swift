@@ -46,9 +46,13 @@ public actor Controller {
             logger.warning("an SMS to \(entry.to) was being sent when the controller stopped; not sent again to avoid a duplicate: \(entry.text)")
         }
         if !pending.isEmpty { logger.info("\(pending.count) SMS from an earlier run wait in the outbox") }
-        // Events the ports posted while starting wait in the bus until the device is up; powering up
-        // also sends what waits in the outbox.
+        // What the ports reported while starting: the input levels reach the core before it powers up,
+        // everything else (stored SMS) after. Powering up also sends what waits in the outbox.
+        var early: [EventBus.Item] = []
+        while let item = bus.next() { early.append(item) }
+        for item in early where item.event.isLevelReport { await handle(item) }
         await handle(EventBus.Item(event: .powerUp, receipt: nil))
+        for item in early where !item.event.isLevelReport { await handle(item) }
         await drain()
     }
 
