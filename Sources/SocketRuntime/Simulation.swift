@@ -75,7 +75,8 @@ public actor Simulation {
         let verbose = options.verbose
         let write = self.write
         var logger = Logger(label: "smsocket.simulate")
-        logger.logLevel = verbose ? .info : .critical
+        // Notes are printed as # lines; the log carries only what went wrong.
+        logger.logLevel = .warning
         let board = Board(
             modem: network, thermometer: options.model.isLight ? nil : thermometer, mainRelay: mainRelay,
             microRelay: options.model.isLight ? nil : microRelay, inputs: [inputs])
