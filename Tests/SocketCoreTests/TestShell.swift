@@ -173,8 +173,3 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
-
-extension ReplyText {
-    /// The reply to an SMS that a Light model does not understand, for readability in tables.
-    static func error(_ echo: String) -> String { unknownCommand(echo) }
-}
