@@ -25,12 +25,16 @@ let package = Package(
             providers: [.apt(["liblua5.4-dev"])]
         ),
         .target(name: "SocketCore"),
+        .target(
+            name: "PluginKit",
+            dependencies: ["SocketCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(name: "LuaRules", dependencies: ["CLua", "SocketCore"]),
-        .target(name: "Simulated", dependencies: ["SocketCore"], path: "Plugins/Simulated"),
+        .target(name: "Simulated", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Simulated"),
         .target(
             name: "SocketRuntime",
             dependencies: [
-                "SocketCore", "LuaRules", "Simulated",
+                "SocketCore", "PluginKit", "LuaRules", "Simulated",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

@@ -15,6 +15,18 @@ public enum LEDPattern: String, Sendable, Equatable {
     case blinkRare
     /// All LEDs but GSM blinking together: a factory reset awaits its confirming press.
     case blinkTogether
+
+    /// One period of the pattern as on/off phases in milliseconds; a single phase means a steady level.
+    public var phases: [(on: Bool, milliseconds: Int)] {
+        switch self {
+        case .off: [(false, 1000)]
+        case .steady: [(true, 1000)]
+        case .blinkSlow: [(true, 500), (false, 500)]
+        case .blinkFast: [(true, 125), (false, 125)]
+        case .blinkRare: [(true, 250), (false, 2750)]
+        case .blinkTogether: [(true, 250), (false, 250)]
+        }
+    }
 }
 
 extension SocketCore {

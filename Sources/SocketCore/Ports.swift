@@ -57,10 +57,14 @@ public protocol OutputPort: Port {
     func set(on: Bool) async throws
 }
 
-/// An LED, shown with a pattern.
-public protocol LEDPort: Port {
-    func show(_ pattern: LEDPattern) async throws
-}
-
-/// Inputs (alarm sensor, button, mains sense) need no commands: they only post events once started.
+/// Inputs that post the controller's events themselves once started (the simulated board's inputs,
+/// and the runtime's role adapters over a ``DigitalInputPort``).
 public protocol InputPort: Port {}
+
+/// A digital input (a contact, a button, mains sense) as hardware plugins provide it: the logical level,
+/// reported once at start and then at every change.
+public protocol DigitalInputPort: Sendable {
+    /// Starts watching; `onChange` is called with the level found at start, then with each change.
+    func start(onChange: @escaping @Sendable (Bool) -> Void) async throws
+    func stop() async
+}

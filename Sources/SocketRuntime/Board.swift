@@ -8,11 +8,11 @@ public struct Board: Sendable {
     public var microRelay: (any OutputPort)?
     /// Alarm sensor, button, mains sense: ports that only post events.
     public var inputs: [any InputPort]
-    public var leds: [LED: any LEDPort]
+    public var leds: [LED: LEDDriver]
 
     public init(
         modem: any ModemPort, thermometer: (any ThermometerPort)?, mainRelay: any OutputPort,
-        microRelay: (any OutputPort)?, inputs: [any InputPort], leds: [LED: any LEDPort] = [:]
+        microRelay: (any OutputPort)?, inputs: [any InputPort], leds: [LED: LEDDriver] = [:]
     ) {
         self.modem = modem
         self.thermometer = thermometer
@@ -28,7 +28,7 @@ public struct Board: Sendable {
         if let thermometer { ports.append(thermometer) }
         if let microRelay { ports.append(microRelay) }
         ports += inputs as [any Port]
-        ports += leds.values.map { $0 as any Port }
+        ports += leds.values.map { $0.output as any Port }
         return ports
     }
 }

@@ -58,6 +58,7 @@ public actor Controller {
 
     /// Stops the ports. The state is already committed.
     public func stop() async {
+        for driver in board.leds.values { await driver.stop() }
         for port in board.allPorts { await port.stop() }
     }
 
@@ -231,7 +232,7 @@ public actor Controller {
         let now = core.leds
         guard now != leds else { return }
         for (led, pattern) in now where leds[led] != pattern {
-            try? await board.leds[led]?.show(pattern)
+            await board.leds[led]?.show(pattern)
         }
         leds = now
     }
