@@ -31,10 +31,17 @@ let package = Package(
         ),
         .target(name: "LuaRules", dependencies: ["CLua", "SocketCore"]),
         .target(name: "Simulated", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Simulated"),
+        .target(name: "OneWire", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/OneWire"),
+        .target(name: "CGPIO", path: "Plugins/LinuxGPIO/CGPIO"),
+        .target(
+            name: "LinuxGPIO", dependencies: ["CGPIO", "SocketCore", "PluginKit"], path: "Plugins/LinuxGPIO",
+            exclude: ["CGPIO"]
+        ),
+        .target(name: "Exec", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Exec"),
         .target(
             name: "SocketRuntime",
             dependencies: [
-                "SocketCore", "PluginKit", "LuaRules", "Simulated",
+                "SocketCore", "PluginKit", "LuaRules", "Simulated", "OneWire", "LinuxGPIO", "Exec",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -55,6 +62,9 @@ let package = Package(
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore"]),
         .testTarget(name: "LuaRulesTests", dependencies: ["LuaRules"]),
         .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
+        .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit"]),
+        .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit"]),
+        .testTarget(name: "ExecTests", dependencies: ["Exec", "SocketCore", "PluginKit"]),
         .testTarget(
             name: "SocketRuntimeTests",
             dependencies: ["SocketRuntime", "SocketCore", "Simulated"],

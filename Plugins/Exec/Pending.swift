@@ -1,0 +1,4 @@
+import PluginKit
+
+/// The Exec plugin (being built).
+public enum ExecPluginPending {}

@@ -1,0 +1,4 @@
+import PluginKit
+
+/// The LinuxGPIO plugin (being built).
+public enum LinuxGPIOPluginPending {}

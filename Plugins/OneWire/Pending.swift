@@ -1,0 +1,4 @@
+import PluginKit
+
+/// The OneWire plugin (being built).
+public enum OneWirePluginPending {}
