@@ -47,49 +47,35 @@ public final class SimulatedThermometer: ThermometerPort {
     }
 }
 
-/// The simulated inputs: the alarm contact, the hidden button and mains sense. Each change is posted
-/// as the event a real input would give.
-public final class SimulatedInputs: InputPort {
+/// A simulated digital input (the alarm contact, the hidden button, mains sense): the simulation sets
+/// its level, and it reports the level at start and every change, as a GPIO line would.
+public final class SimulatedDigitalInput: DigitalInputPort {
     private struct State {
-        var sensorClosed = false
-        var mainsPresent = true
-        var sink: (any EventSink)?
+        var level: Bool
+        var onChange: (@Sendable (Bool) -> Void)?
     }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
-    public init() {}
+    public init(level: Bool) { state = Mutex(State(level: level)) }
 
-    public func start(events: any EventSink) async throws {
-        let (closed, mains) = state.withLock { s in
-            s.sink = events
-            return (s.sensorClosed, s.mainsPresent)
+    public var level: Bool { state.withLock { $0.level } }
+
+    public func start(onChange: @escaping @Sendable (Bool) -> Void) async throws {
+        let level = state.withLock { s in
+            s.onChange = onChange
+            return s.level
         }
-        // Like a GPIO input, report the levels found at start.
-        events.post(.sensor(closed: closed))
-        if !mains { events.post(.mains(present: false)) }
+        onChange(level)
     }
 
-    public func stop() async { state.withLock { $0.sink = nil } }
+    public func stop() async { state.withLock { $0.onChange = nil } }
 
-    public func setSensor(closed: Bool) {
-        let sink = state.withLock { s in
-            s.sensorClosed = closed
-            return s.sink
+    /// Sets the level; a change is reported.
+    public func set(_ level: Bool) {
+        let report: (@Sendable (Bool) -> Void)? = state.withLock { s in
+            defer { s.level = level }
+            return s.level != level ? s.onChange : nil
         }
-        sink?.post(.sensor(closed: closed))
-    }
-
-    public func setMains(present: Bool) {
-        let sink = state.withLock { s in
-            s.mainsPresent = present
-            return s.sink
-        }
-        sink?.post(.mains(present: present))
-    }
-
-    /// The button released after `milliseconds`.
-    public func releaseButton(afterHolding milliseconds: Int64) {
-        let sink = state.withLock { $0.sink }
-        sink?.post(.button(heldMilliseconds: milliseconds))
+        report?(level)
     }
 }

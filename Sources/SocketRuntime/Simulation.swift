@@ -32,11 +32,7 @@ public actor Simulation {
     private let options: Options
     private let write: @Sendable (String) -> Void
     private let clock: VirtualClock
-    private let network: SimulatedPhoneNetwork
-    private let thermometer = SimulatedThermometer()
-    private let inputs = SimulatedInputs()
-    private let mainRelay: SimulatedRelay
-    private let microRelay: SimulatedRelay
+    private let world: SimulatedWorld
     private let statePath: String
     private let temporaryDirectory: String?
     private var controller: Controller?
@@ -47,10 +43,7 @@ public actor Simulation {
         self.write = write
         let clock = VirtualClock(start: options.start)
         self.clock = clock
-        let log = TimedLog(clock: clock, write: write)
-        network = SimulatedPhoneNetwork(log: log)
-        mainRelay = SimulatedRelay(name: "main", log: log)
-        microRelay = SimulatedRelay(name: "micro", log: log)
+        world = SimulatedWorld(log: TimedLog(clock: clock, write: write))
         if let path = options.statePath {
             statePath = path
             temporaryDirectory = nil
@@ -77,9 +70,12 @@ public actor Simulation {
         var logger = Logger(label: "smsocket.simulate")
         // Notes are printed as # lines; the log carries only what went wrong.
         logger.logLevel = .warning
+        let light = options.model.isLight
+        var inputs = [RoleInput(role: .button, input: world.button, clock: clock), RoleInput(role: .mainsSense, input: world.mains, clock: clock)]
+        if !light { inputs.append(RoleInput(role: .alarmInput, input: world.sensor, clock: clock)) }
         let board = Board(
-            modem: network, thermometer: options.model.isLight ? nil : thermometer, mainRelay: mainRelay,
-            microRelay: options.model.isLight ? nil : microRelay, inputs: [inputs])
+            modem: world.network, thermometer: light ? nil : world.thermometer, mainRelay: world.mainRelay,
+            microRelay: light ? nil : world.microRelay, inputs: inputs)
         let controller = try Controller(
             model: options.model, identity: DeviceIdentity(serialNumber: "00000000000000001"), store: store, board: board,
             clock: clock, logger: logger,
@@ -123,31 +119,33 @@ public actor Simulation {
         switch input {
         case .sms(let from, let text):
             let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: clock.now.seconds), zoneQuarterHours: 0)
-            network.deliver(IncomingSMS(sender: from, text: text, timestamp: stamp))
+            world.network.deliver(IncomingSMS(sender: from, text: text, timestamp: stamp))
         case .call(let from):
-            network.call(from: from)
+            world.network.call(from: from)
         case .pickup(let number, let pickup):
-            network.setPickup(pickup, for: number)
+            world.network.setPickup(pickup, for: number)
         case .wait(let seconds):
             await advance(to: clock.now.adding(seconds: seconds))
         case .temperature(let reading):
-            thermometer.set(reading)
+            world.thermometer.set(reading)
         case .sensor(let closed):
-            inputs.setSensor(closed: closed)
+            world.sensor.set(closed)
         case .buttonPress:
-            inputs.releaseButton(afterHolding: 200)
+            world.button.set(true)
+            world.button.set(false)
         case .buttonHold(let milliseconds):
             // The clock runs while the button is held.
+            world.button.set(true)
             await advance(to: clock.now.adding(milliseconds: milliseconds))
-            inputs.releaseButton(afterHolding: milliseconds)
+            world.button.set(false)
         case .mains(let present):
-            inputs.setMains(present: present)
+            world.mains.set(present)
         case .restart:
             await powerCycle()
         case .ussdReply(let text):
-            network.setNextUSSDReply(text)
+            world.network.setNextUSSDReply(text)
         case .signal(let dBm):
-            network.setSignal(dBm)
+            world.network.setSignal(dBm)
         case .help:
             for line in SimulationInput.helpText.split(separator: "\n") { write("# " + line) }
         case .nothing:
@@ -171,8 +169,7 @@ public actor Simulation {
         await controller?.drain()
         await controller?.stop()
         controller = nil
-        try? await mainRelay.set(on: false)
-        try? await microRelay.set(on: false)
+        await world.dropRelays()
         do {
             try await startController()
         } catch {

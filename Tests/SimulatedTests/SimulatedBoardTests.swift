@@ -90,14 +90,16 @@ struct SimulatedBoardTests {
         #expect(log.lines == ["relay main on", "relay main off", "relay main on"])
     }
 
-    @Test func inputsReportTheirLevelsAtStartAndOnChange() async throws {
-        let log = Recorder()
-        let inputs = SimulatedInputs()
-        inputs.setSensor(closed: true)
-        try await inputs.start(events: log)
-        inputs.setMains(present: false)
-        inputs.releaseButton(afterHolding: 5000)
-        #expect(log.events == [.sensor(closed: true), .mains(present: false), .button(heldMilliseconds: 5000)])
+    @Test func inputsReportTheirLevelAtStartAndEachChange() async throws {
+        let levels = Mutex<[Bool]>([])
+        let input = SimulatedDigitalInput(level: true)
+        input.set(false)
+        try await input.start { level in levels.withLock { $0.append(level) } }
+        input.set(false)
+        input.set(true)
+        await input.stop()
+        input.set(false)
+        #expect(levels.withLock { $0 } == [false, true])
     }
 
     @Test(arguments: [

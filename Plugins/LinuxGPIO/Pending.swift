@@ -1,4 +1,0 @@
-import PluginKit
-
-/// The LinuxGPIO plugin (being built).
-public enum LinuxGPIOPluginPending {}
