@@ -1,4 +1,0 @@
-import PluginKit
-
-/// The OneWire plugin (being built).
-public enum OneWirePluginPending {}
