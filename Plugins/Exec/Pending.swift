@@ -1,4 +1,0 @@
-import PluginKit
-
-/// The Exec plugin (being built).
-public enum ExecPluginPending {}

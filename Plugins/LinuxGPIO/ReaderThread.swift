@@ -1,0 +1,66 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A dedicated OS thread that blocks in poll()/read(), kept off Swift's cooperative pool, and that
+/// ``stop()`` ends and waits for.
+final class ReaderThread: Sendable {
+    private struct State {
+        var stopping = false
+        var exited = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
+
+    /// True once ``stop()`` was called; the body checks it between polls.
+    var isStopping: Bool { state.withLock { $0.stopping } }
+
+    private init() {}
+
+    /// Starts `body` on a new thread; the body should return soon after ``isStopping`` becomes true.
+    static func start(_ body: @escaping @Sendable (ReaderThread) -> Void) -> ReaderThread {
+        let thread = ReaderThread()
+        let box = Unmanaged.passRetained(Box {
+            body(thread)
+            thread.exited()
+        })
+        var id = pthread_t()
+        let rc = pthread_create(&id, nil, { arg in
+            let box = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
+            box.run()
+            return nil
+        }, box.toOpaque())
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+        pthread_detach(id)
+        return thread
+    }
+
+    /// Asks the thread to end and waits until it has.
+    func stop() async {
+        state.withLock { $0.stopping = true }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s in
+                if s.exited { return true }
+                s.waiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func exited() {
+        let waiter = state.withLock { s in
+            s.exited = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    private final class Box {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+}
