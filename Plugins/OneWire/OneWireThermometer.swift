@@ -98,6 +98,9 @@ public final class OneWireThermometer: ThermometerPort {
         }
     }
 
+    /// Whether ``stop()`` has begun, for tests that must act while it waits for a read.
+    var isStopped: Bool { state.withLock { $0.stopped } }
+
     // MARK: ThermometerPort
 
     /// Starts a read on the reader queue and returns at once; the result is posted as

@@ -1,0 +1,121 @@
+import Dispatch
+import Foundation
+import SocketCore
+import Synchronization
+@testable import OneWire
+
+/// `w1_slave` exactly as the kernel prints it: the nine bytes as `"%02x "`, `": crc=%02x YES|NO\n"`,
+/// the bytes again and `"t=%d\n"`. `crc` is the driver's own verdict byte; by default byte 8.
+func w1Slave(_ bytes: String, _ verdict: String = "YES", t: Int, crc: String? = nil) -> String {
+    let crc = crc ?? String(bytes.suffix(2))
+    return "\(bytes) : crc=\(crc) \(verdict)\n\(bytes) t=\(t)\n"
+}
+
+/// A temporary `/sys/bus/w1/devices` holding the kernel's files, removed when the test ends.
+final class SysfsTree: Sendable {
+    /// The devices directory, given to ``W1Bus`` as its root.
+    let root: String
+    private let base: String
+
+    init() throws {
+        base = FileManager.default.temporaryDirectory.appendingPathComponent("onewire-\(UUID().uuidString)").path
+        root = base + "/devices"
+        // What the kernel always lists beside the sensors: the bus master, and here a non-thermometer
+        // (a DS2413 switch, family 3a), neither of which may be taken for a sensor.
+        try FileManager.default.createDirectory(atPath: root + "/w1_bus_master1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/3a-00000012d0a5", withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: base) }
+
+    /// Adds (or rewrites) a sensor directory with the given files.
+    func sensor(_ id: String, w1Slave: String? = nil, temperature: String? = nil) throws {
+        let directory = root + "/" + id
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let w1Slave { try w1Slave.write(toFile: directory + "/w1_slave", atomically: true, encoding: .utf8) }
+        if let temperature { try temperature.write(toFile: directory + "/temperature", atomically: true, encoding: .utf8) }
+    }
+
+    func remove(_ id: String) throws { try FileManager.default.removeItem(atPath: root + "/" + id) }
+
+    /// Removes the whole devices directory, as when the w1 modules are unloaded.
+    func removeBus() throws { try FileManager.default.removeItem(atPath: root) }
+}
+
+/// Collects the events a port posts, for a test to await one by one.
+final class EventRecorder: EventSink {
+    let events: AsyncStream<Event>
+    private let continuation: AsyncStream<Event>.Continuation
+    private let all = Mutex<[Event]>([])
+
+    init() { (events, continuation) = AsyncStream.makeStream() }
+
+    func post(_ event: Event) {
+        all.withLock { $0.append(event) }
+        continuation.yield(event)
+    }
+
+    func post(_ sms: IncomingSMS, receipt: MessageReceipt) {}
+
+    var posted: [Event] { all.withLock { $0 } }
+}
+
+/// A bus whose answers a test scripts: one listing for all calls, one file text (or error) per read in
+/// turn. Optionally holds each read until the test opens `gate`, to keep a read in flight.
+final class ScriptedFiles: W1Files {
+    private struct State {
+        var listing: Result<[String], OneWireError>
+        var reads: [Result<String, OneWireError>]
+        var listCount = 0
+        var readCount = 0
+        var readsOnReaderQueue: [Bool] = []
+    }
+    private let state: Mutex<State>
+    private let gate: DispatchSemaphore?
+
+    init(listing: Result<[String], OneWireError>, reads: [Result<String, OneWireError>], gated: Bool = false) {
+        state = Mutex(State(listing: listing, reads: reads))
+        gate = gated ? DispatchSemaphore(value: 0) : nil
+    }
+
+    func names(inDirectory path: String) throws(OneWireError) -> [String] {
+        try state.withLock { s in
+            s.listCount += 1
+            return s.listing
+        }.get()
+    }
+
+    func contents(ofFile path: String) throws(OneWireError) -> [UInt8] {
+        gate?.wait()
+        let next = state.withLock { s in
+            s.readCount += 1
+            s.readsOnReaderQueue.append(DispatchQueue.getSpecific(key: OneWireThermometer.readerQueueKey) == true)
+            // The last scripted answer repeats.
+            return s.reads.count > 1 ? s.reads.removeFirst() : s.reads[0]
+        }
+        return Array(try next.get().utf8)
+    }
+
+    func open() { gate?.signal() }
+
+    var listCount: Int { state.withLock { $0.listCount } }
+    var readCount: Int { state.withLock { $0.readCount } }
+    var readsOnReaderQueue: [Bool] { state.withLock { $0.readsOnReaderQueue } }
+}
+
+/// Records the pauses between tries instead of sleeping.
+final class SleepRecorder: Sendable {
+    private let pauses = Mutex<[Duration]>([])
+    var recorded: [Duration] { pauses.withLock { $0 } }
+    var sleep: @Sendable (Duration) -> Void { { [self] d in pauses.withLock { $0.append(d) } } }
+}
+
+extension Event {
+    var reading: TemperatureReading? {
+        if case .temperature(let reading) = self { return reading }
+        return nil
+    }
+}
+
+/// A sensor id spelled correctly, for tests.
+func id(_ name: String) -> W1SensorID { W1SensorID(name)! }
