@@ -97,6 +97,11 @@ private func spawnLocked(_ arguments: [String]) -> Result<SpawnedChild, SystemCa
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_adddup2(&actions, out.write, 1)
     posix_spawn_file_actions_adddup2(&actions, err.write, 2)
+    // Nothing else the daemon has open reaches the command: a descriptor opened elsewhere without
+    // close-on-exec (a file being written, a serial port) would otherwise stay open as long as it runs.
+    #if os(Linux)
+    _ = addCloseFrom?(&actions, 3)
+    #endif
 
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -128,6 +133,15 @@ private func spawnLocked(_ arguments: [String]) -> Result<SpawnedChild, SystemCa
     }
     return .success(SpawnedChild(pid: pid, stdout: out.read, stderr: err.read))
 }
+
+#if os(Linux)
+private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+/// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34 and later), looked up at run time because the Glibc
+/// module does not import GNU extensions and older boards lack it.
+private let addCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+    unsafeBitCast($0, to: AddCloseFrom.self)
+}
+#endif
 
 /// A pipe whose both ends are close-on-exec, so that commands started at the same time do not inherit
 /// each other's pipes (and a reader would never see end of file).

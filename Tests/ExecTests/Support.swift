@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import PluginKit
+import SocketCore
+import Synchronization
+
+/// Values appended from any thread and read by the test.
+final class Recorder<Value: Sendable>: Sendable {
+    private let values = Mutex<[Value]>([])
+
+    func append(_ value: Value) { values.withLock { $0.append(value) } }
+    var all: [Value] { values.withLock { $0 } }
+}
+
+/// Keeps the log lines of one test (the test's own logger; the global logging system is never bootstrapped).
+struct RecordingLogHandler: LogHandler {
+    let lines: Recorder<String>
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.append("\(event.level): \(event.message)")
+    }
+}
+
+/// A logger whose lines go to the returned recorder.
+func recordingLogger() -> (Logger, Recorder<String>) {
+    let lines = Recorder<String>()
+    return (Logger(label: "exec-tests") { _ in RecordingLogHandler(lines: lines) }, lines)
+}
+
+/// Collects what a port posts.
+final class EventRecorder: EventSink {
+    let events = Recorder<Event>()
+
+    func post(_ event: Event) { events.append(event) }
+    func post(_ sms: IncomingSMS, receipt: MessageReceipt) { events.append(.sms(sms)) }
+}
+
+/// Waits (without blocking a thread) until `condition` holds or `timeout` passes; returns whether it held.
+@discardableResult
+func eventually(within timeout: Duration = .seconds(3), _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return condition()
+}
+
+/// A fresh directory for one test's scripts and files, removed when the value is released.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appending(path: "exec-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appending(path: name).path }
+
+    /// Writes a `#!/bin/sh` script and makes it executable (or not).
+    func script(_ name: String, _ body: String, executable: Bool = true) throws -> String {
+        let path = path(name)
+        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: path)
+        return path
+    }
+
+    func read(_ name: String) -> String { (try? String(contentsOfFile: path(name), encoding: .utf8)) ?? "" }
+}
+
+/// `/bin/sh -c script`, the way most tests give a command.
+func sh(_ script: String) -> [String] { ["/bin/sh", "-c", script] }
