@@ -1,0 +1,136 @@
+import Testing
+
+@testable import LinuxGPIO
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Against the real kernel: read-only on whatever chips the machine has, and requests on a gpio-sim chip
+/// made for the test. Skipped, with the reason, where neither exists (as in most containers).
+@Suite(.serialized) struct RealKernelTests {
+    static var hasChips: Bool { ((try? LinuxGPIODevice().chipPaths()) ?? []).isEmpty == false }
+    static let simRoot = "/sys/kernel/config/gpio-sim"
+    static var hasGPIOSim: Bool { access(simRoot, W_OK) == 0 }
+
+    @Test(
+        .enabled(if: hasChips, "no /dev/gpiochip* on this machine (a container or a board without GPIO)"))
+    func everyChipHasALabelAndNamedLinesAreFound() throws {
+        let device = LinuxGPIODevice()
+        let chips = GPIOChips(device: device)
+        for chip in try chips.chips() {
+            #expect(chip.info.name.hasPrefix("gpiochip"))
+            #expect(chip.info.lines > 0)
+            // Look the first named line up by name on that chip's label: found at the same offset.
+            let fd = try device.open(chip.path)
+            defer { device.close(fd) }
+            for offset in 0..<chip.info.lines {
+                let info = try device.lineInfo(fd, offset: offset, chip: chip.info.name)
+                #expect(info.offset == offset)
+                guard !info.name.isEmpty else { continue }
+                let found = try chips.find(chip: chip.info.label, line: .name(info.name))
+                #expect(found.chip.label == chip.info.label)
+                break
+            }
+        }
+    }
+
+    @Test(
+        .enabled(if: hasGPIOSim, "no writable /sys/kernel/config/gpio-sim (needs root, configfs and the gpio-sim module)"))
+    func inputsAndOutputsOnAGPIOSimChip() async throws {
+        let sim = try GPIOSim(lines: 8, names: [3: "SMSOCKET_OUT3"], label: "smsocket-test")
+        defer { sim.remove() }
+        let chips = GPIOChips()
+        let log = LogRecorder()
+
+        // Output, by name on any chip: requested on, with the level in the request.
+        let output = GPIOOutput(GPIOOutputConfiguration(line: .name("SMSOCKET_OUT3"), initial: true), chips: chips, logger: log.logger)
+        try await output.start(events: NoEvents())
+        #expect(try sim.read("sim_gpio3/value") == "1")
+        try await output.set(on: false)
+        #expect(try sim.read("sim_gpio3/value") == "0")
+        await output.stop()
+
+        // Input, by offset on the chip's label: the initial level, then an edge when the sim's pull changes.
+        try sim.write("sim_gpio4/pull", "pull-down")
+        let input = GPIOInput(
+            GPIOInputConfiguration(chip: "smsocket-test", line: .offset(4), debounceMilliseconds: 0), chips: chips, logger: log.logger)
+        let levels = Levels()
+        try await input.start(onChange: levels.append)
+        try sim.write("sim_gpio4/pull", "pull-up")
+        #expect(try await levels.wait(for: 2) == [false, true])
+        try sim.write("sim_gpio4/pull", "pull-down")
+        #expect(try await levels.wait(for: 3) == [false, true, false])
+        await input.stop()
+        #expect(log.warnings.isEmpty)
+    }
+}
+
+/// A gpio-sim device made through configfs (Documentation/admin-guide/gpio/gpio-sim.rst).
+struct GPIOSim {
+    let dir: String
+    let lineNames: [Int]
+    /// `/sys/devices/platform/<dev_name>/<chip_name>`, where the sim_gpioN attributes are.
+    var sysfs = ""
+
+    init(lines: Int, names: [Int: String], label: String) throws {
+        dir = RealKernelTests.simRoot + "/smsocket-\(getpid())"
+        lineNames = names.keys.sorted()
+        try Self.mkdir(dir)
+        try Self.mkdir(dir + "/bank0")
+        try Self.write(dir + "/bank0/num_lines", "\(lines)")
+        try Self.write(dir + "/bank0/label", label)
+        for (offset, name) in names {
+            try Self.mkdir(dir + "/bank0/line\(offset)")
+            try Self.write(dir + "/bank0/line\(offset)/name", name)
+        }
+        try Self.write(dir + "/live", "1")
+        let devName = try Self.read(dir + "/dev_name")
+        let chipName = try Self.read(dir + "/bank0/chip_name")
+        sysfs = "/sys/devices/platform/\(devName)/\(chipName)"
+    }
+
+    func read(_ attribute: String) throws -> String { try Self.read(sysfs + "/" + attribute) }
+    func write(_ attribute: String, _ value: String) throws { try Self.write(sysfs + "/" + attribute, value) }
+
+    func remove() {
+        try? Self.write(dir + "/live", "0")
+        for offset in lineNames { rmdir(dir + "/bank0/line\(offset)") }
+        rmdir(dir + "/bank0")
+        rmdir(dir)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func mkdir(_ path: String) throws {
+        guard Glibc.mkdir(path, 0o755) == 0 else { throw Failure(description: "mkdir \(path): errno \(errno)") }
+    }
+
+    static func write(_ path: String, _ value: String) throws {
+        let fd = open(path, O_WRONLY)
+        guard fd >= 0 else { throw Failure(description: "open \(path): errno \(errno)") }
+        defer { close(fd) }
+        let bytes = Array(value.utf8)
+        guard Glibc.write(fd, bytes, bytes.count) == bytes.count else { throw Failure(description: "write \(path): errno \(errno)") }
+    }
+
+    static func read(_ path: String) throws -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(description: "open \(path): errno \(errno)") }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = Glibc.read(fd, &buffer, buffer.count)
+        guard n >= 0 else { throw Failure(description: "read \(path): errno \(errno)") }
+        return String(decoding: buffer.prefix(n), as: UTF8.self).trimmingCharacters()
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let c = s.last, c == "\n" || c == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
