@@ -13,7 +13,7 @@ import Testing
         let dir = try TemporaryDirectory()
         let script = try dir.script("relay", "echo \"$@\" >> \(dir.path("calls"))")
         let (logger, _) = recordingLogger()
-        let output = ExecOutput(command: [script, "1"], timeout: .milliseconds(500), logger: logger)
+        let output = ExecOutput(command: [script, "1"], logger: logger)
         try await output.start(events: EventRecorder())
         for on in states { try await output.set(on: on) }
         await output.stop()
@@ -29,7 +29,8 @@ import Testing
     ])
     func failureIsThrown(command: [String], code: ExecError.Code, text: String) async throws {
         let (logger, _) = recordingLogger()
-        let output = ExecOutput(command: command, timeout: .milliseconds(200), killGrace: .milliseconds(200), logger: logger)
+        let output = ExecOutput(
+            command: command, timeout: testTimeout(command, overrun: .milliseconds(200)), killGrace: .milliseconds(200), logger: logger)
         let error = await #expect(throws: ExecError.self) { try await output.set(on: true) }
         #expect(error?.code == code)
         #expect(error?.description == text)

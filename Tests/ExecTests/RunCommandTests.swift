@@ -5,8 +5,8 @@ import Testing
 
 /// The one-shot runner under the thermometer and outputs: what comes back, and how errors read.
 @Suite struct RunCommandTests {
-    private func run(_ command: [String], timeout: Duration = .milliseconds(300)) -> Result<CommandOutput, ExecError> {
-        runCommand(command, timeout: timeout, killGrace: .milliseconds(200))
+    private func run(_ command: [String], timeout: Duration? = nil) -> Result<CommandOutput, ExecError> {
+        runCommand(command, timeout: timeout ?? testTimeout(command, overrun: .milliseconds(300)), killGrace: .milliseconds(200))
     }
 
     @Test func firstLineAndStderr() throws {

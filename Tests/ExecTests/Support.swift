@@ -79,3 +79,9 @@ final class TemporaryDirectory {
 
 /// `/bin/sh -c script`, the way most tests give a command.
 func sh(_ script: String) -> [String] { ["/bin/sh", "-c", script] }
+
+/// The time limit for a test command: short for the ones meant to overrun it (they sleep), generous for
+/// the rest, so that a busy machine does not turn a quick command into a time-out.
+func testTimeout(_ command: [String], overrun: Duration) -> Duration {
+    command.contains { $0.contains("sleep") } ? overrun : .seconds(3)
+}

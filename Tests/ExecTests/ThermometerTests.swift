@@ -6,9 +6,10 @@ import Testing
 
 @Suite struct ThermometerTests {
     /// Requests one reading and waits for it.
-    private func reading(_ command: [String], timeout: Duration = .milliseconds(300)) async throws -> (TemperatureReading?, [String]) {
+    private func reading(_ command: [String]) async throws -> (TemperatureReading?, [String]) {
         let (logger, log) = recordingLogger()
-        let thermometer = ExecThermometer(command: command, timeout: timeout, killGrace: .milliseconds(200), logger: logger)
+        let thermometer = ExecThermometer(
+            command: command, timeout: testTimeout(command, overrun: .milliseconds(300)), killGrace: .milliseconds(200), logger: logger)
         let sink = EventRecorder()
         try await thermometer.start(events: sink)
         thermometer.requestReading()
@@ -73,7 +74,7 @@ import Testing
         let flag = dir.path("broken")
         let (logger, log) = recordingLogger()
         let thermometer = ExecThermometer(
-            command: sh("if [ -e \(flag) ]; then exit 1; fi; echo 20"), timeout: .milliseconds(300), logger: logger)
+            command: sh("if [ -e \(flag) ]; then exit 1; fi; echo 20"), logger: logger)
         let sink = EventRecorder()
         try await thermometer.start(events: sink)
         _ = FileManager.default.createFile(atPath: flag, contents: nil)
@@ -92,7 +93,7 @@ import Testing
     /// Requests while a reading runs are answered by that reading.
     @Test func requestsDuringAReadingAreCoalesced() async throws {
         let (logger, _) = recordingLogger()
-        let thermometer = ExecThermometer(command: sh("sleep 0.1; echo 21"), timeout: .milliseconds(1000), logger: logger)
+        let thermometer = ExecThermometer(command: sh("sleep 0.1; echo 21"), logger: logger)
         let sink = EventRecorder()
         try await thermometer.start(events: sink)
         for _ in 1...5 { thermometer.requestReading() }
@@ -104,7 +105,7 @@ import Testing
 
     @Test func requestReadingReturnsAtOnce() async throws {
         let (logger, _) = recordingLogger()
-        let thermometer = ExecThermometer(command: sh("sleep 0.3; echo 21"), timeout: .seconds(1), logger: logger)
+        let thermometer = ExecThermometer(command: sh("sleep 0.3; echo 21"), logger: logger)
         let sink = EventRecorder()
         try await thermometer.start(events: sink)
         let took = ContinuousClock().measure { thermometer.requestReading() }
