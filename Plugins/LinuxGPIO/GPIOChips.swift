@@ -63,10 +63,11 @@ public final class GPIOChips: Sendable {
         }
     }
 
-    /// Finds the line: on the chip labelled `chipLabel`, or on every chip when it is nil.
+    /// Finds the line: on the chip labelled `chipLabel`, or on every chip when it is nil (an offset without
+    /// a label is accepted only when there is a single chip).
     ///
     /// - Throws: ``GPIOError`` ``GPIOError/Code/noChips``, ``GPIOError/Code/chipNotFound``,
-    ///   ``GPIOError/Code/lineNotFound`` or a failed system call.
+    ///   ``GPIOError/Code/lineNotFound``, ``GPIOError/Code/notConfigured`` or a failed system call.
     public func find(chip chipLabel: String?, line: LineSelector) throws(GPIOError) -> FoundLine {
         let all = try chips()
         var candidates = all
@@ -78,7 +79,11 @@ public final class GPIOChips: Sendable {
         }
         switch line {
         case .offset(let offset):
-            // An offset only means something on one chip; the plugin insists on a label for it.
+            // An offset only means something on one chip.
+            guard candidates.count == 1 else {
+                let list = candidates.map { "\($0.info.name) '\($0.info.label)'" }.joined(separator: ", ")
+                throw GPIOError(.notConfigured, "line \(offset) needs a chip label (found: \(list))")
+            }
             let chip = candidates[0]
             guard offset < chip.info.lines else { throw GPIOError.offsetOutOfRange(offset, chip: chip.info) }
             let fd = try device.open(chip.path)

@@ -22,7 +22,7 @@ public struct GPIOError: Error, Equatable, CustomStringConvertible, Sendable {
         public static let lineNotFound = Code(code: .lineNotFound)
         /// Another consumer (or the kernel) holds the line.
         public static let lineBusy = Code(code: .lineBusy)
-        /// A port was used in a way its configuration does not allow.
+        /// The configuration does not say enough, e.g. a line offset without a chip label on a board with several chips.
         public static let notConfigured = Code(code: .notConfigured)
         /// A system call failed; see ``GPIOError/errno``.
         public static let syscall = Code(code: .syscall)

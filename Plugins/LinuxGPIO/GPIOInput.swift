@@ -84,7 +84,9 @@ public final class GPIOInput: DigitalInputPort {
         self.logger = logger
     }
 
+    /// Requests the line and reports its level, then every change. Does nothing if already started.
     public func start(onChange: @escaping @Sendable (Bool) -> Void) async throws {
+        guard running.withLock({ $0 == nil }) else { return }
         let device = chips.device
         let line = try chips.find(chip: configuration.chip, line: configuration.line)
         let fd = try chips.request(line, config: configuration.lineConfig, consumer: configuration.consumer)

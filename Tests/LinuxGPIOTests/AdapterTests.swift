@@ -40,6 +40,10 @@ import Testing
         (nil, .name("GPIO99"), .lineNotFound, "no line named GPIO99 on gpiochip0, gpiochip1"),
         ("pinctrl-bcm2711", .name("gpio17"), .lineNotFound, "no line named gpio17 on gpiochip0"),
         ("pinctrl-bcm2711", .offset(58), .lineNotFound, "no line 58 on gpiochip0 (it has 58 lines)"),
+        (
+            nil, .offset(3), .notConfigured,
+            "line 3 needs a chip label (found: gpiochip0 'pinctrl-bcm2711', gpiochip1 'raspberrypi-exp-gpio')"
+        ),
     ]
 
     @Test("not found errors say what was there", arguments: notFound.indices)
@@ -50,6 +54,12 @@ import Testing
         #expect(error?.code == code)
         #expect(error?.description == message)
         #expect(device.openDescriptors == 0)
+    }
+
+    @Test func anOffsetWithoutALabelIsFineWithOneChip() throws {
+        let device = FakeGPIODevice([.init(name: "gpiochip0", label: "pinctrl-rp1", lines: (0..<54).map { .init(name: "GPIO\($0)") })])
+        let line = try GPIOChips(device: device).find(chip: nil, line: .offset(17))
+        #expect(line.displayName == "GPIO17")
     }
 
     @Test func onlyOneChipOnAPi3() {
@@ -206,6 +216,8 @@ struct NoEvents: EventSink {
         let chips = GPIOChips(device: device)
         let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: chips, logger: LogRecorder().logger)
         try await input.start { _ in }
+        try await input.start { _ in }  // already started: nothing more is requested
+        #expect(device.made.count == 1)
         await input.stop()
         await input.stop()
         try await input.start { _ in }
