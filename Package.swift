@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,6 +39,7 @@ let package = Package(
             exclude: ["CGPIO"]
         ),
         .target(name: "Exec", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Exec"),
+        .target(name: "ATModem", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/ATModem"),
         .target(
             name: "SocketRuntime",
             dependencies: [
@@ -45,6 +47,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit"]),
         .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit"]),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "SocketCore", "PluginKit"]),
+        .testTarget(name: "ATModemTests", dependencies: ["ATModem", "SocketCore", "PluginKit"]),
         .testTarget(
             name: "SocketRuntimeTests",
             dependencies: ["SocketRuntime", "SocketCore", "Simulated"],

@@ -1,0 +1,4 @@
+import PluginKit
+
+/// The AT modem plugin (being built).
+enum ATModemPending {}
