@@ -325,6 +325,7 @@ extension SocketCore {
             lines.append(volatile.alarm.activitySinceArming ? ReplyText.activityDetected : ReplyText.noActivity)
             lines.append("Time: " + (wallClock?.deviceFormat ?? ReplyText.notAvailable))
         }
+        if !volatile.faults.isEmpty { lines.append(ReplyText.faults(volatile.faults)) }
         return lines.joined(separator: "\n")
     }
 

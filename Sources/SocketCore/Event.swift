@@ -83,13 +83,15 @@ public enum Event: Equatable, Hashable, Sendable {
     /// Received signal strength in dBm; nil = not registered on a network.
     case signal(dBm: Int?)
     case timer(TimerID)
+    /// The parts of the board that are out of service (could not start), by name; empty when all work.
+    case hardwareFaults([String])
 
     /// Whether the event reports the current level of an input or of the network (what a port says when it
     /// starts). The core keeps such reports even while the device is dark, so that it powers up knowing
     /// the world: an armed alarm must not mistake the first report of a long-closed contact for a change.
     public var isLevelReport: Bool {
         switch self {
-        case .sensor, .sensorConnected, .signal, .mains(present: false): return true
+        case .sensor, .sensorConnected, .signal, .mains(present: false), .hardwareFaults: return true
         default: return false
         }
     }

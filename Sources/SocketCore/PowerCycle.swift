@@ -81,6 +81,7 @@ extension SocketCore {
         fresh.sensorConnected = volatile.sensorConnected
         fresh.mainsPresent = volatile.mainsPresent
         fresh.signal = volatile.signal
+        fresh.faults = volatile.faults
         fresh.poweredDownAt = volatile.poweredDownAt
         volatile = fresh
     }

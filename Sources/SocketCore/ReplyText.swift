@@ -73,6 +73,8 @@ public enum ReplyText {
     public static func thermAlert(tempOff: Int, temperature: Int) -> String { "TEMPOFF=\(tempOff) reached, TEMP: \(temperature)C" }
     public static func riseAlert(_ t: Int) -> String { "Temperature rise alert! TEMP: \(t)C" }
     public static func fallAlert(_ t: Int) -> String { "Temperature fall alert! TEMP: \(t)C" }
+    /// The last STATUS line when parts of the board are out of service.
+    public static func faults(_ names: [String]) -> String { "Fault: " + names.joined(separator: ", ") }
     public static let powerFailure = "Power failure!"
     public static let powerRestored = "Power restored!"
 }

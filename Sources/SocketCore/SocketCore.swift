@@ -61,6 +61,7 @@ public struct SocketCore: Sendable {
             case .sensor(let closed): volatile.sensorClosed = closed
             case .sensorConnected(let connected): volatile.sensorConnected = connected
             case .signal(let dBm): volatile.signal = dBm
+            case .hardwareFaults(let faults): volatile.faults = faults
             case .mains(present: false): volatile.mainsPresent = false
             default: break  // a dark device hears nothing
             }
@@ -84,6 +85,7 @@ public struct SocketCore: Sendable {
         case .mains(let present): present ? mainsReturned() : mainsLost()
         case .signal(let dBm): volatile.signal = dBm
         case .timer(let id): timerFired(id)
+        case .hardwareFaults(let faults): volatile.faults = faults
         }
     }
 
@@ -174,4 +176,6 @@ struct VolatileState: Sendable {
     var call: ActiveCall?
     var factoryResetPending = false
     var ussdRequester: ReplyTarget?
+    /// Parts of the board out of service, named in STATUS.
+    var faults: [String] = []
 }

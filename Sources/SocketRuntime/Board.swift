@@ -6,13 +6,13 @@ public struct Board: Sendable {
     public var thermometer: (any ThermometerPort)?
     public var mainRelay: any OutputPort
     public var microRelay: (any OutputPort)?
-    /// Alarm sensor, button, mains sense: ports that only post events.
-    public var inputs: [any InputPort]
+    /// Alarm sensor, button, mains sense.
+    public var inputs: [RoleInput]
     public var leds: [LED: LEDDriver]
 
     public init(
         modem: any ModemPort, thermometer: (any ThermometerPort)?, mainRelay: any OutputPort,
-        microRelay: (any OutputPort)?, inputs: [any InputPort], leds: [LED: LEDDriver] = [:]
+        microRelay: (any OutputPort)?, inputs: [RoleInput], leds: [LED: LEDDriver] = [:]
     ) {
         self.modem = modem
         self.thermometer = thermometer
@@ -22,13 +22,20 @@ public struct Board: Sendable {
         self.leds = leds
     }
 
-    /// Every port, for starting and stopping them together.
-    var allPorts: [any Port] {
-        var ports: [any Port] = [modem, mainRelay]
-        if let thermometer { ports.append(thermometer) }
-        if let microRelay { ports.append(microRelay) }
-        ports += inputs as [any Port]
-        ports += leds.values.map { $0.output as any Port }
+    /// Every port with the name of its role, for starting and stopping them together and for saying
+    /// which one failed.
+    var namedPorts: [(name: String, port: any Port)] {
+        var ports: [(String, any Port)] = [("modem", modem), ("main relay", mainRelay)]
+        if let thermometer { ports.append(("thermometer", thermometer)) }
+        if let microRelay { ports.append(("micro relay", microRelay)) }
+        for input in inputs { ports.append((input.role.rawValue.replacingUnderscores, input)) }
+        for (led, driver) in leds.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            ports.append(("\(led.rawValue) LED", driver.output))
+        }
         return ports
     }
+}
+
+extension String {
+    var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
 }

@@ -15,6 +15,7 @@ public actor Controller {
     private let bus: EventBus
     private var timers = TimerTable()
     private var leds: [LED: LEDPattern] = [:]
+    private var thermometerInService = true
     private var localReplies: [String] = []
     private let logger: Logger
     private let onNote: @Sendable (Instant, String) -> Void
@@ -38,9 +39,19 @@ public actor Controller {
 
     /// Starts the ports, powers the device up and sends what an earlier run left in the outbox.
     public func start() async throws {
-        for port in board.allPorts {
-            try await port.start(events: bus)
+        // A port that cannot start (no such chip, no such sensor) is reported and its role is out of
+        // service; the rest of the board works, and STATUS names the fault.
+        var faults: [String] = []
+        for (name, port) in board.namedPorts {
+            do {
+                try await port.start(events: bus)
+            } catch {
+                logger.error("the \(name) did not start and is out of service: \(error)")
+                faults.append(name)
+            }
         }
+        if faults.contains("thermometer") { thermometerInService = false }
+        if !faults.isEmpty { bus.post(.hardwareFaults(faults)) }
         let (pending, abandoned) = try store.pendingOutbox()
         for entry in abandoned {
             logger.warning("an SMS to \(entry.to) was being sent when the controller stopped; not sent again to avoid a duplicate: \(entry.text)")
@@ -59,7 +70,7 @@ public actor Controller {
     /// Stops the ports. The state is already committed.
     public func stop() async {
         for driver in board.leds.values { await driver.stop() }
-        for port in board.allPorts { await port.stop() }
+        for (_, port) in board.namedPorts { await port.stop() }
     }
 
     /// Handles every event queued in the bus, including those its own effects post.
@@ -187,7 +198,7 @@ public actor Controller {
             case .audio(let on):
                 try await board.modem.setAudio(on: on)
             case .readTemperature:
-                if let thermometer = board.thermometer {
+                if let thermometer = board.thermometer, thermometerInService {
                     thermometer.requestReading()
                 } else {
                     bus.post(.temperature(.missing))

@@ -14,6 +14,8 @@ public final class EventBus: EventSink {
         var items: [Item] = []
         var head = 0
         var waiter: CheckedContinuation<Void, Never>?
+        /// A wake that came while nobody waited; the next wait returns at once.
+        var wakePending = false
     }
 
     private let state = Mutex(State())
@@ -51,7 +53,10 @@ public final class EventBus: EventSink {
     public func waitForItem() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { s in
-                if s.head < s.items.count { return true }
+                if s.head < s.items.count || s.wakePending {
+                    s.wakePending = false
+                    return true
+                }
                 s.waiter = continuation
                 return false
             }
@@ -59,10 +64,12 @@ public final class EventBus: EventSink {
         }
     }
 
-    /// Wakes a waiting task without an item (used to stop or to re-check timers).
+    /// Wakes the waiting task without an item (to stop, or to re-check timers); if none waits, the next
+    /// wait returns at once, so a wake is never lost.
     public func wake() {
         let waiter = state.withLock { s in
             defer { s.waiter = nil }
+            if s.waiter == nil { s.wakePending = true }
             return s.waiter
         }
         waiter?.resume()

@@ -133,5 +133,5 @@ public enum SimulationInput: Equatable, Sendable {
 /// A malformed simulator input line.
 public struct SimulationInputError: Error, Equatable, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

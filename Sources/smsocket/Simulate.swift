@@ -12,7 +12,7 @@ struct Simulate: AsyncParsableCommand {
         abstract: "Run the controller on simulated hardware and a virtual clock, line by line from standard input.",
         discussion: "Type 'help' for the input lines. The protocol is described in the README.")
 
-    @Option(help: "A configuration file (TOML); --model, --state and --rules override it.")
+    @Option(help: "A configuration file (TOML) for the model, state and rules (the board is always simulated); --model, --state and --rules override it.")
     var config: String?
 
     @Option(help: "706, 707, 706L or 707L (default 707).")
@@ -33,7 +33,7 @@ struct Simulate: AsyncParsableCommand {
     func run() async throws {
         var options = Simulation.Options()
         if let config {
-            let file = try ConfigFile.load(path: config)
+            let file = try ControllerConfig.load(path: config)
             options.model = file.model
             options.statePath = file.statePath
             options.rulesPath = file.rulesPath

@@ -1,0 +1,70 @@
+import PluginKit
+import SocketCore
+
+/// Builds the board a configuration describes: the plugin of each role is looked up by kind, reads its
+/// settings, and makes its port. No hardware is touched here (ports open their devices when started), so
+/// `smsocket check` runs this on any machine.
+public struct BoardBuilder {
+    /// The ports of the configured roles.
+    public struct Ports: Sendable {
+        public var byRole: [Role: PluginPort]
+        /// `main relay: gpio` … for `check` and the start-up log.
+        public var summary: [String]
+    }
+
+    /// Roles every board needs.
+    static let requiredRoles: [Role] = [.modem, .mainRelay]
+    /// Roles a Light model does not have (spec §1.2).
+    static let absentOnLight: Set<Role> = [.thermometer, .alarmInput, .microRelay, .ledMic]
+
+    public static func ports(for config: ControllerConfig, context: PluginContext) throws(ConfigError) -> Ports {
+        for role in requiredRoles where config.roles[role] == nil {
+            throw ConfigError(file: config.file, line: nil, key: role.rawValue, message: "missing; every board needs a [\(role.rawValue)] table")
+        }
+        var byRole: [Role: PluginPort] = [:]
+        var summary: [String] = []
+        for role in config.roles.keys.sorted() {
+            var (kind, settings) = config.roles[role]!
+            if config.model.isLight, absentOnLight.contains(role) {
+                throw settings.error(nil, "model \(config.model.rawValue) has no \(role.rawValue); remove the table")
+            }
+            guard let plugin = PluginRegistry.plugin(kind: kind) else {
+                throw settings.error("kind", "unknown plugin kind \"\(kind)\"; known kinds: \(PluginRegistry.kinds.joined(separator: ", "))")
+            }
+            guard plugin.roles.contains(role) else {
+                let roles = plugin.roles.sorted().map(\.rawValue).joined(separator: ", ")
+                throw settings.error("kind", "the \(kind) plugin cannot be the \(role.rawValue); it fills \(roles)")
+            }
+            let port = try plugin.make(for: role, settings: &settings, context: context)
+            try settings.rejectUnknownKeys()
+            guard port.kind == role.portKind else {
+                throw settings.error("kind", "the \(kind) plugin made a \(port.kind.rawValue) port, the \(role.rawValue) needs \(role.portKind.rawValue)")
+            }
+            byRole[role] = port
+            summary.append("\(role.rawValue): \(kind)")
+        }
+        return Ports(byRole: byRole, summary: summary)
+    }
+
+    /// The board the controller drives, with input roles adapted to events and LEDs to pattern drivers.
+    public static func board(_ ports: Ports, clock: any ControllerClock) -> Board {
+        var modem: (any ModemPort)?
+        var thermometer: (any ThermometerPort)?
+        var outputs: [Role: any OutputPort] = [:]
+        var inputs: [RoleInput] = []
+        for (role, port) in ports.byRole.sorted(by: { $0.key < $1.key }) {
+            switch port {
+            case .modem(let m): modem = m
+            case .thermometer(let t): thermometer = t
+            case .output(let o): outputs[role] = o
+            case .input(let i): inputs.append(RoleInput(role: role, input: i, clock: clock))
+            }
+        }
+        let ledRoles: [(Role, LED)] = [(.ledPower, .power), (.ledGSM, .gsm), (.ledMic, .mic), (.ledOut, .out)]
+        var leds: [LED: LEDDriver] = [:]
+        for (role, led) in ledRoles { if let o = outputs[role] { leds[led] = LEDDriver(output: o) } }
+        return Board(
+            modem: modem!, thermometer: thermometer, mainRelay: outputs[.mainRelay]!, microRelay: outputs[.microRelay],
+            inputs: inputs, leds: leds)
+    }
+}

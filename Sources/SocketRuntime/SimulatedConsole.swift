@@ -1,0 +1,63 @@
+import Foundation
+import ServiceLifecycle
+import Simulated
+import SocketCore
+
+/// For `smsocket run` on the demo board: reads simulator input lines (`sms +358… STATUS`, `sensor on`, …)
+/// from standard input and applies them to the simulated world, in real time.
+public struct SimulatedConsole: Service {
+    private let world: SimulatedWorld
+    private let clock = SystemClock()
+    private let write: @Sendable (String) -> Void
+
+    public init(world: SimulatedWorld, write: @escaping @Sendable (String) -> Void) {
+        self.world = world
+        self.write = write
+    }
+
+    public func run() async throws {
+        let lines = AsyncStream<String> { continuation in
+            // readLine blocks: it gets a thread of its own, off the cooperative pool.
+            let reader = Thread {
+                while let line = readLine(strippingNewline: true) { continuation.yield(line) }
+                continuation.finish()
+            }
+            reader.start()
+        }
+        for await line in lines.cancelOnGracefulShutdown() {
+            do {
+                try await apply(SimulationInput.parse(line))
+            } catch {
+                write("error: \(error)")
+            }
+        }
+    }
+
+    private func apply(_ input: SimulationInput) async throws(SimulationInputError) {
+        switch input {
+        case .sms(let from, let text):
+            let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: clock.now.seconds), zoneQuarterHours: 0)
+            world.network.deliver(IncomingSMS(sender: from, text: text, timestamp: stamp))
+        case .call(let from): world.network.call(from: from)
+        case .pickup(let number, let pickup): world.network.setPickup(pickup, for: number)
+        case .temperature(let reading): world.thermometer.set(reading)
+        case .sensor(let closed): world.sensor.set(closed)
+        case .buttonPress:
+            world.button.set(true)
+            world.button.set(false)
+        case .buttonHold(let milliseconds):
+            world.button.set(true)
+            try? await Task.sleep(for: .milliseconds(milliseconds))
+            world.button.set(false)
+        case .mains(let present): world.mains.set(present)
+        case .ussdReply(let text): world.network.setNextUSSDReply(text)
+        case .signal(let dBm): world.network.setSignal(dBm)
+        case .help:
+            for line in SimulationInput.helpText.split(separator: "\n") { write("# " + line) }
+        case .wait, .restart:
+            throw SimulationInputError("wait and restart work in smsocket simulate; here the clock is real")
+        case .nothing:
+            break
+        }
+    }
+}
