@@ -1,0 +1,84 @@
+import Logging
+import PluginKit
+import SocketCore
+import Testing
+
+@testable import SocketRuntime
+
+@Suite("The configuration file")
+struct ConfigTests {
+    static let minimal = """
+        [modem]
+        kind = "simulated"
+
+        [main_relay]
+        kind = "simulated"
+        """
+
+    func ports(_ text: String) throws(ConfigError) -> BoardBuilder.Ports {
+        let config = try ControllerConfig.parse(text, file: "board.toml")
+        return try BoardBuilder.ports(for: config, context: PluginContext(logger: Logger(label: "test"), model: config.model))
+    }
+
+    @Test func aMinimalBoardIsAccepted() throws {
+        let config = try ControllerConfig.parse("model = \"706L\"\nlog_level = \"debug\"\n" + Self.minimal, file: "board.toml")
+        #expect(config.model == .gsm706Light)
+        #expect(config.logLevel == .debug)
+        #expect(config.statePath == nil)
+        #expect(try ports(Self.minimal).summary == ["main_relay: simulated", "modem: simulated"])
+    }
+
+    @Test(arguments: [
+        ("model = 707\n", "board.toml:1: model: expected a string, found a whole number"),
+        ("model = \"708\"\n", #"board.toml:1: model: expected one of "706", "707", "706L", "707L", not "708""#),
+        ("\n\nlog_level = \"loud\"\n", #"board.toml:3: log_level: expected one of trace, debug, info, notice, warning, error, critical, not "loud""#),
+        ("colour = \"red\"\n", "board.toml:1: colour: unknown key; known keys and tables: model, state, rules, log_level, serial, [modem], [thermometer], [alarm_input], [button], [main_relay], [micro_relay], [mains_sense], [led_power], [led_gsm], [led_mic], [led_out]"),
+        ("state = [\"a\"]\n", "board.toml:1: state: expected a string, found a list"),
+        ("model = \"707\n", "board.toml:1: not valid TOML: "),
+        ("modem = \"sim\"\n", "board.toml:1: modem: expected a table [modem], found a string"),
+        ("[thermometer]\nsensor = \"x\"\n", "board.toml:1: thermometer: missing kind; known kinds: exec, gpio, onewire, simulated"),
+    ])
+    func fileErrors(_ text: String, _ message: String) {
+        #expect {
+            try ControllerConfig.parse(text, file: "board.toml")
+        } throws: { error in
+            "\(error)".hasPrefix(message) && (message.hasSuffix(": ") || "\(error)" == message)
+        }
+    }
+
+    @Test(arguments: [
+        ("[main_relay]\nkind = \"simulated\"\n", "board.toml: modem: missing; every board needs a [modem] table"),
+        (minimal + "\n[thermometer]\nkind = \"thermocouple\"\n", #"board.toml:7: thermometer.kind: unknown plugin kind "thermocouple"; known kinds: exec, gpio, onewire, simulated"#),
+        (minimal + "\n[led_power]\nkind = \"simulated\"\n", "board.toml:7: led_power.kind: the simulated plugin cannot be the led_power; it fills alarm_input, button, main_relay, mains_sense, micro_relay, modem, thermometer"),
+        (minimal + "\n[thermometer]\nkind = \"onewire\"\nsensr = \"28-0316a2795eff\"\n", "board.toml:8: thermometer.sensr: unknown key; this plugin knows retries, root, sensor"),
+        (minimal + "\n[thermometer]\nkind = \"onewire\"\nretries = 0\n", "board.toml:8: thermometer.retries: expected a whole number from 1 to 10, not 0"),
+        ("model = \"706L\"\n" + minimal + "\n[thermometer]\nkind = \"simulated\"\n", "board.toml:7: thermometer: model 706L has no thermometer; remove the table"),
+        (minimal + "\n[button]\nkind = \"exec\"\n", "board.toml:6: button.command: missing; expected the command as a list of strings, e.g. [\"/usr/local/bin/read-temp\", \"--probe\", \"2\"]"),
+        (minimal + "\n[alarm_input]\nkind = \"gpio\"\nline = \"GPIO22\"\nbias = \"up\"\n", #"board.toml:9: alarm_input.bias: expected one of "pull-up", "pull-down", "disabled", "as-is", not "up""#),
+        (minimal + "\n[main_relay]\nkind = \"gpio\"\n", ""),
+    ])
+    func boardErrors(_ text: String, _ message: String) {
+        do {
+            _ = try ports(text)
+            Issue.record("accepted: \(text)")
+        } catch {
+            if !message.isEmpty { #expect(error.description == message) }
+        }
+    }
+
+    @Test func theSampleConfigurationsParse() throws {
+        let root = String(#filePath[..<#filePath.range(of: "/Tests/")!.lowerBound])
+        for name in ["demo.toml", "raspberry-pi.toml", "smsocket.toml"] {
+            _ = try ControllerConfig.load(path: root + "/etc/" + name)
+        }
+        let demo = try ControllerConfig.load(path: root + "/etc/demo.toml")
+        let ports = try BoardBuilder.ports(for: demo, context: PluginContext(logger: Logger(label: "test"), model: demo.model))
+        #expect(ports.byRole.count == 7)
+    }
+
+    @Test func aMissingFileIsNamed() {
+        #expect(throws: ConfigError(file: "/nonexistent/smsocket.toml", line: nil, key: nil, message: "cannot read the file: No such file or directory")) {
+            try ControllerConfig.load(path: "/nonexistent/smsocket.toml")
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import PluginKit
+import ServiceLifecycle
+import Simulated
+import SocketCore
+import Synchronization
+import Testing
+
+@testable import SocketRuntime
+
+/// Collects simulated events in memory.
+final class CollectingLog: SimulationLog {
+    private let lines = Mutex<[String]>([])
+    func record(_ event: String) { lines.withLock { $0.append(event) } }
+    var all: [String] { lines.withLock { $0 } }
+
+    /// Waits (polling, bounded) until `predicate` holds for the lines seen so far.
+    func wait(for predicate: ([String]) -> Bool) async -> Bool {
+        for _ in 0..<500 {
+            if predicate(all) { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+}
+
+@Suite("smsocket run: the controller on the real clock")
+struct DaemonTests {
+    @Test func answersAnSMSAndStopsGracefully() async throws {
+        let path = NSTemporaryDirectory() + "smsocket-run-\(UUID().uuidString).sqlite"
+        let config = try ControllerConfig.parse(
+            "state = \"\(path)\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n[button]\nkind = \"simulated\"\n",
+            file: "run.toml")
+        let log = CollectingLog()
+        let context = PluginContext(logger: Logger(label: "test"), model: config.model)
+        let world = context.shared.object(SimulatedPlugin.worldKey) { SimulatedWorld(log: log) }
+        let ports = try BoardBuilder.ports(for: config, context: context)
+        let bus = EventBus()
+        let controller = try Controller(
+            model: config.model, identity: DeviceIdentity(serialNumber: "1"), store: Store(path: path),
+            board: BoardBuilder.board(ports, clock: SystemClock()), clock: SystemClock(), bus: bus)
+        let group = ServiceGroup(services: [ControllerService(controller: controller, bus: bus)], logger: Logger(label: "test"))
+
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            world.network.deliver(IncomingSMS(sender: "+3589123456789", text: "ON", timestamp: nil))
+            #expect(await log.wait { $0.contains(#"sms-out +3589123456789 "Power socket ON""#) })
+            // The button, timed by the real clock: a short press toggles the socket off.
+            world.button.set(true)
+            world.button.set(false)
+            #expect(await log.wait { $0.last == "relay main off" })
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(log.all == ["relay main on", #"sms-out +3589123456789 "Power socket ON""#, "relay main off"])
+        #expect(world.network.storedMessageCount == 0, "the handled SMS was deleted from the modem")
+        #expect(try Store(path: path).loadState().mainRelayOn == false)
+    }
+
+    @Test func aPortThatCannotStartIsReportedAndTheRestWorks() async throws {
+        struct Broken: Error {}
+        final class BrokenThermometer: ThermometerPort {
+            func start(events: any EventSink) async throws { throw Broken() }
+            func stop() async {}
+            func requestReading() {}
+        }
+        let path = NSTemporaryDirectory() + "smsocket-fault-\(UUID().uuidString).sqlite"
+        let log = CollectingLog()
+        let world = SimulatedWorld(log: log)
+        let board = Board(modem: world.network, thermometer: BrokenThermometer(), mainRelay: world.mainRelay, microRelay: nil, inputs: [])
+        let controller = try Controller(
+            model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: Store(path: path), board: board,
+            clock: VirtualClock(start: Instant(seconds: 1_767_600_000)))
+        try await controller.start()
+        #expect(await controller.execute(localCommand: "STATUS").first?.hasSuffix("\nFault: thermometer") == true)
+        #expect(await controller.execute(localCommand: "ON") == ["Power socket ON"])
+    }
+
+    @Test(arguments: [
+        (Role.alarmInput, [true, false], [Event.sensor(closed: true), .sensor(closed: false)]),
+        (.mainsSense, [false, true], [.mains(present: false), .mains(present: true)]),
+        (.button, [false, true, false], [.button(heldMilliseconds: 1500)]),
+    ])
+    func inputLevelsBecomeRoleEvents(_ role: Role, _ levels: [Bool], _ expected: [Event]) {
+        let clock = VirtualClock(start: Instant(seconds: 0))
+        let input = RoleInput(role: role, input: SimulatedDigitalInput(level: false), clock: clock)
+        var events: [Event] = []
+        for level in levels {
+            if let event = input.event(for: level) { events.append(event) }
+            clock.set(clock.now.adding(milliseconds: 1500))
+        }
+        #expect(events == expected)
+    }
+}
