@@ -61,7 +61,8 @@ final class EventRecorder: EventSink {
 }
 
 /// A bus whose answers a test scripts: one listing for all calls, one file text (or error) per read in
-/// turn. Optionally holds each read until the test opens `gate`, to keep a read in flight.
+/// turn. Optionally holds reads at a gate until the test opens it (for good: a test that goes wrong
+/// then fails instead of hanging on a read that waits forever).
 final class ScriptedFiles: W1Files {
     private struct State {
         var listing: Result<[String], OneWireError>
@@ -71,11 +72,12 @@ final class ScriptedFiles: W1Files {
         var readsOnReaderQueue: [Bool] = []
     }
     private let state: Mutex<State>
-    private let gate: DispatchSemaphore?
+    private let gate: DispatchGroup?
 
     init(listing: Result<[String], OneWireError>, reads: [Result<String, OneWireError>], gated: Bool = false) {
         state = Mutex(State(listing: listing, reads: reads))
-        gate = gated ? DispatchSemaphore(value: 0) : nil
+        gate = gated ? DispatchGroup() : nil
+        gate?.enter()
     }
 
     func names(inDirectory path: String) throws(OneWireError) -> [String] {
@@ -96,7 +98,16 @@ final class ScriptedFiles: W1Files {
         return Array(try next.get().utf8)
     }
 
-    func open() { gate?.signal() }
+    private let opened = Mutex(false)
+
+    /// Lets every read through from now on; only the first call counts.
+    func open() {
+        guard opened.withLock({ o in defer { o = true }; return !o }) else { return }
+        gate?.leave()
+    }
+
+    // libdispatch traps when a group is freed while entered.
+    deinit { open() }
 
     var listCount: Int { state.withLock { $0.listCount } }
     var readCount: Int { state.withLock { $0.readCount } }

@@ -180,7 +180,6 @@ private func thermometer(
         #expect(await events.next() == .temperature(.celsius(20)))
         // Once the read is over, a new request reads again.
         port.requestReading()
-        files.open()
         #expect(await events.next() == .temperature(.celsius(20)))
         await port.stop()
         #expect(files.readCount == 2)
