@@ -1,0 +1,366 @@
+/// The byte pipe under an ``ATChannel``: the real ``SerialTransport``, or an in-memory fake in tests.
+public protocol ATTransport: Sendable {
+    /// What the modem sends, in chunks as they arrive; it ends (or throws) when the port is gone.
+    /// The channel is its only reader.
+    var incoming: AsyncThrowingStream<[UInt8], any Error> { get }
+    /// Sends `bytes` to the modem.
+    func write(_ bytes: [UInt8]) async throws
+    /// Closes the port; ``incoming`` ends.
+    func close() async
+}
+
+/// A command's answer: its information lines (echo and URCs taken out) and how it ended.
+public struct ATResponse: Hashable, Sendable, CustomStringConvertible {
+    public var lines: [String]
+    public var final: ATFinalResult
+
+    public init(lines: [String] = [], final: ATFinalResult) {
+        self.lines = lines
+        self.final = final
+    }
+
+    public var isOK: Bool { final == .ok }
+
+    /// The values of the lines named `name` (`"+CSQ"` gives `["17,0"]` for `+CSQ: 17,0`).
+    public func values(of name: String) -> [String] {
+        lines.compactMap { line in
+            let (lineName, value) = atNameValue(line)
+            return lineName == name ? value : nil
+        }
+    }
+
+    public var description: String { (lines + [final.description]).joined(separator: " / ") }
+}
+
+/// How long the channel waits; every command may also pass its own timeout.
+public struct ATTimeouts: Hashable, Sendable {
+    /// For a command's final result.
+    public var command: Duration
+    /// For the `> ` prompt after `AT+CMGS=<n>`.
+    public var prompt: Duration
+    /// For the final result after a PDU was sent (SIM800: up to 60 s).
+    public var body: Duration
+    /// For the final result after a missing prompt was aborted with ESC, before the next command goes.
+    public var abort: Duration
+
+    public init(
+        command: Duration = .seconds(5), prompt: Duration = .seconds(10), body: Duration = .seconds(60),
+        abort: Duration = .seconds(2)
+    ) {
+        self.command = command
+        self.prompt = prompt
+        self.body = body
+        self.abort = abort
+    }
+}
+
+/// Why a command got no answer. Equal by code and command.
+public struct ATChannelError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: Hashable, Sendable {
+        /// No final result within the timeout.
+        case timeout
+        /// No `> ` within the prompt timeout; the command was aborted with ESC.
+        case noPrompt
+        /// Nothing answered `AT` with `OK` in ``ATChannel/synchronize(tries:timeout:)``.
+        case noResponse
+        /// The port closed or went away (unplugged, reset) before the answer; reopen it.
+        case closed
+        /// Writing to the port failed.
+        case writeFailed
+    }
+
+    public let code: Code
+    /// The command concerned, when there is one.
+    public let command: String?
+    /// The transport's error or other detail.
+    public let detail: String?
+
+    public init(_ code: Code, command: String? = nil, detail: String? = nil) {
+        self.code = code
+        self.command = command
+        self.detail = detail
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code && lhs.command == rhs.command }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(command)
+    }
+
+    public var description: String {
+        let what = command.map { " (\($0))" } ?? ""
+        let why = detail.map { ": \($0)" } ?? ""
+        switch code {
+        case .timeout: return "no answer from the modem in time\(what)\(why)"
+        case .noPrompt: return "the modem gave no '> ' prompt\(what); aborted\(why)"
+        case .noResponse: return "the modem does not answer AT\(why)"
+        case .closed: return "the modem port is closed\(what)\(why)"
+        case .writeFailed: return "could not write to the modem\(what)\(why)"
+        }
+    }
+}
+
+/// An AT command channel: one command in flight, the others queued in order, each with a timeout; URCs
+/// delivered on ``unsolicited`` as they arrive, whatever is in flight.
+///
+/// Bytes from the transport go through an ``ATDecoder``. Time is read from the injected clock, so tests
+/// drive timeouts with a manual clock instead of sleeping.
+public actor ATChannel {
+    /// URCs, in arrival order. It ends when the transport does. Single consumer.
+    public nonisolated let unsolicited: AsyncStream<ATUnsolicited>
+    public let timeouts: ATTimeouts
+    /// The most recent lines that belonged to no command (late answers, noise), newest last, at most 32.
+    public private(set) var strayLines: [String] = []
+
+    private let transport: any ATTransport
+    private let clock: any Clock<Duration>
+    private let urcs: AsyncStream<ATUnsolicited>.Continuation
+    private var decoder: ATDecoder
+    private var queue: [Request] = []
+    private var current: Active?
+    private var closedReason: String?
+    private var nextID = 0
+
+    private struct Request {
+        var id: Int
+        var command: String
+        var body: String?
+        var timeout: Duration?
+        var reply: CheckedContinuation<Result<ATResponse, ATChannelError>, Never>
+    }
+
+    private enum Phase { case awaitingPrompt, awaitingFinal, aborting }
+
+    private struct Active {
+        var request: Request
+        var phase: Phase
+        var lines: [String] = []
+        var timer: Task<Void, Never>?
+    }
+
+    /// Starts reading `transport`.
+    /// - Parameters:
+    ///   - clock: what timeouts are measured with (`ContinuousClock()` outside tests).
+    ///   - lineLimit: longest line kept (see ``ATDecoder/lineLimit``).
+    public init(
+        transport: any ATTransport, clock: any Clock<Duration> = ContinuousClock(), timeouts: ATTimeouts = ATTimeouts(),
+        lineLimit: Int = 4096
+    ) {
+        self.transport = transport
+        self.clock = clock
+        self.timeouts = timeouts
+        self.decoder = ATDecoder(lineLimit: lineLimit)
+        (unsolicited, urcs) = AsyncStream<ATUnsolicited>.makeStream()
+        let incoming = transport.incoming
+        Task { [weak self] in
+            do {
+                for try await chunk in incoming {
+                    guard let self else { return }
+                    await self.received(chunk)
+                }
+                await self?.transportEnded("the port closed")
+            } catch {
+                await self?.transportEnded("\(error)")
+            }
+        }
+    }
+
+    /// Sends `command` (without CR; `AT+CSQ`) once the commands before it are done, and waits for its
+    /// final result, for `timeout` or ``ATTimeouts/command``.
+    ///
+    /// Error finals (`ERROR`, `+CMS ERROR: 322`) are answers, not thrown: see ``ATResponse/final``.
+    public func send(_ command: String, timeout: Duration? = nil) async throws(ATChannelError) -> ATResponse {
+        try await enqueue(command, body: nil, timeout: timeout)
+    }
+
+    /// Sends `command` (`AT+CMGS=23`), waits for the `> ` prompt, sends `body` (the hex PDU) and Ctrl-Z,
+    /// and waits for the final result, for `timeout` or ``ATTimeouts/body``. Without a prompt within
+    /// ``ATTimeouts/prompt`` it sends ESC and throws ``ATChannelError/Code/noPrompt``. A final result that
+    /// comes instead of the prompt (`+CMS ERROR: 304`) is returned.
+    public func send(_ command: String, body: String, timeout: Duration? = nil) async throws(ATChannelError)
+        -> ATResponse
+    {
+        try await enqueue(command, body: body, timeout: timeout)
+    }
+
+    /// Submits an SMS in PDU mode: `AT+CMGS=<tpduLength>`, then `pdu` after the prompt.
+    /// - Parameter tpduLength: octets of the TPDU, not counting the SMSC part.
+    public func sendSMS(pdu: String, tpduLength: Int, timeout: Duration? = nil) async throws(ATChannelError)
+        -> ATResponse
+    {
+        try await send("AT+CMGS=\(tpduLength)", body: pdu, timeout: timeout)
+    }
+
+    /// Sends `AT` until the modem answers `OK` (a SIM800 sets its baud rate from it), up to `tries` times,
+    /// each waiting `timeout`. Returns the try that worked.
+    @discardableResult
+    public func synchronize(tries: Int = 10, timeout: Duration = .milliseconds(500)) async throws(ATChannelError)
+        -> Int
+    {
+        for attempt in 1...max(tries, 1) {
+            do {
+                if try await send("AT", timeout: timeout).isOK { return attempt }
+            } catch where error.code == .timeout {
+                continue
+            }
+        }
+        throw ATChannelError(.noResponse, detail: "\(tries) tries")
+    }
+
+    /// Closes the transport; queued and in-flight commands fail with ``ATChannelError/Code/closed``.
+    public func close() async {
+        guard closedReason == nil else { return }
+        closedReason = "closed by the controller"
+        failAll()
+        await transport.close()
+    }
+
+    // MARK: - Queue
+
+    private func enqueue(_ command: String, body: String?, timeout: Duration?) async throws(ATChannelError)
+        -> ATResponse
+    {
+        if let closedReason { throw ATChannelError(.closed, command: command, detail: closedReason) }
+        let id = nextID
+        nextID += 1
+        let result = await withCheckedContinuation { continuation in
+            queue.append(Request(id: id, command: command, body: body, timeout: timeout, reply: continuation))
+            if current == nil { startNext() }
+        }
+        return try result.get()
+    }
+
+    private func startNext() {
+        guard current == nil, closedReason == nil, !queue.isEmpty else { return }
+        let request = queue.removeFirst()
+        decoder.commandSent(request.command)
+        current = Active(request: request, phase: request.body == nil ? .awaitingFinal : .awaitingPrompt)
+        arm(request.body == nil ? request.timeout ?? timeouts.command : timeouts.prompt)
+        write(Array(request.command.utf8) + [0x0D], for: request.id)
+    }
+
+    /// Writes without holding up the actor; a failure ends request `id` (if it is still current).
+    private func write(_ bytes: [UInt8], for id: Int) {
+        let transport = self.transport
+        Task {
+            do {
+                try await transport.write(bytes)
+            } catch {
+                self.writeFailed(id, "\(error)")
+            }
+        }
+    }
+
+    private func writeFailed(_ id: Int, _ detail: String) {
+        guard let active = current, active.request.id == id else { return }
+        decoder.commandAbandoned()
+        finish(.failure(ATChannelError(.writeFailed, command: active.request.command, detail: detail)))
+    }
+
+    private func arm(_ duration: Duration) {
+        guard let id = current?.request.id else { return }
+        current?.timer?.cancel()
+        let clock = self.clock
+        current?.timer = Task {
+            do {
+                try await sleep(on: clock, for: duration)
+            } catch {
+                return
+            }
+            self.timerFired(id)
+        }
+    }
+
+    private func timerFired(_ id: Int) {
+        guard let active = current, active.request.id == id else { return }
+        switch active.phase {
+        case .awaitingPrompt:
+            // Abort the half-entered command, then give the modem a moment to answer the ESC, so that its
+            // late OK/ERROR is not taken for the next command's.
+            current?.phase = .aborting
+            arm(timeouts.abort)
+            write([0x1B], for: id)
+        case .aborting:
+            decoder.commandAbandoned()
+            finish(.failure(ATChannelError(.noPrompt, command: active.request.command)))
+        case .awaitingFinal:
+            decoder.commandAbandoned()
+            finish(.failure(ATChannelError(.timeout, command: active.request.command)))
+        }
+    }
+
+    private func finish(_ result: Result<ATResponse, ATChannelError>) {
+        guard let active = current else { return }
+        active.timer?.cancel()
+        current = nil
+        active.request.reply.resume(returning: result)
+        startNext()
+    }
+
+    private func failAll() {
+        let reason = closedReason ?? "closed"
+        if let active = current {
+            active.timer?.cancel()
+            current = nil
+            active.request.reply.resume(
+                returning: .failure(ATChannelError(.closed, command: active.request.command, detail: reason)))
+        }
+        let waiting = queue
+        queue.removeAll()
+        for request in waiting {
+            request.reply.resume(returning: .failure(ATChannelError(.closed, command: request.command, detail: reason)))
+        }
+        decoder.commandAbandoned()
+    }
+
+    // MARK: - Input
+
+    private func received(_ bytes: [UInt8]) {
+        for byte in bytes {
+            guard let event = decoder.decode(byte) else { continue }
+            handle(event)
+        }
+    }
+
+    private func handle(_ event: ATEvent) {
+        switch event {
+        case .response(let line):
+            current?.lines.append(line)
+        case .final(let final):
+            guard let active = current else { return }
+            if active.phase == .aborting {
+                finish(.failure(ATChannelError(.noPrompt, command: active.request.command)))
+            } else {
+                finish(.success(ATResponse(lines: active.lines, final: final)))
+            }
+        case .prompt:
+            guard let active = current, active.phase == .awaitingPrompt, let body = active.request.body else { return }
+            current?.phase = .awaitingFinal
+            decoder.bodySent(body)
+            arm(active.request.timeout ?? timeouts.body)
+            write(Array(body.utf8) + [0x1A], for: active.request.id)
+        case .unsolicited(let urc):
+            urcs.yield(urc)
+        case .stray(let line):
+            remember(line)
+        case .overlongLine(let head, let length):
+            remember("\(head.prefix(64))… (\(length) bytes, cut)")
+        }
+    }
+
+    private func remember(_ line: String) {
+        strayLines.append(line)
+        if strayLines.count > 32 { strayLines.removeFirst(strayLines.count - 32) }
+    }
+
+    private func transportEnded(_ reason: String) {
+        if closedReason == nil { closedReason = reason }
+        failAll()
+        urcs.finish()
+    }
+}
+
+/// Sleeps on an existential clock (opened here, since `Clock.sleep(for:)` needs the concrete type).
+private func sleep<C: Clock>(on clock: C, for duration: Duration) async throws where C.Duration == Duration {
+    try await clock.sleep(until: clock.now.advanced(by: duration), tolerance: nil)
+}

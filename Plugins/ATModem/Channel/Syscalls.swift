@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// Every raw call of the serial layer goes through this file: the `system_` prefix marks the boundary, and
+// `valueOrErrno` turns -1/errno into a typed error (retrying EINTR) in one place, as swift-system's
+// `valueOrErrno(retryOnInterrupt:)` does. The ATModem target cannot import the Exec or LinuxGPIO plugins,
+// so this is its own copy of the pattern.
+
+/// A system call that failed: its name and the C error number.
+struct SystemCallError: Error, Equatable, CustomStringConvertible {
+    var call: String
+    var errno: Int32
+
+    var description: String { "\(call) failed: \(errnoText(errno))" }
+}
+
+/// `No such file or directory (ENOENT)`, or `error 1234` for numbers the table does not know.
+func errnoText(_ code: Int32) -> String {
+    let message = strerror(code).map { String(cString: $0) } ?? "error \(code)"
+    return errnoNames[code].map { "\(message) (\($0))" } ?? message
+}
+
+private let errnoNames: [Int32: String] = [
+    EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", ENXIO: "ENXIO", EBADF: "EBADF",
+    EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES", EBUSY: "EBUSY", ENODEV: "ENODEV",
+    ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL", ENFILE: "ENFILE", EMFILE: "EMFILE",
+    ENOTTY: "ENOTTY", ENAMETOOLONG: "ENAMETOOLONG", ELOOP: "ELOOP", EWOULDBLOCK: "EWOULDBLOCK",
+]
+
+/// Runs `body` until it does not fail with EINTR (when `retryOnInterrupt`); -1 becomes `errno`.
+@inline(__always)
+func valueOrErrno<I: FixedWidthInteger>(
+    _ call: String, retryOnInterrupt: Bool = true, _ body: () -> I
+) -> Result<I, SystemCallError> {
+    while true {
+        let value = body()
+        if value != -1 { return .success(value) }
+        let code = errno
+        if retryOnInterrupt && code == EINTR { continue }
+        return .failure(SystemCallError(call: call, errno: code))
+    }
+}
+
+/// Opens a tty read-write, without making it the controlling terminal, non-blocking, close-on-exec.
+func system_openTTY(_ path: String) -> Result<Int32, SystemCallError> {
+    valueOrErrno("open") { open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) }
+}
+
+/// Closes `fd`; EINTR is not retried (on Linux the descriptor is gone either way).
+func system_close(_ fd: Int32) {
+    _ = valueOrErrno("close", retryOnInterrupt: false) { close(fd) }
+}
+
+/// Makes further opens of the tty fail with EBUSY (`TIOCEXCL`), except for root.
+///
+/// `ioctl` is variadic in C, which Swift does not import; the Glibc overlay adds non-variadic overloads
+/// (`ioctl(fd, request)`, `ioctl(fd, request, CInt)`, `ioctl(fd, request, pointer)`), and this one needs
+/// no argument.
+func system_exclusive(_ fd: Int32) -> Result<Int32, SystemCallError> {
+    #if canImport(Glibc) || canImport(Musl)
+        valueOrErrno("ioctl(TIOCEXCL)") { ioctl(fd, UInt(TIOCEXCL)) }
+    #else
+        .success(0)
+    #endif
+}
+
+/// An advisory exclusive lock, taken without waiting: a second holder gets EWOULDBLOCK. Unlike TIOCEXCL it
+/// also holds against root, and lock-aware programs (minicom, picocom) honour it.
+func system_lockExclusive(_ fd: Int32) -> Result<Int32, SystemCallError> {
+    valueOrErrno("flock") { flock(fd, LOCK_EX | LOCK_NB) }
+}
+
+/// The `speed_t` constant for a baud rate, or nil for a rate the tty layer has no constant for.
+func speedConstant(_ baud: Int) -> speed_t? {
+    let table: [Int: speed_t] = [
+        9600: speed_t(B9600), 19200: speed_t(B19200), 38400: speed_t(B38400), 57600: speed_t(B57600),
+        115200: speed_t(B115200), 230400: speed_t(B230400), 460800: speed_t(B460800),
+        500000: speed_t(B500000), 576000: speed_t(B576000), 921600: speed_t(B921600),
+    ]
+    return table[baud]
+}
+
+/// Raw mode (`cfmakeraw`: no echo, no line editing, no CR/NL translation, 8 bits), the receiver on,
+/// modem control lines ignored, `speed` both ways; reads return what is there (VMIN 0, VTIME 0).
+func system_makeRaw(_ fd: Int32, speed: speed_t) -> Result<Int32, SystemCallError> {
+    var options = termios()
+    if case .failure(let error) = valueOrErrno("tcgetattr", { tcgetattr(fd, &options) }) {
+        return .failure(error)
+    }
+    cfmakeraw(&options)
+    options.c_cflag |= tcflag_t(CLOCAL | CREAD)
+    options.c_cflag &= ~tcflag_t(CRTSCTS)
+    withUnsafeMutableBytes(of: &options.c_cc) { cc in
+        cc[Int(VMIN)] = 0
+        cc[Int(VTIME)] = 0
+    }
+    if case .failure(let error) = valueOrErrno("cfsetspeed", { cfsetspeed(&options, speed) }) {
+        return .failure(error)
+    }
+    return valueOrErrno("tcsetattr") { tcsetattr(fd, TCSANOW, &options) }
+}
+
+/// Discards what was received but not read and what was written but not sent.
+func system_flush(_ fd: Int32) {
+    _ = valueOrErrno("tcflush") { tcflush(fd, TCIOFLUSH) }
+}
+
+/// What poll reported for one descriptor.
+struct PollResult: Equatable {
+    var readable = false
+    var writable = false
+    /// POLLHUP or POLLERR: the other side is gone (a USB modem unplugged, a pty master closed).
+    var hangup = false
+    /// POLLNVAL: the descriptor is not open.
+    var invalid = false
+}
+
+/// Waits until `fd` is readable (or writable, with `forWriting`) or `timeoutMilliseconds` pass (-1 = no limit).
+func system_poll(_ fd: Int32, forWriting: Bool = false, timeoutMilliseconds: Int32) -> Result<PollResult, SystemCallError> {
+    var pfd = pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
+    return valueOrErrno("poll") { poll(&pfd, 1, timeoutMilliseconds) }.map { _ in
+        let r = Int32(pfd.revents)
+        return PollResult(
+            readable: r & Int32(POLLIN) != 0, writable: r & Int32(POLLOUT) != 0,
+            hangup: r & Int32(POLLHUP | POLLERR) != 0, invalid: r & Int32(POLLNVAL) != 0)
+    }
+}
+
+/// Reads up to `maxBytes`; an empty array is end of file.
+func system_read(_ fd: Int32, maxBytes: Int) -> Result<[UInt8], SystemCallError> {
+    var buffer = [UInt8](repeating: 0, count: maxBytes)
+    return buffer.withUnsafeMutableBytes { raw in
+        valueOrErrno("read") { read(fd, raw.baseAddress, raw.count) }
+    }.map { Array(buffer.prefix($0)) }
+}
+
+/// Writes what the kernel takes now; returns how many bytes it took.
+func system_write(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Result<Int, SystemCallError> {
+    bytes.withUnsafeBytes { raw in valueOrErrno("write") { write(fd, raw.baseAddress, raw.count) } }
+}
