@@ -188,7 +188,7 @@ public final class SerialPort: Sendable {
 }
 
 /// Whole milliseconds for poll, rounded up so a short wait is not a busy loop, capped at Int32.max.
-func milliseconds(_ duration: Duration) -> Int32 {
+func pollMilliseconds(_ duration: Duration) -> Int32 {
     if duration <= .zero { return 0 }
     let (seconds, attoseconds) = duration.components
     let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
