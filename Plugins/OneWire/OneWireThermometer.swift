@@ -30,7 +30,9 @@ public final class OneWireThermometer: ThermometerPort {
         }
     }
 
+    /// Where the sensors are listed.
     public let bus: W1Bus
+    /// Which sensor is read.
     public let selection: Selection
     /// How many times a read is tried before the sensor is reported faulty.
     public let retries: Int

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import SocketCore
 import Synchronization
 @testable import OneWire
@@ -130,3 +131,28 @@ extension Event {
 
 /// A sensor id spelled correctly, for tests.
 func id(_ name: String) -> W1SensorID { W1SensorID(name)! }
+
+/// Keeps what a logger was given, to check what is logged and how often.
+struct RecordingLogHandler: LogHandler {
+    let entries: Entries
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    final class Entries: Sendable {
+        private let all = Mutex<[(Logger.Level, String)]>([])
+        func append(_ entry: (Logger.Level, String)) { all.withLock { $0.append(entry) } }
+        var recorded: [(Logger.Level, String)] { all.withLock { $0 } }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) { entries.append((event.level, "\(event.message)")) }
+
+    static func logger() -> (Logger, Entries) {
+        let entries = Entries()
+        return (Logger(label: "test") { _ in RecordingLogHandler(entries: entries) }, entries)
+    }
+}

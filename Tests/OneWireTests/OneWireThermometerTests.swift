@@ -130,6 +130,33 @@ private func thermometer(
         #expect(files.listCount == 2)
     }
 
+    @Test func aMissingOrFaultySensorIsLoggedOncePerChange() throws {
+        let tree = try SysfsTree()
+        let (logger, log) = RecordingLogHandler.logger()
+        let port = OneWireThermometer(bus: W1Bus(root: tree.root), logger: logger, sleep: SleepRecorder().sleep)
+        func warnings() -> [String] { log.recorded.filter { $0.0 == .warning }.map(\.1) }
+
+        _ = port.read()
+        _ = port.read()
+        #expect(warnings() == ["no thermometer (the first thermometer found): no thermometer directory under \(tree.root)"])
+
+        try tree.sensor("28-0316a2795eff", w1Slave: "")
+        _ = port.read()
+        _ = port.read()
+        #expect(warnings().count == 2)
+        #expect(
+            warnings().last == "the first thermometer found gave no trusted reading in 3 tries: "
+                + Array(repeating: "parse \(tree.root)/28-0316a2795eff/w1_slave: empty read [invalidReading]", count: 3)
+                .joined(separator: "; ")
+        )
+
+        try tree.sensor("28-0316a2795eff", w1Slave: good20)
+        _ = port.read()
+        _ = port.read()
+        #expect(log.recorded.filter { $0.0 == .notice }.map(\.1) == ["reading 28-0316a2795eff again: 20000 m°C"])
+        #expect(warnings().count == 2)
+    }
+
     @Test func retriesBelowOneMeanOneTry() {
         #expect(OneWireThermometer(retries: 0).retries == 1)
     }
