@@ -1,0 +1,26 @@
+/// A cursor over PDU bytes whose failures carry the byte offset.
+struct ByteReader {
+    let bytes: [UInt8]
+    private(set) var offset: Int
+
+    init(_ bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    var remaining: Int { bytes.count - offset }
+
+    mutating func byte() throws(PDUError) -> UInt8 {
+        guard offset < bytes.count else { throw PDUError(.truncated, at: offset, "PDU ends at octet \(offset)") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func take(_ count: Int) throws(PDUError) -> ArraySlice<UInt8> {
+        guard count <= remaining else {
+            throw PDUError(.truncated, at: offset, "needs \(count) octets at \(offset), \(remaining) left")
+        }
+        defer { offset += count }
+        return bytes[offset..<offset + count]
+    }
+}

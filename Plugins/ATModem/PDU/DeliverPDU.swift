@@ -1,0 +1,76 @@
+import SocketCore
+
+/// An SMS-DELIVER: a message the network delivered to us.
+public struct DeliverPDU: Hashable, Sendable {
+    public var serviceCentre: PDUAddress?
+    public var firstOctet: UInt8
+    public var sender: PDUAddress
+    /// TP-PID; 0x40 is a silent "type 0" message.
+    public var protocolIdentifier: UInt8
+    public var dataCoding: DataCodingScheme
+    /// TP-SCTS, the service centre's time stamp with its zone.
+    public var timestamp: NetworkTimestamp
+    public var header: UserDataHeader?
+    /// The text (for 8-bit data: the octets read as ISO 8859-1).
+    public var text: String
+    /// The octets after the header for 8-bit data; nil for text.
+    public var data: [UInt8]?
+    /// The whole PDU as received.
+    public var raw: [UInt8]
+
+    public var concatenation: Concatenation? { header?.concatenation }
+    /// TP-MMS is 0: the service centre has more messages waiting.
+    public var moreMessagesToSend: Bool { firstOctet & 0x04 == 0 }
+    public var statusReportIndication: Bool { firstOctet & 0x20 != 0 }
+    public var replyPath: Bool { firstOctet & 0x80 != 0 }
+
+    /// Decodes a DELIVER. - Throws: ``PDUError`` (`.unexpectedMessageType` for a valid PDU of another type).
+    public init(hex: String) throws(PDUError) {
+        try self.init(bytes: Hex.bytes(hex))
+    }
+
+    public init(bytes: [UInt8]) throws(PDUError) {
+        guard case .deliver(let pdu) = try SMSPDU(bytes: bytes) else {
+            throw PDUError(.unexpectedMessageType, at: bytes.isEmpty ? 0 : Int(bytes[0]) + 1, "not an SMS-DELIVER")
+        }
+        self = pdu
+    }
+
+    init(_ reader: inout ByteReader, serviceCentre: PDUAddress?, firstOctet: UInt8) throws(PDUError) {
+        self.serviceCentre = serviceCentre
+        self.firstOctet = firstOctet
+        sender = try PDUAddress.decode(&reader, isServiceCentre: false)!
+        protocolIdentifier = try reader.byte()
+        let dcsOffset = reader.offset
+        dataCoding = DataCodingScheme(rawValue: try reader.byte())
+        timestamp = try SCTS.decode(&reader)
+        let userData = try UserData.decode(
+            &reader, dcs: dataCoding, dcsOffset: dcsOffset, hasHeader: firstOctet & 0x40 != 0)
+        header = userData.header
+        text = userData.text
+        data = userData.data
+        raw = reader.bytes
+    }
+
+    /// What the controller's core receives.
+    public var incomingSMS: IncomingSMS {
+        IncomingSMS(sender: sender.value.isEmpty ? nil : sender.description, text: text, timestamp: timestamp)
+    }
+
+    /// Encodes `text` as DELIVER PDUs (for the modem simulator and tests): GSM 7-bit when it fits, else UCS2;
+    /// split into concatenated parts with `reference` when it does not fit one SMS.
+    public static func encode(
+        text: String, from sender: PDUAddress, timestamp: NetworkTimestamp, reference: UInt16 = 0,
+        sixteenBitReference: Bool = false, serviceCentre: PDUAddress? = nil, protocolIdentifier: UInt8 = 0
+    ) throws(PDUError) -> [EncodedPDU] {
+        try encodeParts(
+            text, reference: reference, sixteenBitReference: sixteenBitReference, serviceCentre: serviceCentre
+        ) { (udhi: Bool, dcs: UInt8, out: inout [UInt8]) throws(PDUError) in
+            out.append(0x04 | (udhi ? 0x40 : 0))  // DELIVER, no more messages waiting
+            try sender.encode(into: &out, isServiceCentre: false)
+            out.append(protocolIdentifier)
+            out.append(dcs)
+            SCTS.encode(timestamp, into: &out)
+        }
+    }
+}
