@@ -21,6 +21,11 @@ private func valueOrErrno<T>(
     }
 }
 
+/// `valueOrErrno` for calls that fail by returning NULL.
+private func nonNilOrErrno<T>(_ operation: String, path: String, _ call: () -> T?) -> Result<T, OneWireError> {
+    valueOrErrno(operation, path: path, failed: { $0 == nil }, call).map { $0! }
+}
+
 func system_open(_ path: String) -> Result<Int32, OneWireError> {
     // O_CLOEXEC: a command the controller runs must not inherit sensor descriptors.
     valueOrErrno("open", path: path, failed: { $0 == -1 }) { open(path, O_RDONLY | O_CLOEXEC) }
@@ -37,11 +42,8 @@ func system_close(_ fd: Int32) {
 }
 
 /// The names in directory `path`, without `.` and `..`.
-func system_listDirectory(_ path: String) -> Result<[String], OneWireError> {
-    let opened = valueOrErrno("opendir", path: path, failed: { $0 == nil }) { opendir(path) }
-    guard case .success(let directory?) = opened else {
-        return .failure(opened.failure ?? .systemCall("opendir", path: path, errno: EINVAL))
-    }
+func system_listDirectory(_ path: String) throws(OneWireError) -> [String] {
+    let directory = try nonNilOrErrno("opendir", path: path) { opendir(path) }.get()
     defer { closedir(directory) }
     var names: [String] = []
     while true {
@@ -50,7 +52,7 @@ func system_listDirectory(_ path: String) -> Result<[String], OneWireError> {
         guard let entry = readdir(directory) else {
             let code = errno
             if code == 0 { break }
-            return .failure(.systemCall("readdir", path: path, errno: code))
+            throw .systemCall("readdir", path: path, errno: code)
         }
         let name = withUnsafePointer(to: entry.pointee.d_name) { tuple in
             tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) {
@@ -59,7 +61,7 @@ func system_listDirectory(_ path: String) -> Result<[String], OneWireError> {
         }
         if name != "." && name != ".." { names.append(name) }
     }
-    return .success(names)
+    return names
 }
 
 /// Sleeps the calling thread (the reader's own, never a Swift concurrency thread).
@@ -70,11 +72,4 @@ func system_sleep(_ duration: Duration) {
     var remaining = timespec()
     // Sleep out the rest after a signal instead of returning early.
     while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
-}
-
-extension Result {
-    fileprivate var failure: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
-    }
 }

@@ -13,7 +13,7 @@ public struct SysfsFiles: W1Files {
     public init() {}
 
     public func names(inDirectory path: String) throws(OneWireError) -> [String] {
-        try system_listDirectory(path).get()
+        try system_listDirectory(path)
     }
 
     public func contents(ofFile path: String) throws(OneWireError) -> [UInt8] {
