@@ -16,6 +16,9 @@ public actor Controller {
     private var timers = TimerTable()
     private var leds: [LED: LEDPattern] = [:]
     private var thermometerInService = true
+    /// The outbox's next try after the modem refused an SMS, and the back-off that led to it.
+    private var outboxRetry: (at: Instant, delay: Int64)?
+    private var outboxBackoff: Int64 = 0
     private var localReplies: [String] = []
     private let logger: Logger
     private let onNote: @Sendable (Instant, String) -> Void
@@ -79,7 +82,10 @@ public actor Controller {
     }
 
     /// When the next timer is due.
-    public var nextDeadline: Instant? { timers.next?.at }
+    /// When the next timer is due (the core's timers and the outbox's next try).
+    public var nextDeadline: Instant? {
+        [timers.next?.at, outboxRetry?.at].compactMap { $0 }.min()
+    }
 
     /// Fires every timer due at or before the clock's current time, then drains the bus after each.
     public func fireDueTimers() async {
@@ -87,6 +93,7 @@ public actor Controller {
             await handle(EventBus.Item(event: .timer(id), receipt: nil))
             await drain()
         }
+        if let retry = outboxRetry, retry.at <= clock.now { await flushOutbox() }
     }
 
     /// Runs a command from the local console (trusted: no password, no window) and returns its replies.
@@ -117,7 +124,7 @@ public actor Controller {
 
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)
-            await send((try? store.pendingOutbox().pending) ?? [])
+            await flushOutbox()
         }
         // A dark device did not take the message: it stays in the modem for later.
         let handled = wasUp ? item.receipt : nil
@@ -219,8 +226,11 @@ public actor Controller {
         }
     }
 
-    /// Hands outbox entries to the modem one by one; one the modem refuses stays queued.
+    /// Hands outbox entries to the modem in order. When the modem refuses one, it and everything after
+    /// it wait in the outbox for the next try, backing off from 30 s to 10 min.
     private func send(_ entries: [Store.OutboxEntry]) async {
+        // While a try is scheduled, new messages queue behind the ones waiting, in order.
+        guard outboxRetry == nil else { return }
         for entry in entries {
             do {
                 try store.markSending(entry.id)
@@ -228,15 +238,32 @@ public actor Controller {
                     try await board.modem.sendSMS(to: entry.to, text: entry.text)
                 } catch {
                     try store.markFailed(entry.id)
-                    logger.warning("SMS to \(entry.to) not sent, kept in the outbox: \(error)")
-                    continue
+                    let delay = min(max(outboxBackoff * 2, Self.firstRetrySeconds), Self.maxRetrySeconds)
+                    outboxBackoff = delay
+                    outboxRetry = (clock.now.adding(seconds: delay), delay)
+                    logger.warning("SMS to \(entry.to) not sent, kept in the outbox; next try in \(delay) s: \(error)")
+                    return
                 }
                 try store.markSent(entry.id)
+                outboxBackoff = 0
             } catch {
                 logger.error("\(error)")
             }
         }
     }
+
+    /// Sends everything that waits in the outbox now.
+    private func flushOutbox() async {
+        outboxRetry = nil
+        do {
+            await send(try store.pendingOutbox().pending)
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+
+    static let firstRetrySeconds: Int64 = 30
+    static let maxRetrySeconds: Int64 = 600
 
     private func showLEDs() async {
         guard !board.leds.isEmpty else { return }

@@ -104,6 +104,34 @@ struct ControllerTests {
         #expect(modem.sent.map(\.text) == ["RESTARTTIME=5 - OK"])
     }
 
+    @Test func theOutboxRetriesInOrderWithBackOff() async throws {
+        let modem = RecordingModem(databasePath: path)
+        let bus = EventBus()
+        let clock = VirtualClock(start: start)
+        let board = Board(modem: modem, thermometer: nil, mainRelay: SimulatedRelay(name: "main", log: NullLog()), microRelay: nil, inputs: [])
+        let controller = try Controller(
+            model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: try Store(path: path), board: board,
+            clock: clock, bus: bus)
+        try await controller.start()
+        modem.failSends(true)
+        bus.post(IncomingSMS(sender: "+3589123456789", text: "RESTARTTIME=5", timestamp: nil), receipt: MessageReceipt(key: "a"))
+        await controller.drain()
+        #expect(await controller.nextDeadline == start.adding(seconds: 30))
+        bus.post(IncomingSMS(sender: "+3589123456789", text: "RESTARTTIME=6", timestamp: nil), receipt: MessageReceipt(key: "b"))
+        await controller.drain()
+
+        clock.set(start.adding(seconds: 30))
+        await controller.fireDueTimers()
+        #expect(modem.sent.isEmpty)
+        #expect(await controller.nextDeadline == start.adding(seconds: 90), "the second try waits twice as long")
+
+        modem.failSends(false)
+        clock.set(start.adding(seconds: 90))
+        await controller.fireDueTimers()
+        #expect(modem.sent.map(\.text) == ["RESTARTTIME=5 - OK", "RESTARTTIME=6 - OK"], "in the order they were queued")
+        #expect(await controller.nextDeadline != start.adding(seconds: 90))
+    }
+
     @Test func localCommandsAreTrustedAndAnswered() async throws {
         let modem = RecordingModem(databasePath: path)
         let controller = try makeController(modem, bus: EventBus())
