@@ -233,7 +233,7 @@ public actor ATChannel {
     private func startNext() {
         guard current == nil, closedReason == nil, !queue.isEmpty else { return }
         let request = queue.removeFirst()
-        decoder.commandSent(request.command)
+        decoder.commandSent(request.command, body: request.body)
         current = Active(request: request, phase: request.body == nil ? .awaitingFinal : .awaitingPrompt)
         arm(request.body == nil ? request.timeout ?? timeouts.command : timeouts.prompt)
         write(Array(request.command.utf8) + [0x0D], for: request.id)
@@ -336,7 +336,6 @@ public actor ATChannel {
         case .prompt:
             guard let active = current, active.phase == .awaitingPrompt, let body = active.request.body else { return }
             current?.phase = .awaitingFinal
-            decoder.bodySent(body)
             arm(active.request.timeout ?? timeouts.body)
             write(Array(body.utf8) + [0x1A], for: active.request.id)
         case .unsolicited(let urc):

@@ -165,16 +165,14 @@ public struct ATDecoder: Sendable {
     public var commandInFlight: String? { command?.text }
 
     /// A command was written (without its CR); lines are now read as its echo, response and final result.
-    public mutating func commandSent(_ command: String) {
+    /// - Parameter body: what will be sent after the `> ` prompt (the PDU of `AT+CMGS`), whose echo is
+    ///   dropped too.
+    public mutating func commandSent(_ command: String, body: String? = nil) {
         let text = command.atTrimmed
         let name = commandName(text)
-        self.command = InFlight(
-            text: text, name: name, echoes: [text.uppercased()], isDial: ["D", "A", "O"].contains(name))
-    }
-
-    /// The PDU (or text) sent after the prompt; its echo is dropped too.
-    public mutating func bodySent(_ body: String) {
-        command?.echoes.append(body.atTrimmed.uppercased())
+        var echoes = [text.uppercased()]
+        if let body { echoes.append(body.atTrimmed.uppercased()) }
+        self.command = InFlight(text: text, name: name, echoes: echoes, isDial: ["D", "A", "O"].contains(name))
     }
 
     /// The command was given up on (timed out): what follows is no longer its answer.

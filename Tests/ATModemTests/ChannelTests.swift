@@ -1,0 +1,185 @@
+@testable import ATModem
+import Testing
+
+/// The channel against an in-memory transport and a manual clock: no pty, no sleeping for timeouts.
+@Suite("ATChannel with a fake transport")
+struct ChannelTests {
+    let transport = FakeTransport()
+    let clock = ManualClock()
+
+    func channel(_ timeouts: ATTimeouts = ATTimeouts()) -> ATChannel {
+        ATChannel(transport: transport, clock: clock, timeouts: timeouts)
+    }
+
+    @Test func answerWithLinesAndFinal() async throws {
+        let channel = channel()
+        async let response = channel.send("AT+CSQ")
+        #expect(await transport.waitForWrites(1) == ["AT+CSQ\r"])
+        transport.receive("AT+CSQ\r\r\n+CSQ: 17,0\r\n\r\nOK\r\n")
+        #expect(try await response == ATResponse(lines: ["+CSQ: 17,0"], final: .ok))
+    }
+
+    @Test("error finals are answers, not errors", arguments: ["ERROR", "+CMS ERROR: 322", "+CME ERROR: 10", "COMMAND NOT SUPPORT"])
+    func errorFinals(line: String) async throws {
+        let channel = channel()
+        async let response = channel.send("AT+CPIN?")
+        await transport.waitForWrites(1)
+        transport.receive("\r\n\(line)\r\n")
+        #expect(try await response.final == ATFinalResult(line: line))
+    }
+
+    @Test func commandsQueueInOrder() async throws {
+        let channel = channel()
+        let first = Task { try await channel.send("AT+CSQ") }
+        await transport.waitForWrites(1)
+        let second = Task { try await channel.send("AT+CREG?") }
+        let third = Task { try await channel.send("AT+CPMS?") }
+        // Nothing else goes while the first is in flight.
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(transport.written == ["AT+CSQ\r"])
+        transport.receive("\r\n+CSQ: 10,0\r\n\r\nOK\r\n")
+        await transport.waitForWrites(2)
+        transport.receive("\r\n+CREG: 0,1\r\n\r\nOK\r\n")
+        await transport.waitForWrites(3)
+        transport.receive("\r\n+CPMS: \"SM\",1,30,\"SM\",1,30,\"SM\",1,30\r\n\r\nOK\r\n")
+        #expect(try await first.value.lines == ["+CSQ: 10,0"])
+        #expect(try await second.value.lines == ["+CREG: 0,1"])
+        #expect(try await third.value.values(of: "+CPMS") == ["\"SM\",1,30,\"SM\",1,30,\"SM\",1,30"])
+        #expect(transport.written == ["AT+CSQ\r", "AT+CREG?\r", "AT+CPMS?\r"])
+    }
+
+    @Test func urcsArriveWhileACommandIsInFlight() async throws {
+        let channel = channel()
+        async let response = channel.send("AT+CMGR=3")
+        await transport.waitForWrites(1)
+        transport.receive("\r\n+CMGR: 0,,23\r\n\r\n+CMTI: \"SM\",4\r\n\r\n0011\r\n\r\nOK\r\n\r\nRING\r\n")
+        #expect(try await response.lines == ["+CMGR: 0,,23", "0011"])
+        var urcs = channel.unsolicited.makeAsyncIterator()
+        #expect(await urcs.next() == ATUnsolicited(name: "+CMTI", value: "\"SM\",4"))
+        #expect(await urcs.next() == ATUnsolicited(name: "RING"))
+    }
+
+    @Test func timeoutWithoutSleepingThenTheQueueMovesOn() async throws {
+        let channel = channel(ATTimeouts(command: .seconds(5)))
+        let first = Task { try await channel.send("AT+CSQ") }
+        let second = Task { try await channel.send("AT") }
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(4))
+        #expect(transport.written.count == 1)
+        clock.advance(by: .seconds(1))
+        await #expect(throws: ATChannelError(.timeout, command: "AT+CSQ")) { try await first.value }
+        await transport.waitForWrites(2)
+        transport.receive("\r\nOK\r\n")
+        #expect(try await second.value.isOK)
+    }
+
+    @Test func perCommandTimeout() async throws {
+        let channel = channel(ATTimeouts(command: .seconds(5)))
+        let dial = Task { try await channel.send("ATD+27821231234;", timeout: .seconds(30)) }
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(10))
+        transport.receive("\r\nBUSY\r\n")
+        #expect(try await dial.value.final == .busy)
+    }
+
+    @Test func promptFlow() async throws {
+        let channel = channel()
+        let pdu = "0011000B916407281553F80000AA0AE8329BFD4697D9EC37"
+        async let response = channel.sendSMS(pdu: pdu, tpduLength: 23)
+        #expect(await transport.waitForWrites(1) == ["AT+CMGS=23\r"])
+        transport.receive("\r\n> ")
+        #expect(await transport.waitForWrites(2).last == pdu + "\u{1A}")
+        transport.receive("\r\n+CMGS: 7\r\n\r\nOK\r\n")
+        #expect(try await response == ATResponse(lines: ["+CMGS: 7"], final: .ok))
+    }
+
+    @Test func errorInsteadOfPrompt() async throws {
+        let channel = channel()
+        async let response = channel.send("AT+CMGS=23", body: "00")
+        await transport.waitForWrites(1)
+        transport.receive("\r\n+CMS ERROR: 304\r\n")
+        #expect(try await response.final == .cmsError(304))
+        #expect(transport.written == ["AT+CMGS=23\r"])
+    }
+
+    @Test func noPromptSendsEscapeAndWaitsForItsAnswer() async throws {
+        let channel = channel(ATTimeouts(prompt: .seconds(10), abort: .seconds(2)))
+        let submit = Task { try await channel.send("AT+CMGS=23", body: "00") }
+        let next = Task {
+            await clock.waitForSleepers(1)
+            return try await channel.send("AT")
+        }
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(10))
+        #expect(await transport.waitForWrites(2).last == "\u{1B}")
+        // The late answer to the aborted command is not taken for the next one's.
+        transport.receive("\r\nOK\r\n")
+        await #expect(throws: ATChannelError(.noPrompt, command: "AT+CMGS=23")) { try await submit.value }
+        await transport.waitForWrites(3)
+        transport.receive("\r\nOK\r\n")
+        #expect(try await next.value.isOK)
+    }
+
+    @Test func abortWithoutAnyAnswerEndsAtTheAbortTimeout() async throws {
+        let channel = channel(ATTimeouts(prompt: .seconds(10), abort: .seconds(2)))
+        let submit = Task { try await channel.send("AT+CMGS=23", body: "00") }
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(10))
+        await transport.waitForWrites(2)
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(2))
+        await #expect(throws: ATChannelError(.noPrompt, command: "AT+CMGS=23")) { try await submit.value }
+    }
+
+    @Test func synchronizeRetriesUntilOK() async throws {
+        let channel = channel()
+        let sync = Task { try await channel.synchronize(tries: 5, timeout: .milliseconds(500)) }
+        for attempt in 1...2 {
+            await transport.waitForWrites(attempt)
+            await clock.waitForSleepers(1)
+            clock.advance(by: .milliseconds(500))
+        }
+        await transport.waitForWrites(3)
+        transport.receive("AT\r\r\nOK\r\n")
+        #expect(try await sync.value == 3)
+        #expect(transport.written == ["AT\r", "AT\r", "AT\r"])
+    }
+
+    @Test func synchronizeGivesUp() async throws {
+        let channel = channel()
+        let sync = Task { try await channel.synchronize(tries: 3, timeout: .milliseconds(100)) }
+        for attempt in 1...3 {
+            await transport.waitForWrites(attempt)
+            await clock.waitForSleepers(1)
+            clock.advance(by: .milliseconds(100))
+        }
+        await #expect(throws: ATChannelError(.noResponse)) { try await sync.value }
+    }
+
+    @Test func unpluggedPortFailsEverythingAndEndsTheURCs() async throws {
+        let channel = channel()
+        let first = Task { try await channel.send("AT+CSQ") }
+        await transport.waitForWrites(1)
+        let second = Task { try await channel.send("AT") }
+        transport.unplug()
+        await #expect(throws: ATChannelError(.closed, command: "AT+CSQ")) { try await first.value }
+        await #expect(throws: ATChannelError(.closed, command: "AT")) { try await second.value }
+        await #expect(throws: ATChannelError(.closed, command: "AT")) { try await channel.send("AT") }
+        var urcs = channel.unsolicited.makeAsyncIterator()
+        #expect(await urcs.next() == nil)
+    }
+
+    @Test func closeClosesTheTransport() async throws {
+        let channel = channel()
+        await channel.close()
+        #expect(transport.isClosed)
+        await #expect(throws: ATChannelError(.closed, command: "AT")) { try await channel.send("AT") }
+    }
+
+    @Test func strayLinesAreKept() async throws {
+        let channel = channel()
+        transport.receive("\r\nOK\r\n\u{FF}\u{FE}\r\n")
+        await eventually { await channel.strayLines.count == 2 }
+        #expect(await channel.strayLines.first == "OK")
+    }
+}
