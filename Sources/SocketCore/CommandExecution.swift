@@ -318,7 +318,7 @@ extension SocketCore {
     func statusReport() -> String {
         var lines = ["Power socket " + (persistent.mainRelayOn ? "ON" : "OFF")]
         if !model.isLight { lines.append("Microrelay " + (volatile.microRelayOn ? "ON" : "OFF")) }
-        lines.append(ReplyText.signal(volatile.signal))
+        lines.append(volatile.modemOnline ? ReplyText.signal(volatile.signal) : ReplyText.modemOffline)
         if !model.isLight {
             lines.append("TEMP: " + temperatureText)
             lines.append("ALARMF: " + (persistent.alarmArmed ? "Enabled" : "Disabled"))

@@ -85,13 +85,17 @@ public enum Event: Equatable, Hashable, Sendable {
     case timer(TimerID)
     /// The parts of the board that are out of service (could not start), by name; empty when all work.
     case hardwareFaults([String])
+    /// Whether the modem answers (false while it is being recovered).
+    case modemOnline(Bool)
+    /// The time the network announced; sets the device clock if it was never set.
+    case networkTime(NetworkTimestamp)
 
     /// Whether the event reports the current level of an input or of the network (what a port says when it
     /// starts). The core keeps such reports even while the device is dark, so that it powers up knowing
     /// the world: an armed alarm must not mistake the first report of a long-closed contact for a change.
     public var isLevelReport: Bool {
         switch self {
-        case .sensor, .sensorConnected, .signal, .mains(present: false), .hardwareFaults: return true
+        case .sensor, .sensorConnected, .signal, .mains(present: false), .hardwareFaults, .modemOnline: return true
         default: return false
         }
     }

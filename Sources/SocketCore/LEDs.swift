@@ -33,7 +33,7 @@ extension SocketCore {
     /// What each LED shows now. Derived from the state, so the shell compares it after each event.
     public var leds: [LED: LEDPattern] {
         guard volatile.poweredUp else { return [.power: .off, .gsm: .off, .mic: .off, .out: .off] }
-        let gsm: LEDPattern = volatile.signal == nil ? .blinkSlow : .blinkRare
+        let gsm: LEDPattern = volatile.signal == nil || !volatile.modemOnline ? .blinkSlow : .blinkRare
         if volatile.factoryResetPending {
             return [.power: .blinkTogether, .gsm: gsm, .mic: .blinkTogether, .out: .blinkTogether]
         }

@@ -33,12 +33,8 @@ enum Outcome {
 extension SocketCore {
     /// Spec §2.7, the processing pipeline, for one incoming SMS.
     mutating func receive(_ sms: IncomingSMS) {
-        if persistent.clock == nil, let stamp = sms.timestamp {
-            // §4.9: a clock that was never set is taken from the first SMS's time stamp.
-            let clock = DeviceClock(reading: stamp.local, zone: stamp.zoneTag, at: now)
-            update { $0.clock = clock }
-            scheduleNextRule()
-        }
+        // §4.9: a clock that was never set is taken from the first SMS's time stamp.
+        if let stamp = sms.timestamp { setClockIfUnset(from: stamp) }
         let body = Self.trimmed(sms.text)
         // 1. Longer than 30 characters: dropped without a word, whatever the settings say (§2.4).
         guard body.unicodeScalars.count <= Timing.maxMessageLength else { return }
@@ -100,6 +96,14 @@ extension SocketCore {
                 break
             }
         }
+    }
+
+    /// Sets the device clock from a network time stamp unless it is already set (DATE= and DATESMS win).
+    mutating func setClockIfUnset(from stamp: NetworkTimestamp) {
+        guard persistent.clock == nil else { return }
+        let clock = DeviceClock(reading: stamp.local, zone: stamp.zoneTag, at: now)
+        update { $0.clock = clock }
+        scheduleNextRule()
     }
 
     var windowOpen: Bool { now < volatile.windowDeadline }

@@ -82,6 +82,7 @@ extension SocketCore {
         fresh.mainsPresent = volatile.mainsPresent
         fresh.signal = volatile.signal
         fresh.faults = volatile.faults
+        fresh.modemOnline = volatile.modemOnline
         fresh.poweredDownAt = volatile.poweredDownAt
         volatile = fresh
     }

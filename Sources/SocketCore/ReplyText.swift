@@ -55,6 +55,9 @@ public enum ReplyText {
 
     // MARK: Appendix A: texts the manual never prints ([R-TEXT])
 
+    /// The STATUS signal line while the modem is being recovered (a reply then waits in the outbox).
+    public static let modemOffline = "Signal: Modem offline"
+
     public static let noSecNumbers = "No SECNUMBERs!"
     public static let noAlertNumbers = "No ALERTNUMBERs!"
     public static let noScheduleRules = "No SCHEDULER rules!"

@@ -62,6 +62,7 @@ public struct SocketCore: Sendable {
             case .sensorConnected(let connected): volatile.sensorConnected = connected
             case .signal(let dBm): volatile.signal = dBm
             case .hardwareFaults(let faults): volatile.faults = faults
+            case .modemOnline(let online): volatile.modemOnline = online
             case .mains(present: false): volatile.mainsPresent = false
             default: break  // a dark device hears nothing
             }
@@ -86,6 +87,8 @@ public struct SocketCore: Sendable {
         case .signal(let dBm): volatile.signal = dBm
         case .timer(let id): timerFired(id)
         case .hardwareFaults(let faults): volatile.faults = faults
+        case .modemOnline(let online): volatile.modemOnline = online
+        case .networkTime(let stamp): setClockIfUnset(from: stamp)
         }
     }
 
@@ -178,4 +181,5 @@ struct VolatileState: Sendable {
     var ussdRequester: ReplyTarget?
     /// Parts of the board out of service, named in STATUS.
     var faults: [String] = []
+    var modemOnline = true
 }
