@@ -63,7 +63,7 @@ public struct DeliverPDU: Hashable, Sendable {
         text: String, from sender: PDUAddress, timestamp: NetworkTimestamp, reference: UInt16 = 0,
         sixteenBitReference: Bool = false, serviceCentre: PDUAddress? = nil, protocolIdentifier: UInt8 = 0
     ) throws(PDUError) -> [EncodedPDU] {
-        try encodeParts(
+        try EncodedPDU.parts(
             text, reference: reference, sixteenBitReference: sixteenBitReference, serviceCentre: serviceCentre
         ) { (udhi: Bool, dcs: UInt8, out: inout [UInt8]) throws(PDUError) in
             out.append(0x04 | (udhi ? 0x40 : 0))  // DELIVER, no more messages waiting

@@ -50,43 +50,45 @@ public struct EncodedPDU: Hashable, Sendable {
     public var hex: String { Hex.string(bytes) }
 }
 
-/// Builds the parts of a message: `body(part, header, &out)` appends everything up to the DCS and
-/// `PreparedText` appends UDL and UD.
-func encodeParts(
-    _ text: String, reference: UInt16, sixteenBitReference: Bool = false, serviceCentre: PDUAddress?,
-    body: (_ udhi: Bool, _ dcs: UInt8, _ out: inout [UInt8]) throws(PDUError) -> Void
-) throws(PDUError) -> [EncodedPDU] {
-    let prepared = PreparedText(text)
-    let ranges = prepared.partRanges()
-    guard ranges.count <= 255 else {
-        throw PDUError(.textTooLong, at: ranges[255].lowerBound, "the text needs \(ranges.count) parts, at most 255 fit")
-    }
-    var scaBytes: [UInt8] = [0]
-    if let serviceCentre {
-        scaBytes.removeAll()
-        try serviceCentre.encode(into: &scaBytes, isServiceCentre: true)
-    }
-    let dcs: UInt8 = prepared.alphabet == .gsm7 ? 0x00 : 0x08
-    var parts: [EncodedPDU] = []
-    parts.reserveCapacity(ranges.count)
-    for (index, range) in ranges.enumerated() {
-        var out = scaBytes
-        out.reserveCapacity(scaBytes.count + 40 + range.count * 2)
-        var concatenation: Concatenation? = nil
-        var header: [UInt8]? = nil
-        if ranges.count > 1 {
-            let c = Concatenation(
-                reference: reference, total: ranges.count, sequence: index + 1,
-                hasSixteenBitReference: sixteenBitReference)
-            concatenation = c
-            header = UserDataHeader(elements: [c.informationElement]).encoded
+extension EncodedPDU {
+    /// Builds the parts of a message: `body(part, header, &out)` appends everything up to the DCS and
+    /// `PreparedText` appends UDL and UD.
+    static func parts(
+        _ text: String, reference: UInt16, sixteenBitReference: Bool = false, serviceCentre: PDUAddress?,
+        body: (_ udhi: Bool, _ dcs: UInt8, _ out: inout [UInt8]) throws(PDUError) -> Void
+    ) throws(PDUError) -> [EncodedPDU] {
+        let prepared = PreparedText(text)
+        let ranges = prepared.partRanges()
+        guard ranges.count <= 255 else {
+            throw PDUError(.textTooLong, at: ranges[255].lowerBound, "the text needs \(ranges.count) parts, at most 255 fit")
         }
-        try body(header != nil, dcs, &out)
-        prepared.encodePart(range, header: header, into: &out)
-        parts.append(
-            EncodedPDU(
-                bytes: out, tpduLength: out.count - scaBytes.count, concatenation: concatenation,
-                alphabet: prepared.alphabet))
+        var scaBytes: [UInt8] = [0]
+        if let serviceCentre {
+            scaBytes.removeAll()
+            try serviceCentre.encode(into: &scaBytes, isServiceCentre: true)
+        }
+        let dcs: UInt8 = prepared.alphabet == .gsm7 ? 0x00 : 0x08
+        var parts: [EncodedPDU] = []
+        parts.reserveCapacity(ranges.count)
+        for (index, range) in ranges.enumerated() {
+            var out = scaBytes
+            out.reserveCapacity(scaBytes.count + 40 + range.count * 2)
+            var concatenation: Concatenation? = nil
+            var header: [UInt8]? = nil
+            if ranges.count > 1 {
+                let c = Concatenation(
+                    reference: reference, total: ranges.count, sequence: index + 1,
+                    hasSixteenBitReference: sixteenBitReference)
+                concatenation = c
+                header = UserDataHeader(elements: [c.informationElement]).encoded
+            }
+            try body(header != nil, dcs, &out)
+            prepared.encodePart(range, header: header, into: &out)
+            parts.append(
+                EncodedPDU(
+                    bytes: out, tpduLength: out.count - scaBytes.count, concatenation: concatenation,
+                    alphabet: prepared.alphabet))
+        }
+        return parts
     }
-    return parts
 }

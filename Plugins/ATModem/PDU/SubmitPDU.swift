@@ -70,7 +70,7 @@ public struct SubmitPDU: Hashable, Sendable {
         requestStatusReport: Bool = false
     ) throws(PDUError) -> [EncodedPDU] {
         let address = PDUAddress(number: destination)
-        return try encodeParts(text, reference: UInt16(reference), serviceCentre: nil) {
+        return try EncodedPDU.parts(text, reference: UInt16(reference), serviceCentre: nil) {
             (udhi: Bool, dcs: UInt8, out: inout [UInt8]) throws(PDUError) in
             var first: UInt8 = 0x01 | (validityPeriod?.formatBits ?? 0)
             if udhi { first |= 0x40 }

@@ -189,10 +189,14 @@ enum SCTS {
 
     static func encode(_ timestamp: NetworkTimestamp, into out: inout [UInt8]) {
         let t = timestamp.local
-        for value in [t.year % 100, t.month, t.day, t.hour, t.minute, t.second] { out.append(swapped(value)) }
+        out.append(swapped(((t.year % 100) + 100) % 100))
+        for value in [t.month, t.day, t.hour, t.minute, t.second] { out.append(swapped(value)) }
         let quarters = min(abs(timestamp.zoneQuarterHours), 79)
         out.append(swapped(quarters) | (timestamp.zoneQuarterHours < 0 ? 0x08 : 0))
     }
 
-    @inline(__always) static func swapped(_ value: Int) -> UInt8 { UInt8((value % 10) << 4 | (value / 10) % 10) }
+    @inline(__always) static func swapped(_ value: Int) -> UInt8 {
+        let v = max(0, min(value, 99))
+        return UInt8((v % 10) << 4 | v / 10)
+    }
 }

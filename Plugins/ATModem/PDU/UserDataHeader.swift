@@ -50,10 +50,10 @@ public struct UserDataHeader: Hashable, Sendable {
         for element in elements {
             let concatenation: Concatenation
             switch element.identifier {
-            case 0x00:
+            case 0x00 where element.data.count == 3:
                 concatenation = Concatenation(
                     reference: UInt16(element.data[0]), total: Int(element.data[1]), sequence: Int(element.data[2]))
-            case 0x08:
+            case 0x08 where element.data.count == 4:
                 concatenation = Concatenation(
                     reference: UInt16(element.data[0]) << 8 | UInt16(element.data[1]), total: Int(element.data[2]),
                     sequence: Int(element.data[3]), hasSixteenBitReference: true)
