@@ -161,3 +161,19 @@ import Testing
         }
     }
 }
+
+@Suite struct PDUGSM7TableTests {
+    @Test func tablesComeFromSocketCore() {
+        #expect(GSM7.basicScalars.count == 128)
+        for (index, character) in GSMAlphabet.basic.enumerated() where index != 0x1B {
+            #expect(character.unicodeScalars.count == 1)
+            #expect(GSM7.septets(String(character)) == [UInt8(index)])
+        }
+        for (character, code) in GSMAlphabet.extensionTable {
+            #expect(GSM7.septets(String(character)) == [0x1B, code])
+            #expect(GSMAlphabet.septetCount(String(character)) == 2)
+        }
+        #expect(GSM7.septets("ç") == nil)
+        #expect(GSM7.septets("`") == nil)
+    }
+}
