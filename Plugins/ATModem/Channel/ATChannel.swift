@@ -245,16 +245,18 @@ public actor ATChannel {
         Task {
             do {
                 try await transport.write(bytes)
+            } catch let error as SerialPortError where error.code == .disconnected || error.code == .closed {
+                self.writeFailed(id, .closed, "\(error)")
             } catch {
-                self.writeFailed(id, "\(error)")
+                self.writeFailed(id, .writeFailed, "\(error)")
             }
         }
     }
 
-    private func writeFailed(_ id: Int, _ detail: String) {
+    private func writeFailed(_ id: Int, _ code: ATChannelError.Code, _ detail: String) {
         guard let active = current, active.request.id == id else { return }
         decoder.commandAbandoned()
-        finish(.failure(ATChannelError(.writeFailed, command: active.request.command, detail: detail)))
+        finish(.failure(ATChannelError(code, command: active.request.command, detail: detail)))
     }
 
     private func arm(_ duration: Duration) {
