@@ -355,9 +355,15 @@ public actor ATChannel {
     }
 
     private func transportEnded(_ reason: String) {
-        if closedReason == nil { closedReason = reason }
+        let closedHere = closedReason == nil
+        if closedHere { closedReason = reason }
         failAll()
         urcs.finish()
+        // The device went away: release the descriptor (and the reader thread) now, not at close().
+        if closedHere {
+            let transport = self.transport
+            Task { await transport.close() }
+        }
     }
 }
 
