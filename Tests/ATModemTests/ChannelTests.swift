@@ -64,6 +64,7 @@ struct ChannelTests {
         let first = Task { try await channel.send("AT+CSQ") }
         let second = Task { try await channel.send("AT") }
         await clock.waitForSleepers(1)
+        await transport.waitForWrites(1)
         clock.advance(by: .seconds(4))
         #expect(transport.written.count == 1)
         clock.advance(by: .seconds(1))
