@@ -39,11 +39,14 @@ let package = Package(
             exclude: ["CGPIO"]
         ),
         .target(name: "Exec", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Exec"),
-        .target(name: "ATModem", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/ATModem"),
+        .target(
+            name: "ATModem", dependencies: ["SocketCore", "PluginKit", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/ATModem"
+        ),
         .target(
             name: "SocketRuntime",
             dependencies: [
-                "SocketCore", "PluginKit", "LuaRules", "Simulated", "OneWire", "LinuxGPIO", "Exec",
+                "SocketCore", "PluginKit", "LuaRules", "Simulated", "OneWire", "LinuxGPIO", "Exec", "ATModem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -59,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "socket-bench",
-            dependencies: ["SocketCore", "SocketRuntime"],
+            dependencies: ["SocketCore", "SocketRuntime", "ATModem"],
             path: "Benchmarks/socket-bench"
         ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore"]),

@@ -1,5 +1,6 @@
 // socket-bench: the figures the issues ask for, measured in one run so that ratios are comparable on a
 // shared, noisy machine. Build in release: `swift run -c release socket-bench`.
+import ATModem
 import SocketCore
 import SocketRuntime
 import Synchronization
@@ -78,3 +79,9 @@ func simulate(lines: [String], statePath: String?) async throws -> (Duration, In
 let lines = conversation(lines: 1000)
 let (simTime, outputLines) = try await simulate(lines: lines, statePath: nil)
 report("simulate: 1,000-line conversation", String(format: "%.3f s, %d output lines  (target < 1 s)", seconds(simTime), outputLines))
+
+// MARK: 3. The SMS PDU codec.
+
+let pdu = PDUBenchmark.run()
+report("PDU: SMS-DELIVER decoded per second", String(format: "%.0f  (target ≥ 200000)", pdu.decodePerSecond))
+report("PDU: SMS-SUBMIT encoded per second", String(format: "%.0f  (target ≥ 200000)", pdu.encodePerSecond))

@@ -1,3 +1,4 @@
+import ATModem
 import Exec
 import LinuxGPIO
 import OneWire
@@ -12,6 +13,7 @@ public enum PluginRegistry {
         OneWirePlugin.self,
         LinuxGPIOPlugin.self,
         ExecPlugin.self,
+        ATModemPlugin.self,
     ]
 
     public static var kinds: [String] { plugins.map { $0.kind }.sorted() }

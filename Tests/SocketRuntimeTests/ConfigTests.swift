@@ -36,7 +36,7 @@ struct ConfigTests {
         ("state = [\"a\"]\n", "board.toml:1: state: expected a string, found a list"),
         ("model = \"707\n", "board.toml:1: not valid TOML: "),
         ("modem = \"sim\"\n", "board.toml:1: modem: expected a table [modem], found a string"),
-        ("[thermometer]\nsensor = \"x\"\n", "board.toml:1: thermometer: missing kind; known kinds: exec, gpio, onewire, simulated"),
+        ("[thermometer]\nsensor = \"x\"\n", "board.toml:1: thermometer: missing kind; known kinds: atmodem, exec, gpio, onewire, simulated"),
     ])
     func fileErrors(_ text: String, _ message: String) {
         #expect {
@@ -48,7 +48,7 @@ struct ConfigTests {
 
     @Test(arguments: [
         ("[main_relay]\nkind = \"simulated\"\n", "board.toml: modem: missing; every board needs a [modem] table"),
-        (minimal + "\n[thermometer]\nkind = \"thermocouple\"\n", #"board.toml:7: thermometer.kind: unknown plugin kind "thermocouple"; known kinds: exec, gpio, onewire, simulated"#),
+        (minimal + "\n[thermometer]\nkind = \"thermocouple\"\n", #"board.toml:7: thermometer.kind: unknown plugin kind "thermocouple"; known kinds: atmodem, exec, gpio, onewire, simulated"#),
         (minimal + "\n[led_power]\nkind = \"simulated\"\n", "board.toml:7: led_power.kind: the simulated plugin cannot be the led_power; it fills alarm_input, button, main_relay, mains_sense, micro_relay, modem, thermometer"),
         (minimal + "\n[thermometer]\nkind = \"onewire\"\nsensr = \"28-0316a2795eff\"\n", "board.toml:8: thermometer.sensr: unknown key; this plugin knows retries, root, sensor"),
         (minimal + "\n[thermometer]\nkind = \"onewire\"\nretries = 0\n", "board.toml:8: thermometer.retries: expected a whole number from 1 to 10, not 0"),

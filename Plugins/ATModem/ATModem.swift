@@ -1,0 +1,350 @@
+import Logging
+import SocketCore
+
+/// A GSM modem on a serial port, speaking AT with SMS in PDU mode: the controller's ``ModemPort``.
+///
+/// It keeps itself online: a supervisor checks that the modem answers and is registered, and climbs a
+/// recovery ladder when not (re-register, radio off and on, modem reset, reopen the port), with back-off,
+/// never giving up. Messages are read on `+CMTI` and by a periodic sweep of the whole storage, handed to
+/// the controller with a receipt, and deleted only when the controller acknowledges them.
+public actor ATModem: ModemPort {
+    public struct Configuration: Sendable {
+        public var device: String
+        public var baudRate: Int
+        /// nil = detect from `AT+CGMI`.
+        public var vendor: ModemVendor?
+        public var timeouts = ATTimeouts()
+        /// How often the whole SIM storage is swept for messages whose `+CMTI` was lost.
+        public var sweepInterval: Duration = .seconds(300)
+        /// How often the supervisor checks the modem (AT, signal, registration).
+        public var checkInterval: Duration = .seconds(30)
+        /// Unregistered for longer than this starts the recovery ladder.
+        public var registrationTimeout: Duration = .seconds(600)
+        /// Back-off between reconnection attempts: first and largest.
+        public var reconnectDelay: Duration = .seconds(5)
+        public var maxReconnectDelay: Duration = .seconds(300)
+        /// How often a dialled call's state is polled with AT+CLCC.
+        public var callPollInterval: Duration = .seconds(1)
+        /// Parts of a long message wait this long for the others, then are handled alone.
+        public var concatenationTimeout: Duration = .seconds(120)
+        /// Tries for one SMS part when the network answers +CMS ERROR.
+        public var sendTries = 3
+
+        public init(device: String, baudRate: Int = 115200, vendor: ModemVendor? = nil) {
+            self.device = device
+            self.baudRate = baudRate
+            self.vendor = vendor
+        }
+    }
+
+    /// Opens the byte pipe to the modem (the serial port; a pseudo-terminal in tests).
+    public typealias TransportFactory = @Sendable (Configuration) throws -> any ATTransport
+
+    let configuration: Configuration
+    let logger: Logger
+    let openTransport: TransportFactory
+    let clock = ContinuousClock()
+
+    var sink: (any EventSink)?
+    var channel: ATChannel?
+    var vendor: ModemVendor = .generic
+    var supervisor: Task<Void, Never>?
+    var urcReader: Task<Void, Never>?
+    var online = false
+    var powered = true
+    var registered = false
+    var unregisteredSince: ContinuousClock.Instant?
+    var recoveryStep = 0
+    var lastSweep: ContinuousClock.Instant?
+    var lastSignal: Int??
+
+    // Incoming messages
+    var reassembler: ConcatenationReassembler<ContinuousClock.Instant>
+    /// Storage indexes of each message posted and not yet acknowledged, by receipt key.
+    var awaitingAcknowledgement: [String: [Int]] = [:]
+    /// Storage index of each part waiting for the rest of its message, by its PDU key.
+    var partIndexes: [String: Int] = [:]
+    var nextReference: UInt8 = 0
+
+    // Calls
+    var outgoing: OutgoingCall?
+    var ringing: RingingCall?
+
+    struct OutgoingCall {
+        var number: String
+        var answered = false
+        var poller: Task<Void, Never>?
+    }
+
+    struct RingingCall {
+        var rings = 0
+        var reported = false
+        var last: ContinuousClock.Instant
+    }
+
+    public init(configuration: Configuration, logger: Logger, openTransport: TransportFactory? = nil) {
+        self.configuration = configuration
+        self.logger = logger
+        self.openTransport = openTransport ?? { configuration in
+            try SerialTransport(path: configuration.device, baudRate: configuration.baudRate)
+        }
+        reassembler = ConcatenationReassembler(timeout: configuration.concatenationTimeout)
+    }
+
+    // MARK: - Lifecycle
+
+    /// Starts the supervisor, which connects and keeps the modem online. A modem that is absent or does
+    /// not answer is reported and retried; it does not stop the controller.
+    public func start(events: any EventSink) async throws {
+        sink = events
+        supervisor = Task { await self.supervise() }
+    }
+
+    public func stop() async {
+        supervisor?.cancel()
+        await supervisor?.value
+        supervisor = nil
+        await disconnect(reason: nil)
+        sink = nil
+    }
+
+    /// The supervisor: connect, then check every `checkInterval`; on trouble climb the recovery ladder.
+    func supervise() async {
+        var delay = configuration.reconnectDelay
+        while !Task.isCancelled {
+            if channel == nil {
+                do {
+                    try await connect()
+                    delay = configuration.reconnectDelay
+                } catch {
+                    logger.error("modem \(configuration.device): \(error); trying again in \(delay)")
+                    await disconnect(reason: nil)
+                    try? await clock.sleep(for: delay)
+                    delay = min(delay * 2, configuration.maxReconnectDelay)
+                    continue
+                }
+            }
+            try? await clock.sleep(for: configuration.checkInterval)
+            guard !Task.isCancelled else { return }
+            await check()
+        }
+    }
+
+    /// Opens the port, synchronises, initialises, and reads what waits in the storage.
+    func connect() async throws {
+        let transport = try openTransport(configuration)
+        let channel = ATChannel(transport: transport, timeouts: configuration.timeouts)
+        self.channel = channel
+        urcReader = Task { [channel] in
+            for await urc in channel.unsolicited { await self.handle(urc) }
+            await self.portEnded(channel)
+        }
+        do {
+            try await channel.synchronize()
+        } catch {
+            throw ModemError(.noAnswer, "\(error)")
+        }
+        try await initialise()
+        setOnline(true)
+        recoveryStep = 0
+        await pollSignalAndRegistration()
+        await sweep()
+    }
+
+    func initialise() async throws {
+        try await require("ATE0")
+        _ = try await command("AT+CMEE=1")
+        if let configured = configuration.vendor {
+            vendor = configured
+        } else {
+            let identity = try await command("AT+CGMI")
+            vendor = ModemVendor.detect(identity.lines.joined(separator: " "))
+        }
+        logger.info("modem \(configuration.device): \(vendor.rawValue)")
+        let pin = try await command("AT+CPIN?")
+        switch (pin.final, pin.values(of: "+CPIN").first ?? "") {
+        case (.ok, "READY"): break
+        case (_, "SIM PIN"): throw ModemError(.simPINRequired)
+        case (_, "SIM PUK"): throw ModemError(.simPUKRequired)
+        case (.cmeError(10), _): throw ModemError(.noSIM)
+        default: throw ModemError(.simNotReady, pin.description)
+        }
+        try await require("AT+CMGF=0")
+        _ = try await command("AT+CSCS=\"GSM\"")
+        _ = try await command("AT+CPMS=\"SM\",\"SM\",\"SM\"")
+        // New messages are stored and announced with +CMTI; older firmware needs the shorter forms.
+        var announced = false
+        for cnmi in ["AT+CNMI=2,1,0,0,0", "AT+CNMI=2,1,0,1,0", "AT+CNMI=2,1"] where !announced {
+            announced = try await command(cnmi).isOK
+        }
+        if !announced { logger.warning("modem refuses every AT+CNMI form; new messages are found by the sweep only") }
+        _ = try await command("AT+CLIP=1")
+        if try await !command("AT+CREG=2").isOK { _ = try await command("AT+CREG=1") }
+        for extra in vendor.extraInitialisation {
+            let answer = try await command(extra)
+            if !answer.isOK { logger.debug("\(extra): \(answer.final)") }
+        }
+    }
+
+    func disconnect(reason: String?) async {
+        if let reason { logger.warning("modem \(configuration.device): \(reason)") }
+        urcReader?.cancel()
+        urcReader = nil
+        outgoing?.poller?.cancel()
+        if let call = outgoing {
+            outgoing = nil
+            sink?.post(.callEnded(call.number, call.answered ? .answered : .noAnswer))
+        }
+        if let channel {
+            self.channel = nil
+            await channel.close()
+        }
+        setOnline(false)
+    }
+
+    /// The port went away (a USB stick unplugged): reopen it from the supervisor.
+    func portEnded(_ ended: ATChannel) async {
+        guard channel === ended else { return }
+        await disconnect(reason: "the port closed; reopening")
+    }
+
+    func setOnline(_ value: Bool) {
+        guard online != value else { return }
+        online = value
+        sink?.post(.modemOnline(value))
+    }
+
+    // MARK: - Supervision
+
+    /// One check: the modem answers, the signal and registration, the periodic sweep, stale parts.
+    func check() async {
+        guard let channel else { return }
+        do {
+            try await channel.synchronize(tries: 3, timeout: .seconds(2))
+        } catch {
+            return await disconnect(reason: "no answer to AT three times; reopening the port")
+        }
+        await pollSignalAndRegistration()
+        if let last = lastSweep, clock.now - last >= configuration.sweepInterval { await sweep() }
+        for part in reassembler.expire(now: clock.now) {
+            logger.notice("part \(part.concatenation.map { "\($0.sequence)/\($0.total)" } ?? "?") of a long message from \(part.sender) waited too long; handled alone")
+            post(parts: [part])
+        }
+        if !registered, let since = unregisteredSince, clock.now - since >= configuration.registrationTimeout {
+            await recover()
+        }
+    }
+
+    func pollSignalAndRegistration() async {
+        if let answer = try? await command("AT+CREG?"), let value = answer.values(of: "+CREG").first,
+            let isRegistered = ATResponseParser.registered(creg: value, isAnswer: true)
+        {
+            updateRegistration(isRegistered)
+        }
+        if let answer = try? await command("AT+CSQ"), let value = answer.values(of: "+CSQ").first {
+            report(signal: registered ? ATResponseParser.signal(csq: value) : nil)
+        }
+    }
+
+    func updateRegistration(_ isRegistered: Bool) {
+        if isRegistered {
+            registered = true
+            unregisteredSince = nil
+            recoveryStep = 0
+        } else {
+            if registered || unregisteredSince == nil { unregisteredSince = clock.now }
+            registered = false
+            report(signal: nil)
+        }
+    }
+
+    func report(signal dBm: Int?) {
+        guard lastSignal != .some(dBm) else { return }
+        lastSignal = .some(dBm)
+        sink?.post(.signal(dBm: dBm))
+    }
+
+    /// The recovery ladder: re-register, radio off and on, reset the modem, reopen the port — one step per
+    /// check that still finds the modem unregistered, then round again.
+    func recover() async {
+        let step = recoveryStep % 4
+        recoveryStep += 1
+        unregisteredSince = clock.now
+        switch step {
+        case 0:
+            logger.warning("not registered for \(configuration.registrationTimeout): re-registering (AT+COPS=0)")
+            _ = try? await command("AT+COPS=0", timeout: .seconds(120))
+        case 1:
+            logger.warning("still not registered: radio off and on (AT+CFUN=0, AT+CFUN=1)")
+            _ = try? await command("AT+CFUN=0", timeout: .seconds(15))
+            try? await clock.sleep(for: .seconds(5))
+            _ = try? await command("AT+CFUN=1", timeout: .seconds(15))
+        case 2:
+            logger.warning("still not registered: resetting the modem (AT+CFUN=1,1)")
+            _ = try? await command("AT+CFUN=1,1", timeout: .seconds(15))
+            await disconnect(reason: nil)
+        default:
+            await disconnect(reason: "still not registered: reopening the port")
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Sends a command; throws when there is no channel or the channel fails (timeout, closed port).
+    func command(_ text: String, timeout: Duration? = nil) async throws -> ATResponse {
+        guard let channel else { throw ModemError(.offline) }
+        return try await channel.send(text, timeout: timeout)
+    }
+
+    func require(_ text: String) async throws {
+        let answer = try await command(text)
+        guard answer.isOK else { throw ModemError(.rejected, "\(text): \(answer.final)") }
+    }
+
+    // MARK: - URCs
+
+    func handle(_ urc: ATUnsolicited) async {
+        switch urc.name {
+        case "+CMTI":
+            if let index = ATResponseParser.index(cmti: urc.value) { await read(index: index) }
+        case "^SMMEMFULL", "+CDSI":
+            await sweep()
+        case "RING", "+CRING":
+            ring(caller: nil, withNumber: false)
+        case "+CLIP":
+            ring(caller: ATResponseParser.caller(clip: urc.value), withNumber: true)
+        case "NO CARRIER", "BUSY", "NO ANSWER", "^CEND":
+            ringing = nil
+            if let call = outgoing { await finishCall(call, outcome: call.answered ? .answered : .rejected) }
+        case "MO CONNECTED", "^CONN", "CONNECT":
+            if outgoing != nil { callBecameActive() }
+        case "+CLCC":
+            if let state = ATResponseParser.call(clcc: urc.value), state.outgoing, state.voice { await callState(state) }
+        case "+CUSD":
+            await ussdAnswered(urc.value)
+        case "+CREG":
+            if let isRegistered = ATResponseParser.registered(creg: urc.value, isAnswer: false) {
+                updateRegistration(isRegistered)
+                if isRegistered, lastSignal == .some(nil) { await pollSignalAndRegistration() }
+            }
+        case "*PSUTTZ", "+QLTS":
+            if let stamp = ATResponseParser.networkTime(name: urc.name, value: urc.value) {
+                sink?.post(.networkTime(stamp))
+            }
+        default:
+            logger.debug("URC \(urc)")
+        }
+    }
+
+    // MARK: - Helpers for the other files
+
+    /// A stable key of a stored PDU, the same whenever the same message is read.
+    static func key(ofPDU hex: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in hex.uppercased().utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return "pdu-" + String(hash, radix: 16)
+    }
+}

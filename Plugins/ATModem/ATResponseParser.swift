@@ -1,0 +1,149 @@
+import SocketCore
+
+/// Pure parsers for the information lines the modem plugin reads (27.007 / 27.005 and vendor forms).
+public enum ATResponseParser {
+    /// Splits `a,"b,c",,d` into `["a", "b,c", "", "d"]`, unquoting quoted fields.
+    public static func fields(_ text: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        for character in text {
+            switch character {
+            case "\"": quoted.toggle()
+            case "," where !quoted:
+                fields.append(current.trimmingSpaces)
+                current = ""
+            default: current.append(character)
+            }
+        }
+        fields.append(current.trimmingSpaces)
+        return fields
+    }
+
+    /// `+CSQ: 17,0` → −79 dBm; 99 (unknown) → nil.
+    public static func signal(csq value: String) -> Int? {
+        guard let rssi = Int(fields(value).first ?? ""), (0...31).contains(rssi) else { return nil }
+        return -113 + 2 * rssi
+    }
+
+    /// Registration from `+CREG:` — the URC form `<stat>[,…]` or the answer form `<n>,<stat>[,…]`.
+    /// True for home (1) and roaming (5).
+    public static func registered(creg value: String, isAnswer: Bool) -> Bool? {
+        let parts = fields(value)
+        let index = isAnswer ? 1 : 0
+        guard parts.count > index, let stat = Int(parts[index]) else { return nil }
+        return stat == 1 || stat == 5
+    }
+
+    /// The caller of `+CLIP: "+358…",145,,,,0`; nil when withheld, unavailable or empty.
+    public static func caller(clip value: String) -> String? {
+        let parts = fields(value)
+        guard let number = parts.first, !number.isEmpty else { return nil }
+        if parts.count >= 6, let validity = Int(parts[5]), validity != 0 { return nil }
+        return number
+    }
+
+    /// A line of `+CLCC: id,dir,stat,mode,mpty,"number",type`.
+    public struct CallState: Equatable, Sendable {
+        public var id: Int
+        public var outgoing: Bool
+        /// 0 active, 1 held, 2 dialling, 3 alerting, 4 incoming, 5 waiting, 6 disconnected (SIMCom).
+        public var stat: Int
+        public var voice: Bool
+        public var number: String
+    }
+
+    public static func call(clcc value: String) -> CallState? {
+        let parts = fields(value)
+        guard parts.count >= 4, let id = Int(parts[0]), let dir = Int(parts[1]), let stat = Int(parts[2]),
+            let mode = Int(parts[3])
+        else { return nil }
+        return CallState(id: id, outgoing: dir == 0, stat: stat, voice: mode == 0, number: parts.count > 5 ? parts[5] : "")
+    }
+
+    /// `+CUSD: m[,"text"[,dcs]]`.
+    public struct USSDAnswer: Equatable, Sendable {
+        /// 0 done, 1 further action required, 2 ended by the network, 3 other client, 4 not supported, 5 timeout.
+        public var status: Int
+        public var text: String?
+        public var dcs: Int?
+    }
+
+    public static func ussd(cusd value: String) -> USSDAnswer? {
+        let parts = fields(value)
+        guard let status = Int(parts.first ?? "") else { return nil }
+        return USSDAnswer(
+            status: status, text: parts.count > 1 ? parts[1] : nil, dcs: parts.count > 2 ? Int(parts[2]) : nil)
+    }
+
+    /// The storage index of `+CMTI: "SM",3`.
+    public static func index(cmti value: String) -> Int? {
+        Int(fields(value).last ?? "")
+    }
+
+    /// `+CMGL: i,stat,[alpha],len` / PDU line pairs of an `AT+CMGL=4` answer.
+    public static func listing(_ lines: [String]) -> [(index: Int, pdu: String)] {
+        var out: [(Int, String)] = []
+        var pending: Int?
+        for line in lines {
+            if line.hasPrefix("+CMGL:") {
+                pending = Int(fields(String(line.dropFirst(6))).first ?? "")
+            } else if let index = pending {
+                out.append((index, line.trimmingSpaces))
+                pending = nil
+            }
+        }
+        return out
+    }
+
+    /// The PDU of an `AT+CMGR=i` answer (`+CMGR: stat,[alpha],len` then the PDU); nil for an empty slot.
+    public static func message(cmgr lines: [String]) -> String? {
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("+CMGR:") }), header + 1 < lines.count else { return nil }
+        let pdu = lines[header + 1].trimmingSpaces
+        return pdu.isEmpty ? nil : pdu
+    }
+
+    /// Network time from SIMCom `*PSUTTZ: 2017,11,28,15,35,58,"+12",0` (UTC and the zone in quarter hours)
+    /// or Quectel `+QLTS: "2019/01/13,03:40:48+32,0"`, as the local time the zone gives.
+    public static func networkTime(name: String, value: String) -> NetworkTimestamp? {
+        var utc: CivilTime
+        var quarters: Int
+        switch name {
+        case "*PSUTTZ":
+            let p = fields(value)
+            guard p.count >= 7, let y = Int(p[0]), let mo = Int(p[1]), let d = Int(p[2]), let h = Int(p[3]),
+                let mi = Int(p[4]), let s = Int(p[5]), let z = Int(p[6].replacingPlus)
+            else { return nil }
+            utc = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
+            quarters = z
+        case "+QLTS":
+            let text = fields(value).first ?? ""
+            let numbers = text.split(whereSeparator: { "/,:".contains($0) })
+            guard numbers.count >= 6, let y = Int(numbers[0]), let mo = Int(numbers[1]), let d = Int(numbers[2]),
+                let h = Int(numbers[3]), let mi = Int(numbers[4])
+            else { return nil }
+            let secondsAndZone = numbers[5]
+            guard let signIndex = secondsAndZone.firstIndex(where: { $0 == "+" || $0 == "-" }),
+                let s = Int(secondsAndZone[..<signIndex]), let z = Int(String(secondsAndZone[signIndex...]).replacingPlus)
+            else { return nil }
+            utc = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
+            quarters = z
+        default:
+            return nil
+        }
+        guard (1...12).contains(utc.month), (1...31).contains(utc.day), abs(quarters) <= 56 else { return nil }
+        let local = CivilTime(epochSeconds: utc.epochSeconds + Int64(quarters) * 900)
+        return NetworkTimestamp(local: local, zoneQuarterHours: quarters)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" || c == "\r" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+
+    var replacingPlus: String { hasPrefix("+") ? String(dropFirst()) : self }
+}

@@ -1,0 +1,47 @@
+/// What differs between modem families, in one place: detection, extra initialisation, hanging up.
+public enum ModemVendor: String, CaseIterable, Sendable {
+    /// SIM800/SIM900, SIM7600.
+    case simcom
+    /// EC25, M95.
+    case quectel
+    /// USB sticks (E1752, K3715, …).
+    case huawei
+    /// Anything else that speaks 27.007.
+    case generic
+
+    /// The vendor named by `AT+CGMI` / `ATI` answers.
+    public static func detect(_ identification: String) -> ModemVendor {
+        let text = identification.uppercased()
+        if text.contains("SIMCOM") || text.contains("SIM800") || text.contains("SIM900") || text.contains("SIM7600") {
+            return .simcom
+        }
+        if text.contains("QUECTEL") { return .quectel }
+        if text.contains("HUAWEI") { return .huawei }
+        return .generic
+    }
+
+    /// Commands sent after the common initialisation; errors are logged and ignored (older firmware).
+    public var extraInitialisation: [String] {
+        switch self {
+        // Network time URCs; call-state URCs while dialling.
+        case .simcom: ["AT+CLTS=1", "AT+CLCC=1"]
+        case .quectel: ["AT+CTZU=3", "AT+QURCCFG=\"urcport\",\"all\""]
+        // Plain-text USSD; no voice over the USB audio port.
+        case .huawei: ["AT^USSDMODE=0", "AT^CVOICE=0"]
+        case .generic: []
+        }
+    }
+
+    /// How a call is hung up.
+    public var hangUp: String {
+        switch self {
+        case .huawei, .quectel: "AT+CHUP"
+        case .simcom, .generic: "ATH"
+        }
+    }
+
+    /// The command that opens the microphone path at the device's MICLEVEL (15), where there is one.
+    public var microphoneOn: String? {
+        self == .simcom ? "AT+CMIC=0,15" : nil
+    }
+}

@@ -1,4 +1,0 @@
-import PluginKit
-
-/// The AT modem plugin (being built).
-enum ATModemPending {}

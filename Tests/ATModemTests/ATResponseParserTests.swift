@@ -1,0 +1,74 @@
+import SocketCore
+import Testing
+
+@testable import ATModem
+
+@Suite("Parsing the modem's information lines")
+struct ATResponseParserTests {
+    @Test(arguments: [
+        (#"1,"a,b",,"c d""#, ["1", "a,b", "", "c d"]),
+        ("", [""]),
+        (#""+358912345678",145,,,,0"#, ["+358912345678", "145", "", "", "", "0"]),
+    ])
+    func fields(_ text: String, _ expected: [String]) {
+        #expect(ATResponseParser.fields(text) == expected)
+    }
+
+    @Test(arguments: [("17,0", -79), ("0,0", -113), ("31,99", -51), ("99,99", nil), ("x", nil)] as [(String, Int?)])
+    func signal(_ csq: String, _ dBm: Int?) {
+        #expect(ATResponseParser.signal(csq: csq) == dBm)
+    }
+
+    @Test(arguments: [
+        ("1", false, true), ("5,\"00C3\",\"1234\"", false, true), ("2", false, false),
+        ("2,1,\"00C3\",\"1234\"", true, true), ("2,3", true, false), ("0,5", true, true),
+    ])
+    func registration(_ value: String, _ isAnswer: Bool, _ registered: Bool) {
+        #expect(ATResponseParser.registered(creg: value, isAnswer: isAnswer) == registered)
+    }
+
+    @Test(arguments: [
+        (#""+358912345678",145,,,,0"#, "+358912345678"),
+        (#""+358912345678",145"#, "+358912345678"),
+        (#""",128,,,,1"#, nil),
+        (#""+358912345678",145,,,,1"#, nil),
+    ] as [(String, String?)])
+    func caller(_ clip: String, _ expected: String?) {
+        #expect(ATResponseParser.caller(clip: clip) == expected)
+    }
+
+    @Test func callStates() {
+        let state = ATResponseParser.call(clcc: #"1,0,3,0,0,"+358912345678",145"#)
+        #expect(state == .init(id: 1, outgoing: true, stat: 3, voice: true, number: "+358912345678"))
+        #expect(ATResponseParser.call(clcc: "garbage") == nil)
+    }
+
+    @Test func ussdAnswers() {
+        #expect(ATResponseParser.ussd(cusd: #"0,"Available Balance: R 96.45 .",15"#) == .init(status: 0, text: "Available Balance: R 96.45 .", dcs: 15))
+        #expect(ATResponseParser.ussd(cusd: "2") == .init(status: 2, text: nil, dcs: nil))
+        #expect(ATResponseParser.ussd(cusd: "") == nil)
+    }
+
+    @Test func storageListings() {
+        let lines = ["+CMGL: 1,0,,23", "0791ABCD", "+CMGL: 4,1,,10", "0011FF"]
+        #expect(ATResponseParser.listing(lines).map { "\($0.index)=\($0.pdu)" } == ["1=0791ABCD", "4=0011FF"])
+        #expect(ATResponseParser.message(cmgr: ["+CMGR: 0,,23", "0791ABCD"]) == "0791ABCD")
+        #expect(ATResponseParser.message(cmgr: ["+CMGR: 0,,0"]) == nil)
+        #expect(ATResponseParser.index(cmti: #""SM",3"#) == 3)
+    }
+
+    @Test func networkTime() {
+        let simcom = ATResponseParser.networkTime(name: "*PSUTTZ", value: #"2017,11,28,15,35,58,"+12",0"#)
+        #expect(simcom == NetworkTimestamp(local: CivilTime(year: 2017, month: 11, day: 28, hour: 18, minute: 35, second: 58), zoneQuarterHours: 12))
+        let quectel = ATResponseParser.networkTime(name: "+QLTS", value: #""2019/01/13,03:40:48+32,0""#)
+        #expect(quectel == NetworkTimestamp(local: CivilTime(year: 2019, month: 1, day: 13, hour: 11, minute: 40, second: 48), zoneQuarterHours: 32))
+        #expect(ATResponseParser.networkTime(name: "*PSUTTZ", value: "nonsense") == nil)
+    }
+
+    @Test(arguments: [
+        ("SIMCOM_Ltd SIMCOM_SIM800L", ModemVendor.simcom), ("Quectel EC25", .quectel), ("huawei", .huawei), ("u-blox", .generic),
+    ])
+    func vendors(_ identification: String, _ vendor: ModemVendor) {
+        #expect(ModemVendor.detect(identification) == vendor)
+    }
+}
