@@ -14,10 +14,14 @@ public actor ATModem: ModemPort {
         /// nil = detect from `AT+CGMI`.
         public var vendor: ModemVendor?
         public var timeouts = ATTimeouts()
-        /// How often the whole SIM storage is swept for messages whose `+CMTI` was lost.
+        /// How often the whole SIM storage is swept for messages whose `+CMTI` was lost, and how long
+        /// listing it may take (a full SIM at 9600 baud takes a few seconds).
         public var sweepInterval: Duration = .seconds(300)
+        public var sweepTimeout: Duration = .seconds(20)
         /// How often the supervisor checks the modem (AT, signal, registration).
         public var checkInterval: Duration = .seconds(30)
+        /// How long each of the check's three `AT`s waits for `OK`.
+        public var checkTimeout: Duration = .seconds(2)
         /// Unregistered for longer than this starts the recovery ladder.
         public var registrationTimeout: Duration = .seconds(600)
         /// Back-off between reconnection attempts: first and largest.
@@ -27,8 +31,10 @@ public actor ATModem: ModemPort {
         public var callPollInterval: Duration = .seconds(1)
         /// Parts of a long message wait this long for the others, then are handled alone.
         public var concatenationTimeout: Duration = .seconds(120)
-        /// Tries for one SMS part when the network answers +CMS ERROR.
+        /// Tries for one SMS part when the network answers +CMS ERROR, and the pause before the second
+        /// (doubling after).
         public var sendTries = 3
+        public var sendRetryDelay: Duration = .seconds(2)
 
         public init(device: String, baudRate: Int = 115200, vendor: ModemVendor? = nil) {
             self.device = device
@@ -140,7 +146,7 @@ public actor ATModem: ModemPort {
             await self.portEnded(channel)
         }
         do {
-            try await channel.synchronize()
+            try await channel.synchronize(tries: 10, timeout: configuration.checkTimeout / 4)
         } catch {
             throw ModemError(.noAnswer, "\(error)")
         }
@@ -220,7 +226,7 @@ public actor ATModem: ModemPort {
     func check() async {
         guard let channel else { return }
         do {
-            try await channel.synchronize(tries: 3, timeout: .seconds(2))
+            try await channel.synchronize(tries: 3, timeout: configuration.checkTimeout)
         } catch {
             return await disconnect(reason: "no answer to AT three times; reopening the port")
         }

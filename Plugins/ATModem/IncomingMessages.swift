@@ -15,7 +15,7 @@ extension ATModem {
     /// Reads everything in the storage: messages that came while the controller was down, or whose
     /// `+CMTI` was lost. A message already handed over is not handed over again.
     func sweep() async {
-        guard powered, let answer = try? await command("AT+CMGL=4", timeout: .seconds(60)) else { return }
+        guard powered, let answer = try? await command("AT+CMGL=4", timeout: configuration.sweepTimeout) else { return }
         lastSweep = clock.now
         guard answer.isOK else {
             logger.warning("AT+CMGL=4: \(answer.final)")

@@ -8,7 +8,7 @@ extension ATModem {
         nextReference &+= 1
         let parts = try SubmitPDU.encode(text: text, to: number, reference: nextReference)
         for (index, part) in parts.enumerated() {
-            var delay = Duration.seconds(2)
+            var delay = configuration.sendRetryDelay
             for attempt in 1...max(configuration.sendTries, 1) {
                 guard let channel else { throw ModemError(.offline) }
                 let answer = try await channel.sendSMS(pdu: part.hex, tpduLength: part.tpduLength)

@@ -83,9 +83,8 @@ final class ModemSimulator: Sendable {
         try start()
     }
 
-    deinit {
-        runtime.withLock { $0.terminal?.close() }
-    }
+    // No deinit closing the pty: its reader thread closes it when it sees the simulator gone, so the fd
+    // number cannot be reused (by the next test's pty) while the thread still polls it.
 
     // MARK: - Scripting
 
@@ -165,6 +164,8 @@ final class ModemSimulator: Sendable {
                 pending += bytes
                 self?.process(&pending)
             }
+            // Stopped by vanish(), which closes the pty itself; or the simulator is gone: close it here.
+            if !thread.isStopping { terminal.close() }
         }
         runtime.withLock { $0.reader = reader }
     }
