@@ -62,7 +62,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "socket-bench",
-            dependencies: ["SocketCore", "SocketRuntime", "ATModem"],
+            dependencies: ["SocketCore", "SocketRuntime", "ATModem", "ModemSimulator", "Simulated"],
             path: "Benchmarks/socket-bench"
         ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore"]),
@@ -71,7 +71,11 @@ let package = Package(
         .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit"]),
         .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit"]),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "SocketCore", "PluginKit"]),
-        .testTarget(name: "ATModemTests", dependencies: ["ATModem", "SocketCore", "PluginKit"]),
+        // The SIM800 / Huawei stick simulator on a pseudo-terminal, for the tests and the benchmark.
+        .target(name: "ModemSimulator", dependencies: ["ATModem"], path: "Tests/ModemSimulator"),
+        .testTarget(
+            name: "ATModemTests", dependencies: ["ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated"]
+        ),
         .testTarget(
             name: "SocketRuntimeTests",
             dependencies: ["SocketRuntime", "SocketCore", "Simulated"],

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import ATModem
+import ModemSimulator
 
 extension PDUError {
     static let notSubmit = PDUError(.unexpectedMessageType, at: 0, "not an SMS-SUBMIT")

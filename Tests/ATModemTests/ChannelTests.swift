@@ -1,4 +1,5 @@
 @testable import ATModem
+import ModemSimulator
 import Testing
 
 /// The channel against an in-memory transport and a manual clock: no pty, no sleeping for timeouts.

@@ -1,4 +1,5 @@
 @testable import ATModem
+import ModemSimulator
 import Glibc
 import Testing
 

@@ -240,7 +240,7 @@ public final class SerialTransport: ATTransport {
 
 /// A dedicated OS thread that blocks in poll()/read(), and that ``stop()`` ends and waits for
 /// (the same shape as LinuxGPIO's ReaderThread; plugins cannot share code).
-final class PortReaderThread: Sendable {
+package final class PortReaderThread: Sendable {
     private struct State {
         var stopping = false
         var exited = false
@@ -249,11 +249,11 @@ final class PortReaderThread: Sendable {
     private let state = Mutex(State())
 
     /// True once ``stop()`` was called; the body checks it between polls.
-    var isStopping: Bool { state.withLock { $0.stopping } }
+    package var isStopping: Bool { state.withLock { $0.stopping } }
 
     private init() {}
 
-    static func start(_ body: @escaping @Sendable (PortReaderThread) -> Void) -> PortReaderThread {
+    package static func start(_ body: @escaping @Sendable (PortReaderThread) -> Void) -> PortReaderThread {
         let thread = PortReaderThread()
         let box = Unmanaged.passRetained(Box {
             body(thread)
@@ -279,7 +279,7 @@ final class PortReaderThread: Sendable {
     }
 
     /// Asks the thread to end and waits until it has.
-    func stop() async {
+    package func stop() async {
         state.withLock { $0.stopping = true }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s in

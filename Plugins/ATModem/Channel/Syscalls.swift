@@ -12,15 +12,15 @@
 // so this is its own copy of the pattern.
 
 /// A system call that failed: its name and the C error number.
-struct SystemCallError: Error, Equatable, CustomStringConvertible {
-    var call: String
-    var errno: Int32
+package struct SystemCallError: Error, Equatable, CustomStringConvertible {
+    package var call: String
+    package var errno: Int32
 
-    var description: String { "\(call) failed: \(errnoText(errno))" }
+    package var description: String { "\(call) failed: \(errnoText(errno))" }
 }
 
 /// `No such file or directory (ENOENT)`, or `error 1234` for numbers the table does not know.
-func errnoText(_ code: Int32) -> String {
+package func errnoText(_ code: Int32) -> String {
     let message = strerror(code).map { String(cString: $0) } ?? "error \(code)"
     return errnoNames[code].map { "\(message) (\($0))" } ?? message
 }
@@ -87,7 +87,7 @@ func speedConstant(_ baud: Int) -> speed_t? {
 
 /// Raw mode (`cfmakeraw`: no echo, no line editing, no CR/NL translation, 8 bits), the receiver on,
 /// modem control lines ignored, `speed` both ways; reads return what is there (VMIN 0, VTIME 0).
-func system_makeRaw(_ fd: Int32, speed: speed_t) -> Result<Int32, SystemCallError> {
+package func system_makeRaw(_ fd: Int32, speed: speed_t) -> Result<Int32, SystemCallError> {
     var options = termios()
     if case .failure(let error) = valueOrErrno("tcgetattr", { tcgetattr(fd, &options) }) {
         return .failure(error)
@@ -111,17 +111,17 @@ func system_flush(_ fd: Int32) {
 }
 
 /// What poll reported for one descriptor.
-struct PollResult: Equatable {
-    var readable = false
-    var writable = false
+package struct PollResult: Equatable {
+    package var readable = false
+    package var writable = false
     /// POLLHUP or POLLERR: the other side is gone (a USB modem unplugged, a pty master closed).
-    var hangup = false
+    package var hangup = false
     /// POLLNVAL: the descriptor is not open.
-    var invalid = false
+    package var invalid = false
 }
 
 /// Waits until `fd` is readable (or writable, with `forWriting`) or `timeoutMilliseconds` pass (-1 = no limit).
-func system_poll(_ fd: Int32, forWriting: Bool = false, timeoutMilliseconds: Int32) -> Result<PollResult, SystemCallError> {
+package func system_poll(_ fd: Int32, forWriting: Bool = false, timeoutMilliseconds: Int32) -> Result<PollResult, SystemCallError> {
     var pfd = pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
     return valueOrErrno("poll") { poll(&pfd, 1, timeoutMilliseconds) }.map { _ in
         let r = Int32(pfd.revents)
@@ -132,7 +132,7 @@ func system_poll(_ fd: Int32, forWriting: Bool = false, timeoutMilliseconds: Int
 }
 
 /// Reads up to `maxBytes`; an empty array is end of file.
-func system_read(_ fd: Int32, maxBytes: Int) -> Result<[UInt8], SystemCallError> {
+package func system_read(_ fd: Int32, maxBytes: Int) -> Result<[UInt8], SystemCallError> {
     var buffer = [UInt8](repeating: 0, count: maxBytes)
     return buffer.withUnsafeMutableBytes { raw in
         valueOrErrno("read") { read(fd, raw.baseAddress, raw.count) }
@@ -140,6 +140,6 @@ func system_read(_ fd: Int32, maxBytes: Int) -> Result<[UInt8], SystemCallError>
 }
 
 /// Writes what the kernel takes now; returns how many bytes it took.
-func system_write(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Result<Int, SystemCallError> {
+package func system_write(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Result<Int, SystemCallError> {
     bytes.withUnsafeBytes { raw in valueOrErrno("write") { write(fd, raw.baseAddress, raw.count) } }
 }

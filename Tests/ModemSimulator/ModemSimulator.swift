@@ -1,4 +1,4 @@
-@testable import ATModem
+import ATModem
 import Glibc
 import Synchronization
 
@@ -8,59 +8,59 @@ import Synchronization
 /// Open ``slavePath`` like a serial port. Everything a test scripts (SIM contents, PIN state, call
 /// progress, faults) goes through ``script(_:)`` or the helpers, and can change at any time; what the
 /// modem was asked is in ``commands`` and ``submittedPDUs``.
-final class ModemSimulator: Sendable {
-    enum Profile: Sendable {
+package final class ModemSimulator: Sendable {
+    package enum Profile: Sendable {
         /// `\r\n` line ends, `ERROR` for unknown commands, `RDY`/`Call Ready`-style URCs.
         case sim800
         /// `\r\r\n` line ends, `COMMAND NOT SUPPORT`, `^ORIG`/`^CONF`/`^CONN`/`^CEND` call URCs.
         case huaweiE1752
     }
 
-    enum SIMState: Sendable {
+    package enum SIMState: Sendable {
         case ready, pin(String), puk, absent
     }
 
-    struct StoredMessage: Sendable, Equatable {
+    package struct StoredMessage: Sendable, Equatable {
         /// 0 REC UNREAD, 1 REC READ, 2 STO UNSENT, 3 STO SENT.
-        var status: Int
+        package var status: Int
         /// The PDU in hex, SMSC part included.
-        var pdu: String
+        package var pdu: String
     }
 
     /// Everything the modem knows and every fault it is told to show.
-    struct Script: Sendable {
-        var profile: Profile
-        var echo = false
+    package struct Script: Sendable {
+        package var profile: Profile
+        package var echo = false
         /// Line end of answers; the E1752 profile starts with `\r\r\n`.
-        var lineEnd = "\r\n"
-        var sim = SIMState.ready
-        var signal = (rssi: 20, ber: 0)
-        var registration = 1
-        var cregMode = 0
-        var storage: [Int: StoredMessage] = [:]
-        var capacity = 30
-        var messageReference = 0
+        package var lineEnd = "\r\n"
+        package var sim = SIMState.ready
+        package var signal = (rssi: 20, ber: 0)
+        package var registration = 1
+        package var cregMode = 0
+        package var storage: [Int: StoredMessage] = [:]
+        package var capacity = 30
+        package var messageReference = 0
         /// The next this many `AT+CMGS` fail with `+CMS ERROR: <submitError>`.
-        var failingSubmits = 0
-        var submitError = 322
+        package var failingSubmits = 0
+        package var submitError = 322
         /// How long before the `> ` prompt.
-        var promptDelay: Duration = .zero
+        package var promptDelay: Duration = .zero
         /// URCs to put inside the next answer that has lines (after its first line) or before its final.
-        var urcsInsideNextResponse: [String] = []
+        package var urcsInsideNextResponse: [String] = []
         /// Stops answering (reads and drops everything).
-        var silent = false
+        package var silent = false
         /// `+CUSD` sent after `AT+CUSD=1,…` (with its `OK`): the whole line, e.g. `+CUSD: 0,"Balance",15`.
-        var ussdReply: String? = "+CUSD: 0,\"Available Balance: R 96.45 .\",15"
+        package var ussdReply: String? = "+CUSD: 0,\"Available Balance: R 96.45 .\",15"
         /// Send the `+CUSD` before the `OK` instead of after.
-        var ussdBeforeOK = false
+        package var ussdBeforeOK = false
         /// The call `stat`s (`+CLCC`) a dialled call goes through, one per `AT+CLCC` poll: 2 dialling,
         /// 3 alerting, 0 active. After the last, the call ends (`NO CARRIER`, no more `+CLCC` lines).
-        var callProgress = [2, 3, 3, 0]
+        package var callProgress = [2, 3, 3, 0]
         /// Whether a call ends by itself after its progress (false: it stays in its last state until ATH).
-        var callEndsAfterProgress = false
-        var call: (number: String, step: Int)?
+        package var callEndsAfterProgress = false
+        package var call: (number: String, step: Int)?
 
-        init(profile: Profile) {
+        package init(profile: Profile) {
             self.profile = profile
             if profile == .huaweiE1752 { lineEnd = "\r\r\n" }
         }
@@ -78,7 +78,7 @@ final class ModemSimulator: Sendable {
     private let state: Mutex<Script>
     private let runtime = Mutex(Runtime())
 
-    init(profile: Profile = .sim800) throws {
+    package init(profile: Profile = .sim800) throws {
         state = Mutex(Script(profile: profile))
         try start()
     }
@@ -89,24 +89,24 @@ final class ModemSimulator: Sendable {
     // MARK: - Scripting
 
     /// The slave side to open; it changes after ``vanish()`` and ``reappear()``.
-    var slavePath: String { runtime.withLock { $0.terminal?.slavePath ?? "/dev/pts/vanished" } }
+    package var slavePath: String { runtime.withLock { $0.terminal?.slavePath ?? "/dev/pts/vanished" } }
 
     /// Changes the script (atomically with respect to the modem thread).
-    func script<T>(_ change: (inout Script) -> T) -> T { state.withLock { change(&$0) } }
+    package func script<T>(_ change: (inout Script) -> T) -> T { state.withLock { change(&$0) } }
 
     /// Every command line the modem received (without CR), in order.
-    var commands: [String] { runtime.withLock { $0.commands } }
+    package var commands: [String] { runtime.withLock { $0.commands } }
 
     /// The PDUs that `AT+CMGS` accepted, in order.
-    var submittedPDUs: [String] { runtime.withLock { $0.submitted } }
+    package var submittedPDUs: [String] { runtime.withLock { $0.submitted } }
 
     /// The SIM's messages by index.
-    var storage: [Int: StoredMessage] { state.withLock { $0.storage } }
+    package var storage: [Int: StoredMessage] { state.withLock { $0.storage } }
 
     /// Puts a received message (hex PDU with SMSC part) on the SIM at the lowest free index (from 1) and
     /// returns the index.
     @discardableResult
-    func store(pdu: String, status: Int = 0) -> Int {
+    package func store(pdu: String, status: Int = 0) -> Int {
         state.withLock { s in
             let index = (1...).first { s.storage[$0] == nil }!
             s.storage[index] = StoredMessage(status: status, pdu: pdu)
@@ -115,16 +115,16 @@ final class ModemSimulator: Sendable {
     }
 
     /// Sends a URC now (framed as the modem frames lines).
-    func inject(_ urc: String) {
+    package func inject(_ urc: String) {
         let end = state.withLock { $0.lineEnd }
         emit(Array((end + urc + end).utf8))
     }
 
     /// Sends raw bytes now (noise, a wrong baud rate).
-    func inject(bytes: [UInt8]) { emit(bytes) }
+    package func inject(bytes: [UInt8]) { emit(bytes) }
 
     /// Closes the master side: the port vanishes (an unplugged or resetting USB stick).
-    func vanish() async {
+    package func vanish() async {
         let (terminal, reader) = runtime.withLock { r in
             defer {
                 r.terminal = nil
@@ -138,13 +138,13 @@ final class ModemSimulator: Sendable {
 
     /// Brings the port back on a new pty; returns the new ``slavePath``. The SIM and script stay.
     @discardableResult
-    func reappear() throws -> String {
+    package func reappear() throws -> String {
         try start()
         return slavePath
     }
 
     /// Stops the modem thread and closes the pty.
-    func stop() async { await vanish() }
+    package func stop() async { await vanish() }
 
     // MARK: - The modem thread
 
@@ -367,7 +367,7 @@ final class ModemSimulator: Sendable {
 }
 
 /// Octets of the TPDU: the PDU's octets less the SMSC part (its length octet and what it counts).
-func tpduLength(_ pdu: String) -> Int {
+package func tpduLength(_ pdu: String) -> Int {
     let smscLength = Int(pdu.prefix(2), radix: 16) ?? 0
     return pdu.count / 2 - 1 - smscLength
 }

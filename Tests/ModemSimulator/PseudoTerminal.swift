@@ -1,4 +1,4 @@
-@testable import ATModem
+import ATModem
 import Glibc
 
 /// A pseudo-terminal pair for the simulator: the master side it reads and writes, and the slave path the
@@ -7,12 +7,12 @@ import Glibc
 /// `posix_openpt`, `grantpt`, `unlockpt` and `ptsname_r` are in glibc but the Glibc module does not import
 /// them (they need `_XOPEN_SOURCE`), so they are looked up at run time, as Exec does for
 /// `posix_spawn_file_actions_addclosefrom_np`.
-struct PseudoTerminal {
-    let master: Int32
+package struct PseudoTerminal {
+    package let master: Int32
     /// Kept open by the simulator so the master does not see a hang-up each time the tested code closes
     /// the port, and set to raw mode before the tested code opens it.
-    let slave: Int32
-    let slavePath: String
+    package let slave: Int32
+    package let slavePath: String
 
     struct Failure: Error, CustomStringConvertible {
         var call: String
@@ -20,7 +20,7 @@ struct PseudoTerminal {
         var description: String { "\(call) failed: \(errnoText(errno))" }
     }
 
-    static func open() throws -> PseudoTerminal {
+    package static func open() throws -> PseudoTerminal {
         let master = openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard master >= 0 else { throw Failure(call: "posix_openpt", errno: errno) }
         var name = [CChar](repeating: 0, count: 256)
@@ -44,7 +44,7 @@ struct PseudoTerminal {
         return PseudoTerminal(master: master, slave: slave, slavePath: path)
     }
 
-    func close() {
+    package func close() {
         Glibc.close(master)
         Glibc.close(slave)
     }
