@@ -62,7 +62,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "socket-bench",
-            dependencies: ["SocketCore", "SocketRuntime", "ATModem", "ModemSimulator", "Simulated"],
+            dependencies: [
+                "SocketCore", "SocketRuntime", "ATModem", "ModemSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/socket-bench"
         ),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore"]),

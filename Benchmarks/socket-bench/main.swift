@@ -1,6 +1,8 @@
 // socket-bench: the figures the issues ask for, measured in one run so that ratios are comparable on a
 // shared, noisy machine. Build in release: `swift run -c release socket-bench`.
 import ATModem
+import Logging
+import ModemSimulator
 import SocketCore
 import SocketRuntime
 import Synchronization
@@ -16,7 +18,7 @@ func seconds(_ d: Duration) -> Double {
 }
 
 func report(_ name: String, _ value: String) {
-    print(name.padding(toLength: 48, withPad: " ", startingAt: 0) + value)
+    print(name.padding(toLength: 52, withPad: " ", startingAt: 0) + value)
 }
 
 // MARK: 1. The core alone: parse, execute, reply, state in memory.
@@ -85,3 +87,70 @@ report("simulate: 1,000-line conversation", String(format: "%.3f s, %d output li
 let pdu = PDUBenchmark.run()
 report("PDU: SMS-DELIVER decoded per second", String(format: "%.0f  (target ≥ 200000)", pdu.decodePerSecond))
 report("PDU: SMS-SUBMIT encoded per second", String(format: "%.0f  (target ≥ 200000)", pdu.encodePerSecond))
+
+// MARK: 4. Latency through a real pseudo-terminal: from the +CMTI line arriving to the relay set and the
+// reply's AT+CMGS written, with the simulated modem answering at once.
+
+/// Records when the relay was last switched.
+final class TimedRelay: OutputPort {
+    let switchedAt = Mutex<ContinuousClock.Instant?>(nil)
+    func start(events: any EventSink) async throws {}
+    func stop() async {}
+    func set(on: Bool) async throws { switchedAt.withLock { $0 = clock.now } }
+}
+
+func latency(durability: Store.Durability, rounds: Int) async throws -> (p50: Double, p99: Double, relayP99: Double) {
+    let simulator = try ModemSimulator()
+    var configuration = ATModem.Configuration(device: simulator.slavePath, vendor: .simcom)
+    configuration.checkInterval = .seconds(3600)
+    let modem = ATModem(configuration: configuration, logger: Logger(label: "bench")) { _ in
+        try SerialTransport(path: simulator.slavePath)
+    }
+    let relay = TimedRelay()
+    let path = "/tmp/socket-bench-\(getpid()).sqlite"
+    defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+    let bus = EventBus()
+    let controller = try Controller(
+        model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: Store(path: path, durability: durability),
+        board: Board(modem: modem, thermometer: nil, mainRelay: relay, microRelay: nil, inputs: []),
+        clock: SystemClock(), bus: bus)
+    let service = ControllerService(controller: controller, bus: bus)
+    let running = Task { try await service.run() }
+    while !simulator.commands.contains("AT+CSQ") { try await Task.sleep(for: .milliseconds(5)) }
+    try await Task.sleep(for: .milliseconds(200))
+
+    var total: [Double] = []
+    var toRelay: [Double] = []
+    for round in 0..<rounds {
+        // Alternate ON and OFF so the relay switches every time; distinct time stamps so that no two PDUs
+        // are equal (an equal one is a message seen twice, and handled once).
+        let text = round % 2 == 0 ? "ON" : "OFF"
+        let stamp = NetworkTimestamp(
+            local: CivilTime(epochSeconds: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 0, second: 0).epochSeconds + Int64(round)),
+            zoneQuarterHours: 0)
+        let pdu = try DeliverPDU.encode(text: text, from: PDUAddress(number: "+3589123456789"), timestamp: stamp)[0].hex
+        let index = simulator.store(pdu: pdu)
+        let submitted = simulator.submittedPDUs.count
+        try await Task.sleep(for: .milliseconds(2))
+        let start = clock.now
+        simulator.inject("+CMTI: \"SM\",\(index)")
+        while simulator.submittedPDUs.count == submitted { try await Task.sleep(for: .microseconds(50)) }
+        let end = clock.now
+        total.append(seconds(end - start) * 1000)
+        if let switched = relay.switchedAt.withLock({ $0 }) { toRelay.append(seconds(switched - start) * 1000) }
+        while !simulator.storage.isEmpty { try await Task.sleep(for: .milliseconds(1)) }
+    }
+    running.cancel()
+    await controller.stop()
+    await simulator.stop()
+    func percentile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+    return (percentile(total, 0.5), percentile(total, 0.99), percentile(toRelay, 0.99))
+}
+
+for (name, durability) in [("synchronous=NORMAL", Store.Durability.normal), ("synchronous=FULL", .full)] {
+    let figures = try await latency(durability: durability, rounds: 300)
+    report("pty: +CMTI → CMGS, \(name)", String(format: "p50 %.2f ms, p99 %.2f ms (relay set: p99 %.2f ms)  (target p99 ≤ 5 ms)", figures.p50, figures.p99, figures.relayP99))
+}

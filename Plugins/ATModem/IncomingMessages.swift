@@ -81,6 +81,7 @@ extension ATModem {
 
     public func setPowered(_ powered: Bool) async {
         self.powered = powered
-        if powered { await sweep() }
+        // A sweep only on an initialised modem: the supervisor sweeps itself once initialisation is done.
+        if powered, online { await sweep() }
     }
 }

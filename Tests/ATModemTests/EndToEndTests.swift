@@ -46,7 +46,7 @@ struct EndToEndTests {
         defer { if process.isRunning { process.terminate() } }
 
         // Wait until the daemon has initialised the modem, then a message arrives.
-        try await until { simulator.commands.contains("AT+CMGL=4") }
+        try await until { simulator.commands.contains("AT+CSQ") }
         let stamp = NetworkTimestamp(local: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 0, second: 0), zoneQuarterHours: 0)
         let pdu = try DeliverPDU.encode(text: "ON", from: PDUAddress(number: "+3589123456789"), timestamp: stamp)[0].hex
         let index = simulator.store(pdu: pdu)
