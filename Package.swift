@@ -68,7 +68,9 @@ let package = Package(
             ],
             path: "Benchmarks/socket-bench"
         ),
-        .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore"]),
+        // Helpers shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "TestSupport"]),
         .testTarget(name: "LuaRulesTests", dependencies: ["LuaRules"]),
         .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
         .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit"]),
@@ -77,11 +79,12 @@ let package = Package(
         // The SIM800 / Huawei stick simulator on a pseudo-terminal, for the tests and the benchmark.
         .target(name: "ModemSimulator", dependencies: ["ATModem"], path: "Tests/ModemSimulator"),
         .testTarget(
-            name: "ATModemTests", dependencies: ["ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated"]
+            name: "ATModemTests",
+            dependencies: ["ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport"]
         ),
         .testTarget(
             name: "SocketRuntimeTests",
-            dependencies: ["SocketRuntime", "SocketCore", "Simulated"],
+            dependencies: ["SocketRuntime", "SocketCore", "Simulated", "TestSupport"],
             // Conversations are read from the source tree by path, not bundled.
             exclude: ["Transcripts"]
         ),

@@ -1,5 +1,6 @@
 @testable import ATModem
 import Testing
+import TestSupport
 
 /// A stretch of modem output, the command in flight when it starts (and the PDU sent at the prompt), and
 /// the events it must give however it is chunked.
@@ -33,7 +34,7 @@ struct Transcript: CustomTestStringConvertible, Sendable {
 
     /// Cuts the bytes into random pieces of 1…max bytes.
     func randomChunks(seed: UInt64, max: Int) -> [ArraySlice<UInt8>] {
-        var generator = ChunkingGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var chunks: [ArraySlice<UInt8>] = []
         var start = 0
         while start < bytes.count {
@@ -183,7 +184,7 @@ struct DecoderTests {
 
     @Test("garbage never crashes", arguments: UInt64(1)...20)
     func garbage(seed: UInt64) {
-        var generator = ChunkingGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var decoder = ATDecoder(lineLimit: 128)
         decoder.commandSent("AT")
         let noise = (0..<5000).map { _ in UInt8.random(in: 0...255, using: &generator) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import SocketCore
 import Testing
 @testable import ATModem
@@ -20,7 +21,7 @@ import Testing
     }
 
     static func samples(count: Int) throws -> [Sample] {
-        var rng = PDURandom(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         let gsmBasic = Array(GSMAlphabet.basic.filter { $0 != "\u{1B}" })
         let gsmExtension = Array(GSMAlphabet.extensionTable.keys)
         let nonLatin: [Character] = Array("Привет мир Γειά σου κόσμε 你好世界 こんにちは שלום مرحبا ąęłńśźż") + ["😀", "🙈", "👍🏽", "🇫🇮", "∑", "𝄞"]

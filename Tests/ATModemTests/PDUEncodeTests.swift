@@ -1,4 +1,5 @@
 import SocketCore
+import TestSupport
 import Testing
 @testable import ATModem
 
@@ -145,7 +146,7 @@ import Testing
     }
 
     @Test func seededRoundTrips() throws {
-        var rng = PDURandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet = Array("abcXYZ019 @£$¥èΔΦ_!?{}[]~^|\\€\n\rжы中文😀🇫🇮é")
         for _ in 0..<500 {
             let length = Int.random(in: 0...400, using: &rng)

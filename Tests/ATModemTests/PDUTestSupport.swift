@@ -1,18 +1,6 @@
 import SocketCore
 @testable import ATModem
 
-/// SplitMix64: a seeded generator so that random tests repeat exactly.
-struct PDURandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func pduStamp(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, zone: Int) -> NetworkTimestamp {
     NetworkTimestamp(local: CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s), zoneQuarterHours: zone)
