@@ -17,13 +17,13 @@ public struct ControllerService: Service {
     public func run() async throws {
         try await controller.start()
         let bus = self.bus
-        await withGracefulShutdownHandler {
+        await withTaskCancellationOrGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 await controller.fireDueTimers()
                 await controller.drain()
                 await waitForWork(until: await controller.nextDeadline)
             }
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             bus.wake()
         }
         // The command in flight has finished and is committed; now the ports are released.

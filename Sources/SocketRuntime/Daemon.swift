@@ -11,8 +11,10 @@ import SocketCore
 /// `smsocket run`: the controller on the configured board with the real clock.
 public enum Daemon {
     /// Everything `run` starts, ready for a ServiceGroup: the controller, and on a simulated board the
-    /// console that drives it from standard input.
-    public static func services(config: ControllerConfig, logger: Logger, write: @escaping @Sendable (String) -> Void) throws -> [any Service] {
+    /// console that drives it from standard input (its end of input stops the controller gracefully).
+    public static func services(
+        config: ControllerConfig, logger: Logger, write: @escaping @Sendable (String) -> Void
+    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let context = PluginContext(logger: logger, model: config.model)
         let ports = try BoardBuilder.ports(for: config, context: context)
         logger.info("board: \(ports.summary.joined(separator: "; "))")
@@ -23,10 +25,10 @@ public enum Daemon {
         let identity = DeviceIdentity(serialNumber: config.serialNumber ?? machineSerialNumber())
         let controller = try Controller(
             model: config.model, identity: identity, store: store, board: board, clock: clock, bus: bus, logger: logger)
-        var services: [any Service] = [ControllerService(controller: controller, bus: bus, clock: clock)]
+        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: ControllerService(controller: controller, bus: bus, clock: clock))]
         if config.roles.values.contains(where: { $0.kind == SimulatedPlugin.kind }) {
             let world = context.shared.object(SimulatedPlugin.worldKey) { SimulatedWorld(log: StandardOutputLog()) }
-            services.append(SimulatedConsole(world: world, write: write))
+            services.append(.init(service: SimulatedConsole(world: world, write: write), successTerminationBehavior: .gracefullyShutdownGroup))
         }
         return services
     }
