@@ -26,6 +26,8 @@ let package = Package(
             providers: [.apt(["liblua5.4-dev"])]
         ),
         .target(name: "SocketCore"),
+        // -1/errno to typed errors, shared by the plugins' syscall layers.
+        .target(name: "SystemCalls"),
         .target(
             name: "PluginKit",
             dependencies: ["SocketCore", .product(name: "Logging", package: "swift-log")]
@@ -38,9 +40,10 @@ let package = Package(
             name: "LinuxGPIO", dependencies: ["CGPIO", "SocketCore", "PluginKit"], path: "Plugins/LinuxGPIO",
             exclude: ["CGPIO"]
         ),
-        .target(name: "Exec", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Exec"),
+        .target(name: "Exec", dependencies: ["SocketCore", "PluginKit", "SystemCalls"], path: "Plugins/Exec"),
         .target(
-            name: "ATModem", dependencies: ["SocketCore", "PluginKit", .product(name: "Logging", package: "swift-log")],
+            name: "ATModem",
+            dependencies: ["SocketCore", "PluginKit", "SystemCalls", .product(name: "Logging", package: "swift-log")],
             path: "Plugins/ATModem"
         ),
         .target(
@@ -77,7 +80,7 @@ let package = Package(
         .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit"]),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "SocketCore", "PluginKit"]),
         // The SIM800 / Huawei stick simulator on a pseudo-terminal, for the tests and the benchmark.
-        .target(name: "ModemSimulator", dependencies: ["ATModem"], path: "Tests/ModemSimulator"),
+        .target(name: "ModemSimulator", dependencies: ["ATModem", "SystemCalls"], path: "Tests/ModemSimulator"),
         .testTarget(
             name: "ATModemTests",
             dependencies: ["ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport"]

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
 /// Why a command of the Exec plugin failed, with what it takes to understand it: the command line, the
 /// exit status or signal, and the first line of what it wrote to stderr.

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 import Synchronization
 
 /// Turns bytes into lines (LF or CRLF), keeping the unfinished tail between calls. It knows nothing

@@ -6,47 +6,10 @@ import Musl
 import Darwin
 #endif
 import Synchronization
+import SystemCalls
 
 // Every raw call the plugin makes goes through this file: the `system_` prefix marks the boundary, and
 // `valueOrErrno` turns -1/errno (or posix_spawn's returned error number) into a typed error in one place.
-
-/// A system call that failed: its name and the C error.
-struct SystemCallError: Error, Equatable, CustomStringConvertible {
-    var call: String
-    var errno: Int32
-
-    var description: String { "\(call) failed: \(errnoText(errno))" }
-}
-
-/// `Too many open files (EMFILE)`, or `error 1234` for numbers the table does not know.
-func errnoText(_ code: Int32) -> String {
-    let message = strerror(code).map { String(cString: $0) } ?? "error \(code)"
-    return errnoNames[code].map { "\(message) (\($0))" } ?? message
-}
-
-/// `EACCES`, or `errno 1234`.
-func errnoName(_ code: Int32) -> String { errnoNames[code] ?? "errno \(code)" }
-
-private let errnoNames: [Int32: String] = [
-    EPERM: "EPERM", ENOENT: "ENOENT", ESRCH: "ESRCH", EINTR: "EINTR", EIO: "EIO", E2BIG: "E2BIG",
-    ENOEXEC: "ENOEXEC", EBADF: "EBADF", ECHILD: "ECHILD", EAGAIN: "EAGAIN", ENOMEM: "ENOMEM",
-    EACCES: "EACCES", EFAULT: "EFAULT", ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL",
-    ENFILE: "ENFILE", EMFILE: "EMFILE", ETXTBSY: "ETXTBSY", ENAMETOOLONG: "ENAMETOOLONG", ELOOP: "ELOOP",
-]
-
-/// Runs `body` until it does not fail with EINTR (when `retryOnInterrupt`); -1 becomes `errno`.
-@inline(__always)
-func valueOrErrno<I: FixedWidthInteger>(
-    _ call: String, retryOnInterrupt: Bool = true, _ body: () -> I
-) -> Result<I, SystemCallError> {
-    while true {
-        let value = body()
-        if value != -1 { return .success(value) }
-        let code = errno
-        if retryOnInterrupt && code == EINTR { continue }
-        return .failure(SystemCallError(call: call, errno: code))
-    }
-}
 
 /// A running child: its pid (also its process group) and the read ends of its stdout and stderr.
 struct SpawnedChild {

@@ -1,3 +1,4 @@
+import SystemCalls
 import ATModem
 import Glibc
 import Synchronization

@@ -5,46 +5,11 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import SystemCalls
 
 // Every raw call of the serial layer goes through this file: the `system_` prefix marks the boundary, and
 // `valueOrErrno` turns -1/errno into a typed error (retrying EINTR) in one place, as swift-system's
-// `valueOrErrno(retryOnInterrupt:)` does. The ATModem target cannot import the Exec or LinuxGPIO plugins,
-// so this is its own copy of the pattern.
-
-/// A system call that failed: its name and the C error number.
-package struct SystemCallError: Error, Equatable, CustomStringConvertible {
-    package var call: String
-    package var errno: Int32
-
-    package var description: String { "\(call) failed: \(errnoText(errno))" }
-}
-
-/// `No such file or directory (ENOENT)`, or `error 1234` for numbers the table does not know.
-package func errnoText(_ code: Int32) -> String {
-    let message = strerror(code).map { String(cString: $0) } ?? "error \(code)"
-    return errnoNames[code].map { "\(message) (\($0))" } ?? message
-}
-
-private let errnoNames: [Int32: String] = [
-    EPERM: "EPERM", ENOENT: "ENOENT", EINTR: "EINTR", EIO: "EIO", ENXIO: "ENXIO", EBADF: "EBADF",
-    EAGAIN: "EAGAIN", ENOMEM: "ENOMEM", EACCES: "EACCES", EBUSY: "EBUSY", ENODEV: "ENODEV",
-    ENOTDIR: "ENOTDIR", EISDIR: "EISDIR", EINVAL: "EINVAL", ENFILE: "ENFILE", EMFILE: "EMFILE",
-    ENOTTY: "ENOTTY", ENAMETOOLONG: "ENAMETOOLONG", ELOOP: "ELOOP",
-]
-
-/// Runs `body` until it does not fail with EINTR (when `retryOnInterrupt`); -1 becomes `errno`.
-@inline(__always)
-func valueOrErrno<I: FixedWidthInteger>(
-    _ call: String, retryOnInterrupt: Bool = true, _ body: () -> I
-) -> Result<I, SystemCallError> {
-    while true {
-        let value = body()
-        if value != -1 { return .success(value) }
-        let code = errno
-        if retryOnInterrupt && code == EINTR { continue }
-        return .failure(SystemCallError(call: call, errno: code))
-    }
-}
+// `valueOrErrno(retryOnInterrupt:)` does (shared with the other plugins through SystemCalls).
 
 /// Opens a tty read-write, without making it the controlling terminal, non-blocking, close-on-exec.
 func system_openTTY(_ path: String) -> Result<Int32, SystemCallError> {
