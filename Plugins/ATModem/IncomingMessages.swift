@@ -27,6 +27,8 @@ extension ATModem {
     func received(pdu hex: String, at index: Int) async {
         let key = Self.key(ofPDU: hex)
         if awaitingAcknowledgement[key] != nil || partIndexes[key] != nil { return }
+        // Read again just as it was acknowledged (a second +CMTI, a sweep): it is done, only delete it.
+        if recentlyAcknowledged.contains(key) { return await delete(index) }
         let pdu: SMSPDU
         do {
             pdu = try SMSPDU(hex: hex)
@@ -67,6 +69,8 @@ extension ATModem {
     /// The controller committed the message: delete it from the storage.
     public func acknowledge(_ receipt: MessageReceipt) async throws {
         let indexes = awaitingAcknowledgement.removeValue(forKey: receipt.key) ?? receipt.storageIndex.map { [$0] } ?? []
+        recentlyAcknowledged.append(receipt.key)
+        if recentlyAcknowledged.count > 64 { recentlyAcknowledged.removeFirst() }
         for index in indexes { await delete(index) }
     }
 
