@@ -3,80 +3,75 @@ import Foundation
 import ModemSimulator
 import SocketCore
 import Testing
+import TestSupport
 
-/// `smsocket run` with its modem on the simulator's pseudo-terminal: an SMS goes in through the pty,
-/// switches the (simulated) relay, and the reply comes back as a PDU the simulator decodes.
-@Suite("End to end through smsocket run", .serialized)
-struct EndToEndTests {
-    static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["SMSOCKET_BINARY"] { return path }
-        let file = #filePath
-        return String(file[..<file.range(of: "/Tests/")!.lowerBound]) + "/.build/debug/smsocket"
-    }
-
-    @Test func anSMSSwitchesTheRelayAndIsAnswered() async throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build smsocket first: \(Self.binary)")
-        let simulator = try ModemSimulator()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smsocket-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let config = dir.appendingPathComponent("board.toml")
-        try """
-        model = "707"
-        state = "\(dir.path)/state.sqlite"
-        log_level = "warning"
-
-        [modem]
-        kind = "atmodem"
-        device = "\(simulator.slavePath)"
-        vendor = "simcom"
-
-        [main_relay]
-        kind = "simulated"
-        """.write(to: config, atomically: true, encoding: .utf8)
-
-        let output = dir.appendingPathComponent("out.txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", "--config", config.path]
-        process.standardInput = Pipe()
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        // Wait until the daemon has initialised the modem, then a message arrives.
-        try await until { simulator.commands.contains("AT+CSQ") }
-        let stamp = NetworkTimestamp(local: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 0, second: 0), zoneQuarterHours: 0)
-        let pdu = try DeliverPDU.encode(text: "ON", from: PDUAddress(number: "+3589123456789"), timestamp: stamp)[0].hex
-        let index = simulator.store(pdu: pdu)
-        simulator.inject("+CMTI: \"SM\",\(index)")
-
-        try await until { !simulator.submittedPDUs.isEmpty }
-        guard case .submit(let reply) = try SMSPDU(hex: simulator.submittedPDUs[0]) else {
-            Issue.record("not an SMS-SUBMIT: \(simulator.submittedPDUs[0])")
-            return
+extension PseudoTerminalTests {
+    /// `smsocket run` with its modem on the simulator's pseudo-terminal: an SMS goes in through the pty,
+    /// switches the (simulated) relay, and the reply comes back as a PDU the simulator decodes.
+    @Suite("End to end through smsocket run", .serialized)
+    struct EndToEndTests {
+        static var binary: String {
+            if let path = ProcessInfo.processInfo.environment["SMSOCKET_BINARY"] { return path }
+            let file = #filePath
+            return String(file[..<file.range(of: "/Tests/")!.lowerBound]) + "/.build/debug/smsocket"
         }
-        #expect(reply.text == "Power socket ON")
-        #expect(reply.destination.description == "+3589123456789")
-        try await until { simulator.storage.isEmpty }  // deleted once committed
-        let printed = try String(contentsOf: output, encoding: .utf8)
-        #expect(printed.contains("relay main on"))
 
-        // SIGTERM: a graceful stop.
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-        await simulator.stop()
-    }
+        @Test func anSMSSwitchesTheRelayAndIsAnswered() async throws {
+            #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build smsocket first: \(Self.binary)")
+            let simulator = try ModemSimulator()
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smsocket-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let config = dir.appendingPathComponent("board.toml")
+            try """
+            model = "707"
+            state = "\(dir.path)/state.sqlite"
+            log_level = "warning"
 
-    /// Polls `condition` for up to 10 s of real time.
-    func until(_ condition: () -> Bool) async throws {
-        for _ in 0..<1000 {
-            if condition() { return }
-            try await Task.sleep(for: .milliseconds(10))
+            [modem]
+            kind = "atmodem"
+            device = "\(simulator.slavePath)"
+            vendor = "simcom"
+
+            [main_relay]
+            kind = "simulated"
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+            let output = dir.appendingPathComponent("out.txt").path
+            // stdin stays open: on a board with a simulated role, its end would stop the daemon.
+            let process = try ChildProcess([Self.binary, "run", "--config", config.path], outputPath: output)
+
+            // Wait until the daemon has initialised the modem, then a message arrives.
+            try await until { simulator.commands.contains("AT+CSQ") }
+            let stamp = NetworkTimestamp(local: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 0, second: 0), zoneQuarterHours: 0)
+            let pdu = try DeliverPDU.encode(text: "ON", from: PDUAddress(number: "+3589123456789"), timestamp: stamp)[0].hex
+            let index = simulator.store(pdu: pdu)
+            simulator.inject("+CMTI: \"SM\",\(index)")
+
+            try await until { !simulator.submittedPDUs.isEmpty }
+            guard case .submit(let reply) = try SMSPDU(hex: simulator.submittedPDUs[0]) else {
+                Issue.record("not an SMS-SUBMIT: \(simulator.submittedPDUs[0])")
+                return
+            }
+            #expect(reply.text == "Power socket ON")
+            #expect(reply.destination.description == "+3589123456789")
+            try await until { simulator.storage.isEmpty }  // deleted once committed
+            #expect(readTextFile(output).contains("relay main on"))
+
+            // SIGTERM: a graceful stop.
+            process.signal(SIGTERM)
+            #expect(ChildProcess.exited(process.waitForExit(), code: 0), "\(readTextFile(output))")
+            await simulator.stop()
         }
-        Issue.record("timed out")
-        throw CancellationError()
+
+        /// Polls `condition` for up to 10 s of real time.
+        func until(_ condition: () -> Bool) async throws {
+            for _ in 0..<1000 {
+                if condition() { return }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            Issue.record("timed out")
+            throw CancellationError()
+        }
     }
 }

@@ -80,17 +80,14 @@ import Testing
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("smsocket-pdu-\(getpid()).txt")
         try samples.map(\.part.hex).joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: input) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [Self.packageRoot.appendingPathComponent("Tests/ATModemTests/smspdudecoder_check.py").path]
-        process.standardInput = try FileHandle(forReadingFrom: input)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let outputPath = input.path + ".out"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let script = Self.packageRoot.appendingPathComponent("Tests/ATModemTests/smspdudecoder_check.py").path
+        let process = try ChildProcess([Self.python, script], outputPath: outputPath, discardErrors: true)
+        process.write(try String(contentsOf: input, encoding: .utf8) + "\n")
+        process.closeInput()
+        #expect(ChildProcess.exited(process.waitForExit(), code: 0))
+        let lines = readTextFile(outputPath).split(separator: "\n")
         try #require(lines.count == samples.count)
 
         var trailingAtSenders = 0

@@ -65,9 +65,10 @@ struct KillPersistenceTests {
         }
         #expect(killsWithWorkInFlight >= 5, "most kills should land while commands are still in flight")
 
-        let final = try run(state: state, input: [
-            "sms \(Self.sender) RESTARTTIME?", "sms \(Self.sender) MICRORELAYTIME?", "sms \(Self.sender) SECNUMBER?",
-        ])
+        let final = try run(
+            state: state,
+            input: ["sms \(Self.sender) RESTARTTIME?", "sms \(Self.sender) MICRORELAYTIME?", "sms \(Self.sender) SECNUMBER?"],
+            dir: dir)
         // Replies committed by a killed run but not yet sent go out at this start, from the outbox; the
         // answers to the three queries are the ones that matter here.
         let replies = final.compactMap(Self.replyText).filter {
@@ -110,46 +111,28 @@ struct KillPersistenceTests {
     /// Feeds `input` without closing stdin, waits until the output has `killAfterLines` lines (or the
     /// process has answered everything), then SIGKILLs it and returns its output.
     func runAndKill(state: String, input: [String], killAfterLines: Int, dir: URL) throws -> [String] {
-        let outputURL = dir.appendingPathComponent("out-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        let outputHandle = try FileHandle(forWritingTo: outputURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["simulate", "--state", state]
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = outputHandle
-        try process.run()
-        stdin.fileHandleForWriting.write((input.joined(separator: "\n") + "\n").data(using: .utf8)!)
+        let output = dir.appendingPathComponent("out-\(UUID().uuidString).txt").path
+        let process = try ChildProcess([Self.binary, "simulate", "--state", state], outputPath: output)
+        process.write(input.joined(separator: "\n") + "\n")
         var lines: [String] = []
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = ContinuousClock.now + .seconds(60)
         repeat {
-            lines = (try? String(contentsOf: outputURL, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+            lines = readTextFile(output).split(separator: "\n").map(String.init)
             if lines.count >= killAfterLines || lines.filter({ $0.hasPrefix("< ") }).count == input.count { break }
             usleep(200)
-        } while Date() < deadline
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? stdin.fileHandleForWriting.close()
-        try outputHandle.close()
-        return (try String(contentsOf: outputURL, encoding: .utf8)).split(separator: "\n").map(String.init)
+        } while ContinuousClock.now < deadline
+        process.signal(SIGKILL)
+        process.waitForExit()
+        return readTextFile(output).split(separator: "\n").map(String.init)
     }
 
     /// Runs to the end of `input` and returns the output.
-    func run(state: String, input: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["simulate", "--state", state]
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write((input.joined(separator: "\n") + "\n").data(using: .utf8)!)
-        try stdin.fileHandleForWriting.close()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    func run(state: String, input: [String], dir: URL) throws -> [String] {
+        let output = dir.appendingPathComponent("final-\(UUID().uuidString).txt").path
+        let process = try ChildProcess([Self.binary, "simulate", "--state", state], outputPath: output)
+        process.write(input.joined(separator: "\n") + "\n")
+        process.closeInput()
+        process.waitForExit()
+        return readTextFile(output).split(separator: "\n").map(String.init)
     }
 }
-
