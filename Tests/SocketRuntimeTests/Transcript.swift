@@ -1,5 +1,6 @@
 import SocketCore
 import SocketRuntime
+import TestSupport
 import Synchronization
 
 /// A conversation with `smsocket simulate`, stored as the simulator's own output: lines starting with
@@ -22,7 +23,7 @@ struct Transcript: CustomStringConvertible, Sendable {
     static func all() -> [Transcript] {
         TestFiles.list(directory, suffix: ".txt").map { name in
             // A transcript that cannot be read fails its own test through its `expected` lines.
-            (try? Transcript(name: name, text: TestFiles.read(directory + "/" + name)))
+            (try? Transcript(name: name, text: readTextFile(directory + "/" + name)))
                 ?? Transcript(name: name, options: .init(), inputs: [], expected: ["unreadable transcript"])
         }
     }
@@ -71,21 +72,8 @@ struct Transcript: CustomStringConvertible, Sendable {
     }
 }
 
-/// Plain file access for tests, without Foundation.
+/// Listing a folder for tests, without Foundation.
 enum TestFiles {
-    static func read(_ path: String) throws -> String {
-        guard let file = fopen(path, "r") else { throw TestFileError(path: path) }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     static func list(_ directory: String, suffix: String) -> [String] {
         guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
@@ -99,8 +87,6 @@ enum TestFiles {
         return names.sorted()
     }
 }
-
-struct TestFileError: Error { var path: String }
 
 #if canImport(Glibc)
     import Glibc
