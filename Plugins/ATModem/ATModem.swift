@@ -70,6 +70,8 @@ public actor ATModem: ModemPort {
     var awaitingAcknowledgement: [String: [Int]] = [:]
     /// Storage index of each part waiting for the rest of its message, by its PDU key.
     var partIndexes: [String: Int] = [:]
+    /// The message each part of a posted long message belongs to, until it is acknowledged.
+    var postedParts: [String: String] = [:]
     /// Keys of the last messages acknowledged (the controller also remembers every handled key).
     var recentlyAcknowledged: [String] = []
     var nextReference: UInt8 = 0

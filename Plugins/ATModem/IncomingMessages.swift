@@ -26,7 +26,7 @@ extension ATModem {
 
     func received(pdu hex: String, at index: Int) async {
         let key = Self.key(ofPDU: hex)
-        if awaitingAcknowledgement[key] != nil || partIndexes[key] != nil { return }
+        if awaitingAcknowledgement[key] != nil || partIndexes[key] != nil || postedParts[key] != nil { return }
         // Read again just as it was acknowledged (a second +CMTI, a sweep): it is done, only delete it.
         if recentlyAcknowledged.contains(key) { return await delete(index) }
         let pdu: SMSPDU
@@ -60,6 +60,8 @@ extension ATModem {
         let indexes = keys.compactMap { partIndexes.removeValue(forKey: $0) }
         let key = keys.count == 1 ? keys[0] : "parts-" + keys.joined(separator: "+")
         awaitingAcknowledgement[key] = indexes
+        // A part read again (a sweep racing a +CMTI) belongs to this message, not to a new one.
+        for part in keys { postedParts[part] = key }
         let text = parts.map(\.text).joined()
         let first = parts[0]
         let sms = IncomingSMS(sender: first.incomingSMS.sender, text: text, timestamp: first.timestamp)
@@ -69,8 +71,10 @@ extension ATModem {
     /// The controller committed the message: delete it from the storage.
     public func acknowledge(_ receipt: MessageReceipt) async throws {
         let indexes = awaitingAcknowledgement.removeValue(forKey: receipt.key) ?? receipt.storageIndex.map { [$0] } ?? []
-        recentlyAcknowledged.append(receipt.key)
-        if recentlyAcknowledged.count > 64 { recentlyAcknowledged.removeFirst() }
+        let parts = postedParts.filter { $0.value == receipt.key }.map(\.key)
+        for part in parts { postedParts[part] = nil }
+        recentlyAcknowledged.append(contentsOf: [receipt.key] + parts)
+        if recentlyAcknowledged.count > 64 { recentlyAcknowledged.removeFirst(recentlyAcknowledged.count - 64) }
         for index in indexes { await delete(index) }
     }
 
