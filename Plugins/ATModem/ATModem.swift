@@ -31,6 +31,12 @@ public actor ATModem: ModemPort {
         public var callPollInterval: Duration = .seconds(1)
         /// Parts of a long message wait this long for the others, then are handled alone.
         public var concatenationTimeout: Duration = .seconds(120)
+        /// How long the radio stays off in the radio-off-and-on recovery step.
+        public var radioOffPause: Duration = .seconds(5)
+        /// How long the power key is held to switch the modem off or on (SIM800: at least 1 s), and how
+        /// long the modem is left off.
+        public var powerKeyPulse: Duration = .milliseconds(1500)
+        public var powerOffPause: Duration = .seconds(5)
         /// Tries for one SMS part when the network answers +CMS ERROR, and the pause before the second
         /// (doubling after).
         public var sendTries = 3
@@ -61,6 +67,7 @@ public actor ATModem: ModemPort {
     var registered = false
     var unregisteredSince: ContinuousClock.Instant?
     var recoveryStep = 0
+    var powerKey: (any OutputPort)?
     var lastSweep: ContinuousClock.Instant?
     var lastSignal: Int??
 
@@ -121,14 +128,22 @@ public actor ATModem: ModemPort {
     /// The supervisor: connect, then check every `checkInterval`; on trouble climb the recovery ladder.
     func supervise() async {
         var delay = configuration.reconnectDelay
+        var failures = 0
         while !Task.isCancelled {
             if channel == nil {
                 do {
                     try await connect()
                     delay = configuration.reconnectDelay
+                    failures = 0
                 } catch {
                     logger.error("modem \(configuration.device): \(error); trying again in \(delay)")
                     await disconnect(reason: nil)
+                    failures += 1
+                    // A modem that stays silent may be hung or off: its power key toggles it.
+                    if failures % 3 == 0, powerKey != nil, (error as? ModemError)?.code == .noAnswer {
+                        logger.warning("modem \(configuration.device) silent \(failures) times: pulsing its power key")
+                        await pulsePowerKey()
+                    }
                     try? await clock.sleep(for: delay)
                     delay = min(delay * 2, configuration.maxReconnectDelay)
                     continue
@@ -156,7 +171,6 @@ public actor ATModem: ModemPort {
         }
         try await initialise()
         setOnline(true)
-        recoveryStep = 0
         await pollSignalAndRegistration()
         await sweep()
     }
@@ -274,10 +288,13 @@ public actor ATModem: ModemPort {
         sink?.post(.signal(dBm: dBm))
     }
 
-    /// The recovery ladder: re-register, radio off and on, reset the modem, reopen the port — one step per
-    /// check that still finds the modem unregistered, then round again.
+    public func usePowerKey(_ key: any OutputPort) async { powerKey = key }
+
+    /// The recovery ladder: re-register, radio off and on, reset the modem, reopen the port, and where a
+    /// power key is wired, switch the modem off and on with it — one step per check that still finds the
+    /// modem unregistered, then round again.
     func recover() async {
-        let step = recoveryStep % 4
+        let step = recoveryStep % (powerKey == nil ? 4 : 5)
         recoveryStep += 1
         unregisteredSince = clock.now
         switch step {
@@ -287,14 +304,31 @@ public actor ATModem: ModemPort {
         case 1:
             logger.warning("still not registered: radio off and on (AT+CFUN=0, AT+CFUN=1)")
             _ = try? await command("AT+CFUN=0", timeout: .seconds(15))
-            try? await clock.sleep(for: .seconds(5))
+            try? await clock.sleep(for: configuration.radioOffPause)
             _ = try? await command("AT+CFUN=1", timeout: .seconds(15))
         case 2:
             logger.warning("still not registered: resetting the modem (AT+CFUN=1,1)")
             _ = try? await command("AT+CFUN=1,1", timeout: .seconds(15))
             await disconnect(reason: nil)
-        default:
+        case 3:
             await disconnect(reason: "still not registered: reopening the port")
+        default:
+            await disconnect(reason: "still not registered: switching the modem off and on with its power key")
+            await pulsePowerKey()
+            try? await clock.sleep(for: configuration.powerOffPause)
+            await pulsePowerKey()
+        }
+    }
+
+    /// Holds the power key for ``Configuration/powerKeyPulse``: a SIM800 toggles between on and off.
+    func pulsePowerKey() async {
+        guard let powerKey else { return }
+        do {
+            try await powerKey.set(on: true)
+            try? await clock.sleep(for: configuration.powerKeyPulse)
+            try await powerKey.set(on: false)
+        } catch {
+            logger.error("the modem's power key did not switch: \(error)")
         }
     }
 

@@ -16,6 +16,7 @@ public enum LinuxGPIOPlugin: Plugin {
     public static let kind = "gpio"
     public static let roles: Set<Role> = [
         .alarmInput, .button, .mainsSense, .mainRelay, .microRelay, .ledPower, .ledGSM, .ledMic, .ledOut,
+        .modemPowerKey,
     ]
 
     /// The key under which the board's chips are shared between roles.

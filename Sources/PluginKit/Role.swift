@@ -11,6 +11,8 @@ public enum Role: String, CaseIterable, Sendable, Comparable {
     case ledGSM = "led_gsm"
     case ledMic = "led_mic"
     case ledOut = "led_out"
+    /// An output wired to the modem's power key, pulsed as the last step of recovering a dead modem.
+    case modemPowerKey = "modem_power_key"
 
     /// The kind of port the role needs.
     public var portKind: PortKind {
@@ -18,7 +20,7 @@ public enum Role: String, CaseIterable, Sendable, Comparable {
         case .modem: .modem
         case .thermometer: .thermometer
         case .alarmInput, .button, .mainsSense: .input
-        case .mainRelay, .microRelay, .ledPower, .ledGSM, .ledMic, .ledOut: .output
+        case .mainRelay, .microRelay, .ledPower, .ledGSM, .ledMic, .ledOut, .modemPowerKey: .output
         }
     }
 

@@ -44,6 +44,13 @@ public protocol ModemPort: Port {
     func setAudio(on: Bool) async throws
     /// The device went dark (false) or came back (true).
     func setPowered(_ powered: Bool) async
+    /// An output wired to the modem's power key, for modems that can be switched off and on by it.
+    func usePowerKey(_ key: any OutputPort) async
+}
+
+extension ModemPort {
+    /// Modems without a power key ignore it.
+    public func usePowerKey(_ key: any OutputPort) async {}
 }
 
 /// A thermometer. A reading may take most of a second on real hardware, so it is requested and its

@@ -9,6 +9,8 @@ public struct Board: Sendable {
     /// Alarm sensor, button, mains sense.
     public var inputs: [RoleInput]
     public var leds: [LED: LEDDriver]
+    /// An output pulsing the modem's power key, if one is wired.
+    public var modemPowerKey: (any OutputPort)?
 
     public init(
         modem: any ModemPort, thermometer: (any ThermometerPort)?, mainRelay: any OutputPort,
@@ -29,6 +31,7 @@ public struct Board: Sendable {
         if let thermometer { ports.append(("thermometer", thermometer)) }
         if let microRelay { ports.append(("micro relay", microRelay)) }
         for input in inputs { ports.append((input.role.rawValue.replacingUnderscores, input)) }
+        if let modemPowerKey { ports.append(("modem power key", modemPowerKey)) }
         for (led, driver) in leds.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             ports.append(("\(led.rawValue) LED", driver.output))
         }

@@ -63,8 +63,10 @@ public struct BoardBuilder {
         let ledRoles: [(Role, LED)] = [(.ledPower, .power), (.ledGSM, .gsm), (.ledMic, .mic), (.ledOut, .out)]
         var leds: [LED: LEDDriver] = [:]
         for (role, led) in ledRoles { if let o = outputs[role] { leds[led] = LEDDriver(output: o) } }
-        return Board(
+        var board = Board(
             modem: modem!, thermometer: thermometer, mainRelay: outputs[.mainRelay]!, microRelay: outputs[.microRelay],
             inputs: inputs, leds: leds)
+        board.modemPowerKey = outputs[.modemPowerKey]
+        return board
     }
 }

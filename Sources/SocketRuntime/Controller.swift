@@ -45,6 +45,7 @@ public actor Controller {
         // A port that cannot start (no such chip, no such sensor) is reported and its role is out of
         // service; the rest of the board works, and STATUS names the fault.
         var faults: [String] = []
+        if let key = board.modemPowerKey { await board.modem.usePowerKey(key) }
         for (name, port) in board.namedPorts {
             do {
                 try await port.start(events: bus)

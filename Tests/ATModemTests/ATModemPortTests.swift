@@ -254,3 +254,63 @@ extension PseudoTerminalTests {
         }
     }
 }
+
+/// Records the levels an output was set to.
+final class RecordingOutput: OutputPort {
+    private let levels = Mutex<[Bool]>([])
+    func start(events: any EventSink) async throws {}
+    func stop() async {}
+    func set(on: Bool) async throws { levels.withLock { $0.append(on) } }
+    var history: [Bool] { levels.withLock { $0 } }
+}
+
+extension PseudoTerminalTests {
+    @Suite("The AT modem's recovery")
+    struct ATModemRecoveryTests {
+        static func port(_ simulator: ModemSimulator) -> ATModem {
+            var configuration = ATModem.Configuration(device: "pty", vendor: .simcom)
+            configuration.checkInterval = .milliseconds(30)
+            configuration.checkTimeout = .milliseconds(300)
+            configuration.registrationTimeout = .milliseconds(60)
+            configuration.reconnectDelay = .milliseconds(20)
+            configuration.radioOffPause = .milliseconds(10)
+            configuration.powerKeyPulse = .milliseconds(10)
+            configuration.powerOffPause = .milliseconds(10)
+            return ATModem(configuration: configuration, logger: Logger(label: "test")) { _ in
+                try SerialTransport(path: simulator.slavePath)
+            }
+        }
+
+        @Test func theLadderClimbsToThePowerKeyWhileUnregistered() async throws {
+            let simulator = try ModemSimulator()
+            simulator.script { $0.registration = 2 }  // searching, never registered
+            let modem = Self.port(simulator)
+            let key = RecordingOutput()
+            await modem.usePowerKey(key)
+            try await modem.start(events: RecordingSink())
+            await eventually(.seconds(15)) { key.history == [true, false, true, false] }
+            let commands = simulator.commands
+            for step in ["AT+COPS=0", "AT+CFUN=0", "AT+CFUN=1", "AT+CFUN=1,1"] {
+                #expect(commands.contains(step), "\(step) was not tried")
+            }
+            // Registered again: the ladder stops.
+            simulator.script { $0.registration = 1 }
+            await eventually { await modem.online }
+            await modem.stop()
+            await simulator.stop()
+        }
+
+        @Test func aSilentModemGetsItsPowerKeyPulsed() async throws {
+            let simulator = try ModemSimulator()
+            simulator.script { $0.silent = true }
+            let modem = Self.port(simulator)
+            let key = RecordingOutput()
+            await modem.usePowerKey(key)
+            try await modem.start(events: RecordingSink())
+            await eventually(.seconds(15)) { key.history.count >= 2 }
+            #expect(Array(key.history.prefix(2)) == [true, false])
+            await modem.stop()
+            await simulator.stop()
+        }
+    }
+}

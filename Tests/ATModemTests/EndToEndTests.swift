@@ -64,9 +64,9 @@ extension PseudoTerminalTests {
             await simulator.stop()
         }
 
-        /// Polls `condition` for up to 10 s of real time.
+        /// Polls `condition` for up to 20 s of real time.
         func until(_ condition: () -> Bool) async throws {
-            for _ in 0..<1000 {
+            for _ in 0..<2000 {
                 if condition() { return }
                 try await Task.sleep(for: .milliseconds(10))
             }

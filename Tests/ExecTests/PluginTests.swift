@@ -27,7 +27,7 @@ import Testing
         #expect(ExecPlugin.kind == "exec")
         #expect(ExecPlugin.roles == [
             .thermometer, .alarmInput, .button, .mainsSense,
-            .mainRelay, .microRelay, .ledPower, .ledGSM, .ledMic, .ledOut,
+            .mainRelay, .microRelay, .ledPower, .ledGSM, .ledMic, .ledOut, .modemPowerKey,
         ])
     }
 
