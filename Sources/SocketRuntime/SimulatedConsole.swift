@@ -34,29 +34,17 @@ public struct SimulatedConsole: Service {
     }
 
     private func apply(_ input: SimulationInput) async throws(SimulationInputError) {
+        guard !world.apply(input, at: clock.now) else { return }
         switch input {
-        case .sms(let from, let text):
-            let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: clock.now.seconds), zoneQuarterHours: 0)
-            world.network.deliver(IncomingSMS(sender: from, text: text, timestamp: stamp))
-        case .call(let from): world.network.call(from: from)
-        case .pickup(let number, let pickup): world.network.setPickup(pickup, for: number)
-        case .temperature(let reading): world.thermometer.set(reading)
-        case .sensor(let closed): world.sensor.set(closed)
-        case .buttonPress:
-            world.button.set(true)
-            world.button.set(false)
         case .buttonHold(let milliseconds):
             world.button.set(true)
             try? await Task.sleep(for: .milliseconds(milliseconds))
             world.button.set(false)
-        case .mains(let present): world.mains.set(present)
-        case .ussdReply(let text): world.network.setNextUSSDReply(text)
-        case .signal(let dBm): world.network.setSignal(dBm)
         case .help:
             for line in SimulationInput.helpText.split(separator: "\n") { write("# " + line) }
         case .wait, .restart:
             throw SimulationInputError("wait and restart work in smsocket simulate; here the clock is real")
-        case .nothing:
+        default:
             break
         }
     }

@@ -116,39 +116,20 @@ public actor Simulation {
     }
 
     private func apply(_ input: SimulationInput) async {
+        guard !world.apply(input, at: clock.now) else { return }
         switch input {
-        case .sms(let from, let text):
-            let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: clock.now.seconds), zoneQuarterHours: 0)
-            world.network.deliver(IncomingSMS(sender: from, text: text, timestamp: stamp))
-        case .call(let from):
-            world.network.call(from: from)
-        case .pickup(let number, let pickup):
-            world.network.setPickup(pickup, for: number)
         case .wait(let seconds):
             await advance(to: clock.now.adding(seconds: seconds))
-        case .temperature(let reading):
-            world.thermometer.set(reading)
-        case .sensor(let closed):
-            world.sensor.set(closed)
-        case .buttonPress:
-            world.button.set(true)
-            world.button.set(false)
         case .buttonHold(let milliseconds):
             // The clock runs while the button is held.
             world.button.set(true)
             await advance(to: clock.now.adding(milliseconds: milliseconds))
             world.button.set(false)
-        case .mains(let present):
-            world.mains.set(present)
         case .restart:
             await powerCycle()
-        case .ussdReply(let text):
-            world.network.setNextUSSDReply(text)
-        case .signal(let dBm):
-            world.network.setSignal(dBm)
         case .help:
             for line in SimulationInput.helpText.split(separator: "\n") { write("# " + line) }
-        case .nothing:
+        default:
             break
         }
     }

@@ -135,3 +135,29 @@ public struct SimulationInputError: Error, Equatable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+extension SimulatedWorld {
+    /// Applies a line that only changes the simulated world, at the time `now` stands for. Returns false for
+    /// the lines its caller handles, because they take time or restart the controller (`wait`,
+    /// `button hold`, `restart`) or print (`help`).
+    func apply(_ input: SimulationInput, at now: Instant) -> Bool {
+        switch input {
+        case .sms(let from, let text):
+            let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: now.seconds), zoneQuarterHours: 0)
+            network.deliver(IncomingSMS(sender: from, text: text, timestamp: stamp))
+        case .call(let from): network.call(from: from)
+        case .pickup(let number, let pickup): network.setPickup(pickup, for: number)
+        case .temperature(let reading): thermometer.set(reading)
+        case .sensor(let closed): sensor.set(closed)
+        case .buttonPress:
+            button.set(true)
+            button.set(false)
+        case .mains(let present): mains.set(present)
+        case .ussdReply(let text): network.setNextUSSDReply(text)
+        case .signal(let dBm): network.setSignal(dBm)
+        case .nothing: break
+        case .wait, .buttonHold, .restart, .help: return false
+        }
+        return true
+    }
+}
