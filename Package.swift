@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "smsocket",
             dependencies: [
-                "SocketRuntime", "SocketCore",
+                "SocketRuntime", "SocketCore", "Simulated",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

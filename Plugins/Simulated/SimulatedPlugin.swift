@@ -36,13 +36,18 @@ public struct StandardOutputLog: SimulationLog {
     public func record(_ event: String) {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        let line = "\(Instant(seconds: Int64(ts.tv_sec))) \(event)\n"
-        var bytes = Array(line.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return }
-            bytes = bytes.dropFirst(n)
-        }
+        writeToStandardOutput("\(Instant(seconds: Int64(ts.tv_sec))) \(event)\n")
+    }
+}
+
+/// Writes straight to file descriptor 1, unbuffered (a reader on a pipe sees each line as soon as it
+/// happened), retrying partial writes.
+public func writeToStandardOutput(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let n = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { return }
+        bytes = bytes.dropFirst(n)
     }
 }

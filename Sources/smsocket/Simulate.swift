@@ -1,5 +1,6 @@
 import ArgumentParser
 import SocketCore
+import Simulated
 import SocketRuntime
 
 #if canImport(Glibc)
@@ -68,19 +69,8 @@ struct Simulate: AsyncParsableCommand {
         await simulation.finish()
     }
 
-    /// One output line, flushed at once so that a reader on a pipe sees it as soon as it happened.
-    @Sendable static func writeLine(_ line: String) { writeOut(line + "\n") }
+    /// One output line, written at once so that a reader on a pipe sees it as soon as it happened.
+    @Sendable static func writeLine(_ line: String) { writeToStandardOutput(line + "\n") }
 
-    static func prompt() { writeOut("smsocket> ") }
-
-    /// Writes straight to file descriptor 1, unbuffered, retrying partial writes.
-    static func writeOut(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { return }
-            bytes = bytes.dropFirst(written)
-        }
-    }
+    static func prompt() { writeToStandardOutput("smsocket> ") }
 }

@@ -10,11 +10,7 @@ extension PseudoTerminalTests {
     /// switches the (simulated) relay, and the reply comes back as a PDU the simulator decodes.
     @Suite("End to end through smsocket run", .serialized)
     struct EndToEndTests {
-        static var binary: String {
-            if let path = ProcessInfo.processInfo.environment["SMSOCKET_BINARY"] { return path }
-            let file = #filePath
-            return String(file[..<file.range(of: "/Tests/")!.lowerBound]) + "/.build/debug/smsocket"
-        }
+        static let binary = smsocketExecutable(besides: #filePath)
 
         @Test func anSMSSwitchesTheRelayAndIsAnswered() async throws {
             #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build smsocket first: \(Self.binary)")

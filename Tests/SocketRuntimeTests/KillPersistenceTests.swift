@@ -8,13 +8,7 @@ import Testing
 struct KillPersistenceTests {
     static let sender = "+3589123456789"
 
-    /// The executable under test: `$SMSOCKET_BINARY`, or the debug build beside this package.
-    static var binary: String {
-        if let path = ProcessInfo.processInfo.environment["SMSOCKET_BINARY"] { return path }
-        let file = #filePath
-        let root = String(file[..<file.range(of: "/Tests/")!.lowerBound])
-        return root + "/.build/debug/smsocket"
-    }
+    static let binary = smsocketExecutable(besides: #filePath)
 
     @Test func everyAcknowledgedChangeSurvivesAKill() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build smsocket first: \(Self.binary)")

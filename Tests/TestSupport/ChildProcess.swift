@@ -107,3 +107,13 @@ package func readTextFile(_ path: String) -> String {
     }
     return String(decoding: bytes, as: UTF8.self)
 }
+
+/// The `smsocket` executable under test: `$SMSOCKET_BINARY`, or the debug build of the package that holds
+/// `testFile` (pass `#filePath`).
+package func smsocketExecutable(besides testFile: String) -> String {
+    if let path = getenv("SMSOCKET_BINARY") { return String(cString: path) }
+    // #filePath is …/<package>/Tests/<target>/<file>.swift: three folders up is the package.
+    var parts = testFile.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/") + "/.build/debug/smsocket"
+}
