@@ -56,11 +56,6 @@ public actor Controller {
         }
         if faults.contains("thermometer") { thermometerInService = false }
         if !faults.isEmpty { bus.post(.hardwareFaults(faults)) }
-        let (pending, abandoned) = try store.pendingOutbox()
-        for entry in abandoned {
-            logger.warning("an SMS to \(entry.to) was being sent when the controller stopped; not sent again to avoid a duplicate: \(entry.text)")
-        }
-        if !pending.isEmpty { logger.info("\(pending.count) SMS from an earlier run wait in the outbox") }
         // What the ports reported while starting: the input levels reach the core before it powers up,
         // everything else (stored SMS) after. Powering up also sends what waits in the outbox.
         var early: [EventBus.Item] = []
@@ -253,11 +248,15 @@ public actor Controller {
         }
     }
 
-    /// Sends everything that waits in the outbox now.
+    /// Sends everything that waits in the outbox now (at power-up, that includes what an earlier run left).
     private func flushOutbox() async {
         outboxRetry = nil
         do {
-            await send(try store.pendingOutbox().pending)
+            let (pending, abandoned) = try store.pendingOutbox()
+            for entry in abandoned {
+                logger.warning("an SMS to \(entry.to) was being sent when the controller stopped; not sent again to avoid a duplicate: \(entry.text)")
+            }
+            await send(pending)
         } catch {
             logger.error("\(error)")
         }
