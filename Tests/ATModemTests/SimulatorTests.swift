@@ -79,7 +79,7 @@ extension PseudoTerminalTests {
 
         @Test func echoOnAndURCsInsideResponses() async throws {
             let modem = try ModemSimulator()
-            modem.script { $0.echo = true }
+            modem.script { $0.settings.echo = true }
             let index = modem.store(pdu: sampleDeliverPDU)
             let channel = try connect(modem)
             modem.script { $0.urcsInsideNextResponse = ["+CMTI: \"SM\",2", "RING"] }

@@ -28,31 +28,66 @@ package final class ModemSimulator: Sendable {
         package var pdu: String
     }
 
+    /// The settings a modem keeps in RAM: the controller sets them, a reboot restores the factory values.
+    package struct Settings: Sendable, Equatable {
+        package var echo = true
+        /// `AT+CLIP=<n>`: whether `RING` is followed by `+CLIP`.
+        package var callerID = false
+        /// `AT+CNMI=<mode>,<mt>,<bm>,<ds>,<bfr>`: mt 0 = no notice, 1 = store and `+CMTI`, 2 = `+CMT` directly;
+        /// ds 1 = `+CDS` directly, 2 = store in "SR" and `+CDSI`.
+        package var cnmi = [1, 0, 0, 0, 0]
+        /// `AT+CMGF`: 0 PDU mode, 1 text mode.
+        package var messageFormat = 0
+        /// `AT+CPMS`: mem1 (read, list, delete), mem2 (write), mem3 (receive).
+        package var storages = ["SM", "SM", "SM"]
+        package var characterSet = "IRA"
+        /// `AT+CSMS`: 1 = phase 2+, where every `+CMT`/`+CDS` needs `AT+CNMA`.
+        package var messageService = 0
+
+        package init() {}
+    }
+
     /// Everything the modem knows and every fault it is told to show.
     package struct Script: Sendable {
         package var profile: Profile
-        package var echo = false
+        /// The settings now in force; ``factory`` is what a reboot restores.
+        package var settings = Settings()
+        package var factory = Settings()
         /// Line end of answers; the E1752 profile starts with `\r\r\n`.
         package var lineEnd = "\r\n"
         package var sim = SIMState.ready
         package var signal = (rssi: 20, ber: 0)
         package var registration = 1
         package var cregMode = 0
-        package var storage: [Int: StoredMessage] = [:]
+        /// Messages by storage ("SM", "ME", "SR", …) and index.
+        package var storages: [String: [Int: StoredMessage]] = ["SM": [:], "ME": [:], "SR": [:]]
+        /// The storages `AT+CPMS=?` offers for mem1 (the others offer the same without "SR").
+        package var storageNames = ["SM", "ME", "SR"]
+        /// Where new messages go whatever `AT+CPMS` selected (SIMCom and Quectel firmware that store in
+        /// "ME" and say so in `+CMTI`); nil = mem3.
+        package var newMessageStorage: String?
         package var capacity = 30
         package var messageReference = 0
         /// The next this many `AT+CMGS` fail with `+CMS ERROR: <submitError>`.
         package var failingSubmits = 0
         package var submitError = 322
+        /// The next this many accepted `AT+CMGS` lose their final result on the line: `+CMGS: <mr>` comes,
+        /// then a garbled `0K` instead of `OK` (the message was sent).
+        package var garbledSubmitFinals = 0
         /// How long before the `> ` prompt.
         package var promptDelay: Duration = .zero
         /// URCs to put inside the next answer that has lines (after its first line) or before its final.
         package var urcsInsideNextResponse: [String] = []
         /// Stops answering (reads and drops everything).
         package var silent = false
-        /// `+CUSD` sent after `AT+CUSD=1,…` (with its `OK`): the whole line, e.g. `+CUSD: 0,"Balance",15`.
-        package var ussdReply: String? = "+CUSD: 0,\"Available Balance: R 96.45 .\",15"
-        /// Send the `+CUSD` before the `OK` instead of after.
+        /// Commands (as sent, upper case) answered with their information lines and no final result code
+        /// (older Wavecom and Siemens firmware answer `AT+CPIN?` and some queries that way).
+        package var withoutFinal: Set<String> = []
+        /// `+CUSD` lines sent after `AT+CUSD=1,…` (with its `OK`), in order: the whole lines, e.g.
+        /// `+CUSD: 0,"Balance",15`. A network may first report a release (`+CUSD: 2`) or another client
+        /// (`+CUSD: 3`) and then the real answer.
+        package var ussdReplies = ["+CUSD: 0,\"Available Balance: R 96.45 .\",15"]
+        /// Send the first `+CUSD` before the `OK` instead of after.
         package var ussdBeforeOK = false
         /// The call `stat`s (`+CLCC`) a dialled call goes through, one per `AT+CLCC` poll: 2 dialling,
         /// 3 alerting, 0 active. After the last, the call ends (`NO CARRIER`, no more `+CLCC` lines).
@@ -60,10 +95,29 @@ package final class ModemSimulator: Sendable {
         /// Whether a call ends by itself after its progress (false: it stays in its last state until ATH).
         package var callEndsAfterProgress = false
         package var call: (number: String, step: Int)?
+        /// What the modem says when it has (re)started, in order.
+        package var bootNotices: [String]
+        /// `AT+CNMA` commands received, and how many direct deliveries still wait for one.
+        package var acknowledgedDirect = 0
+        package var awaitingAcknowledgement = 0
 
         package init(profile: Profile) {
             self.profile = profile
-            if profile == .huaweiE1752 { lineEnd = "\r\r\n" }
+            // Echo off, as an earlier run of the controller left it; a reboot turns it back on.
+            settings.echo = false
+            switch profile {
+            case .sim800:
+                bootNotices = ["RDY", "+CFUN: 1", "+CPIN: READY", "Call Ready", "SMS Ready"]
+            case .huaweiE1752:
+                lineEnd = "\r\r\n"
+                bootNotices = ["^SIMST: 1", "^SRVST: 2"]
+            }
+        }
+
+        /// The "SM" storage, where tests put messages by default.
+        package var storage: [Int: StoredMessage] {
+            get { storages["SM"] ?? [:] }
+            set { storages["SM"] = newValue }
         }
     }
 
@@ -74,6 +128,8 @@ package final class ModemSimulator: Sendable {
         var submitted: [String] = []
         /// The `AT+CMGS=<n>` waiting for its PDU (after the prompt).
         var awaitingBody = false
+        /// Everything taken as message text after a prompt, whether sent (Ctrl-Z) or aborted (ESC).
+        var bodies: [String] = []
     }
 
     private let state: Mutex<Script>
@@ -98,21 +154,95 @@ package final class ModemSimulator: Sendable {
     /// Every command line the modem received (without CR), in order.
     package var commands: [String] { runtime.withLock { $0.commands } }
 
+    /// Everything the modem took as message text after a `> ` prompt, sent or aborted, in order.
+    package var messageTexts: [String] { runtime.withLock { $0.bodies } }
+
     /// The PDUs that `AT+CMGS` accepted, in order.
     package var submittedPDUs: [String] { runtime.withLock { $0.submitted } }
 
     /// The SIM's messages by index.
     package var storage: [Int: StoredMessage] { state.withLock { $0.storage } }
 
-    /// Puts a received message (hex PDU with SMSC part) on the SIM at the lowest free index (from 1) and
-    /// returns the index.
+    /// The messages of one storage ("SM", "ME", "SR") by index.
+    package func storage(_ name: String) -> [Int: StoredMessage] { state.withLock { $0.storages[name] ?? [:] } }
+
+    /// Puts a message (hex PDU with SMSC part) in `storageName` at the lowest free index (from 1) and
+    /// returns the index. Nothing is announced: see ``receive(pdu:)``.
     @discardableResult
-    package func store(pdu: String, status: Int = 0) -> Int {
-        state.withLock { s in
-            let index = (1...).first { s.storage[$0] == nil }!
-            s.storage[index] = StoredMessage(status: status, pdu: pdu)
-            return index
+    package func store(pdu: String, status: Int = 0, in storageName: String = "SM") -> Int {
+        state.withLock { s in Self.put(pdu, status: status, in: storageName, &s) }
+    }
+
+    private static func put(_ pdu: String, status: Int, in storageName: String, _ s: inout Script) -> Int {
+        let index = (1...).first { s.storages[storageName]?[$0] == nil }!
+        s.storages[storageName, default: [:]][index] = StoredMessage(status: status, pdu: pdu)
+        return index
+    }
+
+    /// A message arrives from the network and is routed as the settings say: with `AT+CNMI` mt = 2, or
+    /// `direct` (a class-0 "flash" SMS), as `+CMT: ,<length>` and the PDU; otherwise stored (in
+    /// ``Script/newMessageStorage`` or mem3) and, with mt = 1, announced by `+CMTI`. Returns where it was stored.
+    @discardableResult
+    package func receive(pdu: String, direct: Bool = false) -> (storage: String, index: Int)? {
+        let (urcs, stored): ([String], (String, Int)?) = state.withLock { s in
+            let mt = s.settings.cnmi.count > 1 ? s.settings.cnmi[1] : 0
+            if direct || mt == 2 {
+                if s.settings.messageService == 1 { s.awaitingAcknowledgement += 1 }
+                return (["+CMT: ,\(tpduLength(pdu))", pdu], nil)
+            }
+            let name = s.newMessageStorage ?? s.settings.storages[2]
+            let index = Self.put(pdu, status: 0, in: name, &s)
+            return (mt == 1 ? ["+CMTI: \"\(name)\",\(index)"] : [], (name, index))
         }
+        if !urcs.isEmpty { inject(lines: urcs) }
+        return stored
+    }
+
+    /// A status report arrives: with `AT+CNMI` ds = 1 as `+CDS: <length>` and the PDU, with ds = 2 stored
+    /// in "SR" and announced by `+CDSI`.
+    package func receive(statusReport pdu: String) {
+        let urcs: [String] = state.withLock { s in
+            let ds = s.settings.cnmi.count > 3 ? s.settings.cnmi[3] : 0
+            if ds == 1 {
+                if s.settings.messageService == 1 { s.awaitingAcknowledgement += 1 }
+                return ["+CDS: \(tpduLength(pdu))", pdu]
+            }
+            let index = Self.put(pdu, status: 0, in: "SR", &s)
+            return ds == 2 ? ["+CDSI: \"SR\",\(index)"] : []
+        }
+        if !urcs.isEmpty { inject(lines: urcs) }
+    }
+
+    /// An incoming call: `RING`, and `+CLIP` when caller ID is on and the number is shown.
+    package func ring(from number: String?) {
+        let clip = state.withLock { $0.settings.callerID }
+        var lines = ["RING"]
+        if clip { lines.append(number.map { "+CLIP: \"\($0)\",145,,,,0" } ?? "+CLIP: \"\",128,,,,1") }
+        inject(lines: lines)
+    }
+
+    /// The modem restarts by itself (a brown-out): the settings go back to the factory values, a
+    /// half-entered message is forgotten, and the boot notices come.
+    package func reboot() {
+        let notices = state.withLock { s in
+            s.settings = s.factory
+            s.call = nil
+            return s.bootNotices
+        }
+        runtime.withLock { $0.awaitingBody = false }
+        inject(lines: notices)
+    }
+
+    /// The modem waits for the text of an `AT+CMGS` a previous process started (it shows `> ` and takes
+    /// everything up to Ctrl-Z or ESC as the message).
+    package func leaveWaitingForMessageText() {
+        runtime.withLock { $0.awaitingBody = true }
+    }
+
+    /// Sends lines now, each framed as the modem frames lines.
+    package func inject(lines: [String]) {
+        let end = state.withLock { $0.lineEnd }
+        emit(Array(lines.map { end + $0 + end }.joined().utf8))
     }
 
     /// Sends a URC now (framed as the modem frames lines).
@@ -174,7 +304,7 @@ package final class ModemSimulator: Sendable {
     /// Takes whole commands (ending in CR) or PDU bodies (ending in Ctrl-Z or ESC) off `pending` and answers.
     private func process(_ pending: inout [UInt8]) {
         while true {
-            let (silent, echo) = state.withLock { ($0.silent, $0.echo) }
+            let (silent, echo) = state.withLock { ($0.silent, $0.settings.echo) }
             if silent {
                 pending.removeAll()
                 return
@@ -186,6 +316,7 @@ package final class ModemSimulator: Sendable {
                 if echo { emit(Array(pending[...end]) + Array("\r\n".utf8)) }
                 pending.removeSubrange(...end)
                 runtime.withLock { $0.awaitingBody = false }
+                runtime.withLock { $0.bodies.append(body) }
                 answer(body: body, submit: submit)
                 continue
             }
@@ -200,7 +331,7 @@ package final class ModemSimulator: Sendable {
     }
 
     private enum Reply {
-        case lines([String], final: String, after: [String] = [])
+        case lines([String], final: String?, after: [String] = [])
         case prompt
     }
 
@@ -229,21 +360,26 @@ package final class ModemSimulator: Sendable {
                 return ([], "+CMS ERROR: \(s.submitError)")
             }
             s.messageReference = (s.messageReference + 1) % 256
+            if s.garbledSubmitFinals > 0 {
+                s.garbledSubmitFinals -= 1
+                return (["+CMGS: \(s.messageReference)"], "0K")
+            }
             return (["+CMGS: \(s.messageReference)"], "OK")
         }
-        if final == "OK" { runtime.withLock { $0.submitted.append(body) } }
+        if !lines.isEmpty { runtime.withLock { $0.submitted.append(body) } }
         send(lines, final: final)
     }
 
-    /// Frames an answer, putting scripted URCs after its first line (or before its final).
-    private func send(_ lines: [String], final: String, after: [String] = []) {
+    /// Frames an answer, putting scripted URCs after its first line (or before its final); no final result
+    /// code when `final` is nil.
+    private func send(_ lines: [String], final: String?, after: [String] = []) {
         let (end, inside) = state.withLock { s in
             defer { s.urcsInsideNextResponse = [] }
             return (s.lineEnd, s.urcsInsideNextResponse)
         }
         var all = lines
         all.insert(contentsOf: inside, at: min(1, all.count))
-        all.append(final)
+        if let final { all.append(final) }
         all += after
         emit(Array(all.map { end + $0 + end }.joined().utf8))
     }
@@ -256,10 +392,20 @@ package final class ModemSimulator: Sendable {
     // MARK: - Commands
 
     private func respond(to command: String, _ s: inout Script) -> Reply {
+        let reply = answer(to: command, &s)
+        guard s.withoutFinal.contains(command.uppercased()), case .lines(let lines, _, let after) = reply else { return reply }
+        return .lines(lines, final: nil, after: after)
+    }
+
+    private func answer(to command: String, _ s: inout Script) -> Reply {
         let upper = command.uppercased()
         let unknown = s.profile == .huaweiE1752 ? "COMMAND NOT SUPPORT" : "ERROR"
         func ok(_ lines: String...) -> Reply { .lines(lines, final: "OK") }
         func argument(after prefix: String) -> String { String(command.dropFirst(prefix.count)) }
+        func numbers(after prefix: String) -> [Int?] {
+            argument(after: prefix).split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+        }
+        let mem1 = s.settings.storages[0]
 
         if upper.hasPrefix("ATD") {
             let number = String(command.dropFirst(3)).replacingSemicolon
@@ -270,7 +416,7 @@ package final class ModemSimulator: Sendable {
         switch upper {
         case "AT", "ATZ", "AT&F", "AT&W": return ok()
         case "ATE0", "ATE1":
-            s.echo = upper == "ATE1"
+            s.settings.echo = upper == "ATE1"
             return ok()
         case "ATI":
             return s.profile == .sim800 ? ok("SIM800 R14.18") : ok("Manufacturer: huawei", "Model: E1752")
@@ -288,10 +434,22 @@ package final class ModemSimulator: Sendable {
         case "AT+CSQ": return ok("+CSQ: \(s.signal.rssi),\(s.signal.ber)")
         case "AT+CREG?": return ok("+CREG: \(s.cregMode),\(s.registration)")
         case "AT+CFUN?": return ok("+CFUN: 1")
+        case "AT+CLIP?": return ok("+CLIP: \(s.settings.callerID ? 1 : 0),1")
+        case "AT+CMGF?": return ok("+CMGF: \(s.settings.messageFormat)")
+        case "AT+CNMI?": return ok("+CNMI: " + s.settings.cnmi.map(String.init).joined(separator: ","))
+        case "AT+CSCS?": return ok("+CSCS: \"\(s.settings.characterSet)\"")
+        case "AT+CSMS?": return ok("+CSMS: \(s.settings.messageService),1,1,1")
         case "AT+CPMS?":
-            let used = s.storage.count
-            return ok("+CPMS: \"SM\",\(used),\(s.capacity),\"SM\",\(used),\(s.capacity),\"SM\",\(used),\(s.capacity)")
-        case "AT+CPMS=?": return ok("+CPMS: (\"SM\",\"ME\"),(\"SM\",\"ME\"),(\"SM\",\"ME\")")
+            return ok("+CPMS: " + s.settings.storages.map { "\"\($0)\",\(s.storages[$0]?.count ?? 0),\(s.capacity)" }.joined(separator: ","))
+        case "AT+CPMS=?":
+            let all = "(" + s.storageNames.map { "\"\($0)\"" }.joined(separator: ",") + ")"
+            let plain = "(" + s.storageNames.filter { $0 != "SR" }.map { "\"\($0)\"" }.joined(separator: ",") + ")"
+            return ok("+CPMS: \(all),\(plain),\(plain)")
+        case "AT+CNMA":
+            guard s.awaitingAcknowledgement > 0 else { return .lines([], final: "+CMS ERROR: 340") }
+            s.awaitingAcknowledgement -= 1
+            s.acknowledgedDirect += 1
+            return ok()
         case "AT+CLCC":
             guard let call = s.call else { return ok() }
             let stat = s.callProgress.isEmpty ? 0 : s.callProgress[min(call.step, s.callProgress.count - 1)]
@@ -319,23 +477,61 @@ package final class ModemSimulator: Sendable {
             s.cregMode = Int(argument(after: "AT+CREG=")) ?? 0
             return ok()
         }
+        if upper.hasPrefix("AT+CLIP=") {
+            s.settings.callerID = argument(after: "AT+CLIP=") == "1"
+            return ok()
+        }
+        if upper.hasPrefix("AT+CMGF=") {
+            guard let format = Int(argument(after: "AT+CMGF=")), (0...1).contains(format) else { return .lines([], final: unknown) }
+            s.settings.messageFormat = format
+            return ok()
+        }
+        if upper.hasPrefix("AT+CNMI=") {
+            let values = numbers(after: "AT+CNMI=")
+            guard values.count >= 2, values.allSatisfy({ $0 != nil }) else { return .lines([], final: "+CMS ERROR: 303") }
+            s.settings.cnmi = (values.map { $0! } + [0, 0, 0, 0, 0]).prefix(5).map { $0 }
+            return ok()
+        }
+        if upper.hasPrefix("AT+CSCS=") {
+            s.settings.characterSet = argument(after: "AT+CSCS=").trimmingCharacters(in: "\"")
+            return ok()
+        }
+        if upper.hasPrefix("AT+CSMS=") {
+            guard let service = Int(argument(after: "AT+CSMS=")), (0...1).contains(service) else { return .lines([], final: "+CMS ERROR: 303") }
+            s.settings.messageService = service
+            return ok("+CSMS: 1,1,1")
+        }
         if upper.hasPrefix("AT+CPMS=") {
-            let used = s.storage.count
-            return ok("+CPMS: \(used),\(s.capacity),\(used),\(s.capacity),\(used),\(s.capacity)")
+            let names = argument(after: "AT+CPMS=").split(separator: ",").map { String($0).trimmingCharacters(in: "\"") }
+            guard !names.isEmpty, names.allSatisfy({ s.storageNames.contains($0) }) else { return .lines([], final: "+CMS ERROR: 302") }
+            for (position, name) in names.prefix(3).enumerated() { s.settings.storages[position] = name }
+            return ok("+CPMS: " + s.settings.storages.map { "\(s.storages[$0]?.count ?? 0),\(s.capacity)" }.joined(separator: ","))
         }
         if upper.hasPrefix("AT+CMGR=") {
-            guard let index = Int(argument(after: "AT+CMGR=")), let message = s.storage[index] else {
+            guard let index = Int(argument(after: "AT+CMGR=")), let message = s.storages[mem1]?[index] else {
                 return .lines([], final: "+CMS ERROR: 321")
             }
-            if message.status == 0 { s.storage[index]?.status = 1 }
+            if message.status == 0 { s.storages[mem1]?[index]?.status = 1 }
+            if s.settings.messageFormat == 1 { return ok("+CMGR: \"\(textStatus(message.status))\",\"\",,\"\"", textOf(message.pdu)) }
             return ok("+CMGR: \(message.status),,\(tpduLength(message.pdu))", message.pdu)
         }
         if upper.hasPrefix("AT+CMGL=") {
-            guard let wanted = Int(argument(after: "AT+CMGL=")) else { return .lines([], final: "+CMS ERROR: 302") }
+            let wanted = argument(after: "AT+CMGL=").trimmingCharacters(in: "\"")
+            let status: Int?
+            if s.settings.messageFormat == 1 {
+                status = wanted == "ALL" ? 4 : (0...3).first { textStatus($0) == wanted }
+            } else {
+                status = Int(wanted)
+            }
+            guard let status else { return .lines([], final: "+CMS ERROR: 302") }
             var lines: [String] = []
-            for (index, message) in s.storage.sorted(by: { $0.key < $1.key }) where wanted == 4 || message.status == wanted {
-                lines += ["+CMGL: \(index),\(message.status),,\(tpduLength(message.pdu))", message.pdu]
-                if message.status == 0 { s.storage[index]?.status = 1 }
+            for (index, message) in (s.storages[mem1] ?? [:]).sorted(by: { $0.key < $1.key }) where status == 4 || message.status == status {
+                if s.settings.messageFormat == 1 {
+                    lines += ["+CMGL: \(index),\"\(textStatus(message.status))\",\"\",,\"\"", textOf(message.pdu)]
+                } else {
+                    lines += ["+CMGL: \(index),\(message.status),,\(tpduLength(message.pdu))", message.pdu]
+                }
+                if message.status == 0 { s.storages[mem1]?[index]?.status = 1 }
             }
             return .lines(lines, final: "OK")
         }
@@ -343,9 +539,9 @@ package final class ModemSimulator: Sendable {
             let parts = argument(after: "AT+CMGD=").split(separator: ",").compactMap { Int($0) }
             guard let index = parts.first else { return .lines([], final: "+CMS ERROR: 302") }
             if parts.count > 1 && parts[1] == 4 {
-                s.storage.removeAll()
+                s.storages[mem1] = [:]
             } else {
-                s.storage[index] = nil
+                s.storages[mem1]?[index] = nil
             }
             return ok()
         }
@@ -354,17 +550,25 @@ package final class ModemSimulator: Sendable {
             return .prompt
         }
         if upper.hasPrefix("AT+CUSD=1") {
-            guard let reply = s.ussdReply else { return ok() }
-            return s.ussdBeforeOK ? .lines([reply], final: "OK") : .lines([], final: "OK", after: [reply])
+            guard let first = s.ussdReplies.first else { return ok() }
+            let rest = Array(s.ussdReplies.dropFirst())
+            return s.ussdBeforeOK ? .lines([first], final: "OK", after: rest) : .lines([], final: "OK", after: s.ussdReplies)
         }
-        let accepted = [
-            "AT+CMEE=", "AT+CMGF=", "AT+CSCS=", "AT+CNMI=", "AT+CLIP=", "AT+CRC=", "AT+CVHU=", "AT+CFUN=",
-            "AT+CLTS=", "AT+MORING=", "AT+CLCC=", "AT+COPS=", "AT+CSMS=",
-        ]
+        let accepted = ["AT+CMEE=", "AT+CRC=", "AT+CVHU=", "AT+CFUN=", "AT+CLTS=", "AT+MORING=", "AT+CLCC=", "AT+COPS="]
         if accepted.contains(where: { upper.hasPrefix($0) }) { return ok() }
         if s.profile == .huaweiE1752 && upper.hasPrefix("AT^") { return ok() }
         return .lines([], final: unknown)
     }
+}
+
+/// The text-mode name of a message status (27.005 §3.1).
+private func textStatus(_ status: Int) -> String {
+    ["REC UNREAD", "REC READ", "STO UNSENT", "STO SENT"][min(max(status, 0), 3)]
+}
+
+/// What a text-mode listing shows of a stored PDU.
+private func textOf(_ pdu: String) -> String {
+    (try? DeliverPDU(hex: pdu))?.text ?? ""
 }
 
 /// Octets of the TPDU: the PDU's octets less the SMSC part (its length octet and what it counts).
