@@ -31,6 +31,9 @@ public actor ATModem: ModemPort {
         public var callPollInterval: Duration = .seconds(1)
         /// Parts of a long message wait this long for the others, then are handled alone.
         public var concatenationTimeout: Duration = .seconds(120)
+        /// After a boot notice (`RDY`, `SMS Ready`, …), how long the modem is left to finish starting before
+        /// it is initialised again; each further notice restarts the wait.
+        public var bootSettle: Duration = .seconds(3)
         /// How long the radio stays off in the radio-off-and-on recovery step.
         public var radioOffPause: Duration = .seconds(5)
         /// How long the power key is held to switch the modem off or on (SIM800: at least 1 s), and how
@@ -71,12 +74,25 @@ public actor ATModem: ModemPort {
     var lastSweep: ContinuousClock.Instant?
     var lastSignal: Int??
 
+    // Settings (ModemSetup.swift)
+    /// Where new messages are stored (mem3), as selected at initialisation.
+    var receivingStorage = "SM"
+    /// The storages the sweep lists: what `AT+CPMS=?` offers, less the combined view "MT".
+    var sweptStorages = ["SM"]
+    /// `AT+CSMS` service: 1 means every direct delivery needs `AT+CNMA`.
+    var messageService = 0
+    /// The `<mt>` of the `AT+CNMI` form the modem accepted; nil when it refused them all.
+    var messageIndication: Int?
+    /// Waits for the boot notices to stop before initialising again.
+    var rebootSettling: Task<Void, Never>?
+    var initialisingAgain = false
+
     // Incoming messages
     var reassembler: ConcatenationReassembler<ContinuousClock.Instant>
-    /// Storage indexes of each message posted and not yet acknowledged, by receipt key.
-    var awaitingAcknowledgement: [String: [Int]] = [:]
-    /// Storage index of each part waiting for the rest of its message, by its PDU key.
-    var partIndexes: [String: Int] = [:]
+    /// Where each message posted and not yet acknowledged is, by receipt key.
+    var awaitingAcknowledgement: [String: [MessageSlot]] = [:]
+    /// Where each part waiting for the rest of its message is, by its PDU key.
+    var partSlots: [String: MessageSlot] = [:]
     /// The message each part of a posted long message belongs to, until it is acknowledged.
     var postedParts: [String: String] = [:]
     /// Keys of the last messages acknowledged (the controller also remembers every handled key).
@@ -164,6 +180,8 @@ public actor ATModem: ModemPort {
             for await urc in channel.unsolicited { await self.handle(urc) }
             await self.portEnded(channel)
         }
+        // A modem left at a `> ` prompt by a process that died would take every AT as message text.
+        await channel.interruptPrompt()
         do {
             try await channel.synchronize(tries: 10, timeout: configuration.checkTimeout / 4)
         } catch {
@@ -175,43 +193,10 @@ public actor ATModem: ModemPort {
         await sweep()
     }
 
-    func initialise() async throws {
-        try await require("ATE0")
-        _ = try await command("AT+CMEE=1")
-        if let configured = configuration.vendor {
-            vendor = configured
-        } else {
-            let identity = try await command("AT+CGMI")
-            vendor = ModemVendor.detect(identity.lines.joined(separator: " "))
-        }
-        logger.info("modem \(configuration.device): \(vendor.rawValue)")
-        let pin = try await command("AT+CPIN?")
-        switch (pin.final, pin.values(of: "+CPIN").first ?? "") {
-        case (.ok, "READY"): break
-        case (_, "SIM PIN"): throw ModemError(.simPINRequired)
-        case (_, "SIM PUK"): throw ModemError(.simPUKRequired)
-        case (.cmeError(10), _): throw ModemError(.noSIM)
-        default: throw ModemError(.simNotReady, pin.description)
-        }
-        try await require("AT+CMGF=0")
-        _ = try await command("AT+CSCS=\"GSM\"")
-        _ = try await command("AT+CPMS=\"SM\",\"SM\",\"SM\"")
-        // New messages are stored and announced with +CMTI; older firmware needs the shorter forms.
-        var announced = false
-        for cnmi in ["AT+CNMI=2,1,0,0,0", "AT+CNMI=2,1,0,1,0", "AT+CNMI=2,1"] where !announced {
-            announced = try await command(cnmi).isOK
-        }
-        if !announced { logger.warning("modem refuses every AT+CNMI form; new messages are found by the sweep only") }
-        _ = try await command("AT+CLIP=1")
-        if try await !command("AT+CREG=2").isOK { _ = try await command("AT+CREG=1") }
-        for extra in vendor.extraInitialisation {
-            let answer = try await command(extra)
-            if !answer.isOK { logger.debug("\(extra): \(answer.final)") }
-        }
-    }
-
     func disconnect(reason: String?) async {
         if let reason { logger.warning("modem \(configuration.device): \(reason)") }
+        rebootSettling?.cancel()
+        rebootSettling = nil
         urcReader?.cancel()
         urcReader = nil
         outgoing?.poller?.cancel()
@@ -249,11 +234,12 @@ public actor ATModem: ModemPort {
             return await disconnect(reason: "no answer to AT three times; reopening the port")
         }
         await pollSignalAndRegistration()
-        if let last = lastSweep, clock.now - last >= configuration.sweepInterval { await sweep() }
-        for part in reassembler.expire(now: clock.now) {
-            logger.notice("part \(part.concatenation.map { "\($0.sequence)/\($0.total)" } ?? "?") of a long message from \(part.sender) waited too long; handled alone")
-            post(parts: [part])
+        if let last = lastSweep, clock.now - last >= configuration.sweepInterval {
+            // Settings first: a sweep in text mode would read nothing.
+            await checkSettings()
+            await sweep()
         }
+        await dropExpiredParts()
         if !registered, let since = unregisteredSince, clock.now - since >= configuration.registrationTimeout {
             await recover()
         }
@@ -348,10 +334,17 @@ public actor ATModem: ModemPort {
     // MARK: - URCs
 
     func handle(_ urc: ATUnsolicited) async {
+        if Self.isBootNotice(urc) { return await modemRestarted(urc) }
         switch urc.name {
-        case "+CMTI":
-            if let index = ATResponseParser.index(cmti: urc.value) { await read(index: index) }
-        case "^SMMEMFULL", "+CDSI":
+        case "+CMTI", "+CDSI":
+            if let location = ATResponseParser.location(cmti: urc.value) {
+                await read(storage: location.storage, index: location.index)
+            } else {
+                logger.warning("unreadable notice \(urc); the sweep will find the message")
+            }
+        case "+CMT", "+CDS":
+            await receivedDirect(urc)
+        case "^SMMEMFULL":
             await sweep()
         case "RING", "+CRING":
             ring(caller: nil, withNumber: false)

@@ -76,20 +76,59 @@ public enum ATResponseParser {
             status: status, text: parts.count > 1 ? parts[1] : nil, dcs: parts.count > 2 ? Int(parts[2]) : nil)
     }
 
-    /// The storage index of `+CMTI: "SM",3`.
-    public static func index(cmti value: String) -> Int? {
-        Int(fields(value).last ?? "")
+    /// Where `+CMTI: "ME",3` / `+CDSI: "SR",2` says the new message is (27.005 §3.4.1); a notice without
+    /// a storage name (`+CMTI: 3`, some old firmware) gives nil for the storage. nil for a malformed notice.
+    public static func location(cmti value: String) -> (storage: String?, index: Int)? {
+        let parts = fields(value)
+        guard let index = Int(parts.last ?? ""), index >= 0 else { return nil }
+        let storage = parts.count >= 2 ? parts[parts.count - 2].uppercased() : nil
+        return (storage?.isEmpty == false ? storage : nil, index)
+    }
+
+    /// The storages `AT+CPMS=?` offers for reading (its first list): `("SM","ME","SR"),(…),(…)` gives
+    /// `["SM", "ME", "SR"]`; the unbracketed form `"SM","ME"` some firmware sends gives each name.
+    public static func storages(cpmsTest value: String) -> [String] {
+        let first = value.hasPrefix("(") ? String(value.dropFirst().prefix { $0 != ")" }) : value
+        return fields(first).map { $0.uppercased() }.filter { !$0.isEmpty && $0.allSatisfy { $0.isLetter } }
+    }
+
+    /// The receiving storage (mem3) of an `AT+CPMS?` answer: `"SM",1,30,"SM",1,30,"ME",0,50` gives "ME".
+    public static func receivingStorage(cpms value: String) -> String? {
+        let parts = fields(value)
+        guard parts.count >= 7 else { return nil }
+        return parts[6].uppercased()
+    }
+
+    /// A stored message as `AT+CMGR`/`AT+CMGL` list it in PDU mode (27.005 §3.4.3, §3.4.2).
+    public struct StoredPDU: Equatable, Sendable {
+        /// The storage index (`AT+CMGL` only).
+        public var index: Int?
+        /// `<length>`: octets of the TPDU, after the service-centre part; nil when unreadable.
+        public var tpduLength: Int?
+        /// The PDU line as it came (hex, possibly with stray characters).
+        public var pdu: String
+    }
+
+    /// What a `+CMGR: <stat>,[<alpha>],<length>` / `+CMGL: <index>,<stat>,[<alpha>],<length>` header says
+    /// about the mode: a quoted status (`"REC UNREAD"`) is text mode, which the port never sets.
+    public static func isTextMode(header line: String) -> Bool {
+        guard let value = atNameValue(line).value else { return false }
+        let parts = fields(value)
+        let statusField = line.hasPrefix("+CMGL") ? 1 : 0
+        guard parts.count > statusField else { return false }
+        return Int(parts[statusField]) == nil && !parts[statusField].isEmpty
     }
 
     /// `+CMGL: i,stat,[alpha],len` / PDU line pairs of an `AT+CMGL=4` answer.
-    public static func listing(_ lines: [String]) -> [(index: Int, pdu: String)] {
-        var out: [(Int, String)] = []
-        var pending: Int?
+    public static func listing(_ lines: [String]) -> [StoredPDU] {
+        var out: [StoredPDU] = []
+        var pending: (index: Int, length: Int?)?
         for line in lines {
             if line.hasPrefix("+CMGL:") {
-                pending = Int(fields(String(line.dropFirst(6))).first ?? "")
-            } else if let index = pending {
-                out.append((index, line.trimmingSpaces))
+                let parts = fields(String(line.dropFirst(6)))
+                pending = Int(parts.first ?? "").map { ($0, Int(parts.last ?? "")) }
+            } else if let header = pending {
+                out.append(StoredPDU(index: header.index, tpduLength: header.length, pdu: line.trimmingSpaces))
                 pending = nil
             }
         }
@@ -97,10 +136,16 @@ public enum ATResponseParser {
     }
 
     /// The PDU of an `AT+CMGR=i` answer (`+CMGR: stat,[alpha],len` then the PDU); nil for an empty slot.
-    public static func message(cmgr lines: [String]) -> String? {
+    public static func message(cmgr lines: [String]) -> StoredPDU? {
         guard let header = lines.firstIndex(where: { $0.hasPrefix("+CMGR:") }), header + 1 < lines.count else { return nil }
         let pdu = lines[header + 1].trimmingSpaces
-        return pdu.isEmpty ? nil : pdu
+        let length = Int(fields(String(lines[header].dropFirst(6))).last ?? "")
+        return pdu.isEmpty ? nil : StoredPDU(index: nil, tpduLength: length, pdu: pdu)
+    }
+
+    /// The `<length>` of a `+CMT: [<alpha>],<length>` or `+CDS: <length>` header (27.005 §3.4.1).
+    public static func tpduLength(direct value: String) -> Int? {
+        Int(fields(value).last ?? "")
     }
 
     /// Network time from SIMCom `*PSUTTZ: 2017,11,28,15,35,58,"+12",0` (UTC and the zone in quarter hours)

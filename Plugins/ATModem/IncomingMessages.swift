@@ -1,89 +1,209 @@
 import SocketCore
 
+/// Where a received message is, so it can be read again and deleted once handled.
+enum MessageSlot: Hashable, Sendable, CustomStringConvertible {
+    /// In a storage (`"SM"`, `"ME"`, `"SR"`, …) at an index.
+    case stored(storage: String, index: Int)
+    /// Routed straight to the serial line (`+CMT`, `+CDS`): nothing to delete; acknowledged with
+    /// `AT+CNMA` where the modem wants it.
+    case direct
+
+    var description: String {
+        switch self {
+        case .stored(let storage, let index): "\(storage) \(index)"
+        case .direct: "a direct delivery (+CMT)"
+        }
+    }
+}
+
 /// Reading, reassembling, handing over and deleting received SMS.
+///
+/// Every storage operation names its storage in the same command line (`AT+CPMS="ME";+CMGR=3`, V.250
+/// §5.2.1 concatenation), so a read, a delete and a sweep of other storages can never interleave between
+/// selecting a storage and using it.
 extension ATModem {
-    /// `+CMTI`: read the message at `index`.
-    func read(index: Int) async {
-        guard powered, let answer = try? await command("AT+CMGR=\(index)") else { return }
-        guard answer.isOK, let pdu = ATResponseParser.message(cmgr: answer.lines) else {
-            logger.debug("AT+CMGR=\(index): \(answer.final)")
-            return
-        }
-        await received(pdu: pdu, at: index)
+    /// `+CMTI`/`+CDSI`: read the message where the notice says it is (27.005 §3.4.1). A notice without a
+    /// storage name means the receiving storage the port selected.
+    func read(storage named: String?, index: Int) async {
+        let storage = named ?? receivingStorage
+        guard powered, let stored = await fetch(storage: storage, index: index) else { return }
+        await received(stored, at: .stored(storage: storage, index: index))
     }
 
-    /// Reads everything in the storage: messages that came while the controller was down, or whose
-    /// `+CMTI` was lost. A message already handed over is not handed over again.
-    func sweep() async {
-        guard powered, let answer = try? await command("AT+CMGL=4", timeout: configuration.sweepTimeout) else { return }
-        lastSweep = clock.now
+    /// Reads one stored message; nil (logged) when it cannot be read.
+    func fetch(storage: String, index: Int) async -> ATResponseParser.StoredPDU? {
+        let text = "AT+CPMS=\"\(storage)\";+CMGR=\(index)"
+        let answer: ATResponse
+        do {
+            answer = try await command(text)
+        } catch {
+            logger.warning("\(text): \(error); the sweep will read the message again")
+            return nil
+        }
         guard answer.isOK else {
-            logger.warning("AT+CMGL=4: \(answer.final)")
-            return
+            logger.warning("\(text): \(answer.final); the message at \(storage) \(index) was not read")
+            return nil
         }
-        for (index, pdu) in ATResponseParser.listing(answer.lines) { await received(pdu: pdu, at: index) }
+        if answer.lines.contains(where: { $0.hasPrefix("+CMGR:") && ATResponseParser.isTextMode(header: $0) }) {
+            await settingsDrifted(["the modem answers in text mode"])
+            return nil
+        }
+        return ATResponseParser.message(cmgr: answer.lines)
     }
 
-    func received(pdu hex: String, at index: Int) async {
+    /// Reads every storage the modem offers: messages that came while the controller was down, whose
+    /// notice was lost, or that the modem put in a storage no notice named. A message already handed
+    /// over is not handed over again.
+    func sweep() async {
+        guard powered else { return }
+        lastSweep = clock.now
+        for storage in sweptStorages {
+            let text = "AT+CPMS=\"\(storage)\";+CMGL=4"
+            let answer: ATResponse
+            do {
+                answer = try await command(text, timeout: configuration.sweepTimeout)
+            } catch {
+                logger.warning("\(text): \(error); messages waiting there stay until the next sweep")
+                continue
+            }
+            guard answer.isOK else {
+                logger.warning("\(text): \(answer.final); messages waiting there stay until the next sweep")
+                continue
+            }
+            if answer.lines.contains(where: { $0.hasPrefix("+CMGL:") && ATResponseParser.isTextMode(header: $0) }) {
+                return await settingsDrifted(["the modem lists messages in text mode"])
+            }
+            for stored in ATResponseParser.listing(answer.lines) {
+                guard let index = stored.index else { continue }
+                await received(stored, at: .stored(storage: storage, index: index))
+            }
+        }
+    }
+
+    /// `+CMT: [<alpha>],<length>` / `+CDS: <length>` and the PDU: a message routed to the serial line
+    /// (a class-0 "flash" SMS, or a modem left with `AT+CNMI=2,2`), handled like a stored one.
+    func receivedDirect(_ urc: ATUnsolicited) async {
+        guard let pdu = urc.pdu else { return }
+        let stored = ATResponseParser.StoredPDU(index: nil, tpduLength: ATResponseParser.tpduLength(direct: urc.value), pdu: pdu)
+        await received(stored, at: .direct)
+    }
+
+    /// One message read from `slot`. `secondReading` is set when it is read again because the first copy
+    /// did not decode.
+    func received(_ stored: ATResponseParser.StoredPDU, at slot: MessageSlot, secondReading: Bool = false) async {
+        let hex = stored.pdu
         let key = Self.key(ofPDU: hex)
-        if awaitingAcknowledgement[key] != nil || partIndexes[key] != nil || postedParts[key] != nil { return }
+        if awaitingAcknowledgement[key] != nil || partSlots[key] != nil || postedParts[key] != nil { return }
         // Read again just as it was acknowledged (a second +CMTI, a sweep): it is done, only delete it.
-        if recentlyAcknowledged.contains(key) { return await delete(index) }
+        if recentlyAcknowledged.contains(key) { return await discard(slot) }
         let pdu: SMSPDU
         do {
             pdu = try SMSPDU(hex: hex)
         } catch {
-            // Logged in full and deleted, so that one strange message cannot block the storage.
-            logger.error("undecodable PDU at index \(index) deleted: \(error); \(hex)")
-            await delete(index)
-            return
+            return await undecodable(stored, at: slot, error: error, secondReading: secondReading)
         }
         switch pdu {
-        case .statusReport, .submit:
-            await delete(index)
+        case .statusReport:
+            await discard(slot)
+        case .submit:
+            logger.info("a stored outgoing message at \(slot) deleted")
+            await discard(slot)
         case .deliver(let deliver):
             guard deliver.concatenation != nil else {
-                awaitingAcknowledgement[key] = [index]
-                sink?.post(deliver.incomingSMS, receipt: MessageReceipt(key: key, storageIndex: index))
+                awaitingAcknowledgement[key] = [slot]
+                sink?.post(deliver.incomingSMS, receipt: MessageReceipt(key: key, storageIndex: slot.index))
                 return
             }
-            partIndexes[key] = index
+            partSlots[key] = slot
+            // A part that came directly must be acknowledged now: the modem delivers nothing else until
+            // it is, and the rest of the message cannot come before.
+            if slot == .direct { await acknowledgeDirect() }
             if let message = reassembler.add(deliver, at: clock.now) { post(parts: message.parts) }
         }
     }
 
-    /// Hands over a reassembled message (or a part that waited too long) under one receipt covering every
-    /// part's storage index.
+    /// A PDU that does not decode. Line noise can garble the copy on its way from the modem while the
+    /// stored message is intact, so a stored one is read once more; only what cannot be read twice is
+    /// deleted. A direct one is not acknowledged, so the network delivers it again.
+    func undecodable(_ stored: ATResponseParser.StoredPDU, at slot: MessageSlot, error: PDUError, secondReading: Bool) async {
+        switch slot {
+        case .stored(let storage, let index) where !secondReading:
+            logger.notice("the message at \(slot) did not decode (\(error)); reading it again")
+            guard let again = await fetch(storage: storage, index: index) else { return }
+            await received(again, at: slot, secondReading: true)
+        case .stored:
+            logger.warning("undecodable message at \(slot) deleted after two readings: \(error); PDU \(stored.pdu)")
+            await discard(slot)
+        case .direct:
+            logger.warning("undecodable direct message not acknowledged, so that the network delivers it again: \(error); PDU \(stored.pdu)")
+        }
+    }
+
+    /// Hands over a reassembled message under one receipt covering every part's slot.
     func post(parts: [DeliverPDU]) {
         guard !parts.isEmpty else { return }
         let keys = parts.map { Self.key(ofPDU: Hex.string($0.raw)) }
-        let indexes = keys.compactMap { partIndexes.removeValue(forKey: $0) }
+        let slots = keys.compactMap { partSlots.removeValue(forKey: $0) }
         let key = keys.count == 1 ? keys[0] : "parts-" + keys.joined(separator: "+")
-        awaitingAcknowledgement[key] = indexes
+        awaitingAcknowledgement[key] = slots
         // A part read again (a sweep racing a +CMTI) belongs to this message, not to a new one.
         for part in keys { postedParts[part] = key }
         let text = parts.map(\.text).joined()
         let first = parts[0]
         let sms = IncomingSMS(sender: first.incomingSMS.sender, text: text, timestamp: first.timestamp)
-        sink?.post(sms, receipt: MessageReceipt(key: key, storageIndex: indexes.first))
+        sink?.post(sms, receipt: MessageReceipt(key: key, storageIndex: slots.first?.index))
     }
 
-    /// The controller committed the message: delete it from the storage.
+    /// Parts of long messages that never completed (spec §5 A70): deleted, never handled on their own.
+    func dropExpiredParts() async {
+        for part in reassembler.expire(now: clock.now) {
+            let key = Self.key(ofPDU: Hex.string(part.raw))
+            let position = part.concatenation.map { "\($0.sequence)/\($0.total)" } ?? "?"
+            logger.info("part \(position) of a long message from \(part.sender) dropped: the other parts did not come within \(configuration.concatenationTimeout)")
+            if let slot = partSlots.removeValue(forKey: key) { await discard(slot) }
+        }
+    }
+
+    /// The controller committed the message: delete it from its storage, or acknowledge its delivery.
     public func acknowledge(_ receipt: MessageReceipt) async throws {
-        let indexes = awaitingAcknowledgement.removeValue(forKey: receipt.key) ?? receipt.storageIndex.map { [$0] } ?? []
+        let slots = awaitingAcknowledgement.removeValue(forKey: receipt.key)
+            ?? receipt.storageIndex.map { [.stored(storage: receivingStorage, index: $0)] } ?? []
         let parts = postedParts.filter { $0.value == receipt.key }.map(\.key)
         for part in parts { postedParts[part] = nil }
         recentlyAcknowledged.append(contentsOf: [receipt.key] + parts)
         if recentlyAcknowledged.count > 64 { recentlyAcknowledged.removeFirst(recentlyAcknowledged.count - 64) }
-        for index in indexes { await delete(index) }
+        // The parts of a long message that came directly were acknowledged as they came.
+        if slots == [.direct] { await acknowledgeDirect() }
+        for case .stored(let storage, let index) in slots { await delete(storage: storage, index: index) }
     }
 
-    func delete(_ index: Int) async {
+    /// Removes a message that needs no handling: deletes it, or acknowledges a direct one.
+    func discard(_ slot: MessageSlot) async {
+        switch slot {
+        case .stored(let storage, let index): await delete(storage: storage, index: index)
+        case .direct: await acknowledgeDirect()
+        }
+    }
+
+    func delete(storage: String, index: Int) async {
+        let text = "AT+CPMS=\"\(storage)\";+CMGD=\(index)"
         do {
-            let answer = try await command("AT+CMGD=\(index)")
-            if !answer.isOK { logger.warning("AT+CMGD=\(index): \(answer.final)") }
+            let answer = try await command(text)
+            if !answer.isOK { logger.warning("\(text): \(answer.final); the sweep will find the message again") }
         } catch {
-            logger.warning("AT+CMGD=\(index): \(error); the sweep will find the message again")
+            logger.warning("\(text): \(error); the sweep will find the message again")
+        }
+    }
+
+    /// `AT+CNMA` (27.005 §3.4.4), only where the modem expects it (`AT+CSMS` service 1); otherwise the
+    /// modem acknowledged the delivery itself.
+    func acknowledgeDirect() async {
+        guard messageService == 1 else { return }
+        do {
+            let answer = try await command("AT+CNMA")
+            if !answer.isOK { logger.warning("AT+CNMA: \(answer.final); the network may deliver the message again") }
+        } catch {
+            logger.warning("AT+CNMA: \(error); the network may deliver the message again")
         }
     }
 
@@ -91,5 +211,11 @@ extension ATModem {
         self.powered = powered
         // A sweep only on an initialised modem: the supervisor sweeps itself once initialisation is done.
         if powered, online { await sweep() }
+    }
+}
+
+extension MessageSlot {
+    var index: Int? {
+        if case .stored(_, let index) = self { index } else { nil }
     }
 }

@@ -276,6 +276,7 @@ extension PseudoTerminalTests {
             configuration.radioOffPause = .milliseconds(10)
             configuration.powerKeyPulse = .milliseconds(10)
             configuration.powerOffPause = .milliseconds(10)
+            configuration.timeouts = ATTimeouts(abort: .milliseconds(50))
             return ATModem(configuration: configuration, logger: Logger(label: "test")) { _ in
                 try SerialTransport(path: simulator.slavePath)
             }

@@ -51,10 +51,35 @@ struct ATResponseParserTests {
 
     @Test func storageListings() {
         let lines = ["+CMGL: 1,0,,23", "0791ABCD", "+CMGL: 4,1,,10", "0011FF"]
-        #expect(ATResponseParser.listing(lines).map { "\($0.index)=\($0.pdu)" } == ["1=0791ABCD", "4=0011FF"])
-        #expect(ATResponseParser.message(cmgr: ["+CMGR: 0,,23", "0791ABCD"]) == "0791ABCD")
+        #expect(ATResponseParser.listing(lines).map { "\($0.index!)=\($0.pdu)" } == ["1=0791ABCD", "4=0011FF"])
+        #expect(ATResponseParser.message(cmgr: ["+CMGR: 0,,23", "0791ABCD"]) == .init(index: nil, tpduLength: 23, pdu: "0791ABCD"))
         #expect(ATResponseParser.message(cmgr: ["+CMGR: 0,,0"]) == nil)
-        #expect(ATResponseParser.index(cmti: #""SM",3"#) == 3)
+        #expect(ATResponseParser.location(cmti: #""SM",3"#)! == ("SM", 3))
+        #expect(ATResponseParser.location(cmti: #""me",12"#)! == ("ME", 12))
+        #expect(ATResponseParser.location(cmti: "7")! == (nil, 7))
+        #expect(ATResponseParser.location(cmti: #""SM",x"#) == nil)
+    }
+
+    @Test(arguments: [
+        (#"("SM","ME","SR"),("SM","ME"),("SM","ME")"#, ["SM", "ME", "SR"]),
+        (#"("ME","MT","SM","SR"),("ME","MT","SM"),("ME","MT","SM")"#, ["ME", "MT", "SM", "SR"]),
+        (#""SM","ME""#, ["SM", "ME"]),
+        ("", []),
+    ])
+    func storagesOffered(_ answer: String, _ storages: [String]) {
+        #expect(ATResponseParser.storages(cpmsTest: answer) == storages)
+    }
+
+    @Test func storageAndModeHeaders() {
+        #expect(ATResponseParser.receivingStorage(cpms: #""SM",1,30,"SM",1,30,"ME",0,50"#) == "ME")
+        #expect(ATResponseParser.receivingStorage(cpms: #""SM",1,30"#) == nil)
+        #expect(ATResponseParser.isTextMode(header: #"+CMGR: "REC UNREAD","+3589123456789",,"26/01/05,08:00:00+08""#))
+        #expect(ATResponseParser.isTextMode(header: #"+CMGL: 1,"REC READ","+3581",,"""#))
+        #expect(!ATResponseParser.isTextMode(header: "+CMGR: 0,,23"))
+        #expect(!ATResponseParser.isTextMode(header: "+CMGL: 2,1,,23"))
+        #expect(ATResponseParser.tpduLength(direct: ",26") == 26)
+        #expect(ATResponseParser.tpduLength(direct: #""Alice",26"#) == 26)
+        #expect(ATResponseParser.tpduLength(direct: "25") == 25)
     }
 
     @Test func networkTime() {

@@ -392,9 +392,41 @@ package final class ModemSimulator: Sendable {
     // MARK: - Commands
 
     private func respond(to command: String, _ s: inout Script) -> Reply {
-        let reply = answer(to: command, &s)
+        let reply = concatenated(command).count > 1 ? answer(toEach: concatenated(command), &s) : answer(to: command, &s)
         guard s.withoutFinal.contains(command.uppercased()), case .lines(let lines, _, let after) = reply else { return reply }
         return .lines(lines, final: nil, after: after)
+    }
+
+    /// `AT+CPMS="ME";+CMGR=3` as `["AT+CPMS=\"ME\"", "AT+CMGR=3"]` (V.250 §5.2.1: `;` separates extended
+    /// commands on one line; a `;` inside quotes is text).
+    private func concatenated(_ command: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var quoted = false
+        for character in command {
+            if character == "\"" { quoted.toggle() }
+            if character == ";" && !quoted && !current.uppercased().hasPrefix("ATD") {
+                parts.append(current)
+                current = "AT"
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        return parts.filter { $0.uppercased() != "AT" || parts.count == 1 }
+    }
+
+    /// A line of several commands: their lines in order, and the first error or the last final.
+    private func answer(toEach commands: [String], _ s: inout Script) -> Reply {
+        var lines: [String] = []
+        var after: [String] = []
+        for command in commands {
+            guard case .lines(let more, let final, let later) = answer(to: command, &s) else { return .prompt }
+            lines += more
+            after += later
+            if final != "OK" { return .lines(lines, final: final, after: after) }
+        }
+        return .lines(lines, final: "OK", after: after)
     }
 
     private func answer(to command: String, _ s: inout Script) -> Reply {

@@ -19,7 +19,8 @@ public struct ATResponse: Hashable, Sendable, CustomStringConvertible {
         self.final = final
     }
 
-    public var isOK: Bool { final == .ok }
+    /// `OK`, or an answer whose final result code was ``ATFinalResult/implied``.
+    public var isOK: Bool { final.isOK }
 
     /// The values of the lines named `name` (`"+CSQ"` gives `["17,0"]` for `+CSQ: 17,0`).
     public func values(of name: String) -> [String] {
@@ -42,15 +43,20 @@ public struct ATTimeouts: Hashable, Sendable {
     public var body: Duration
     /// For the final result after a missing prompt was aborted with ESC, before the next command goes.
     public var abort: Duration
+    /// Quiet after a line that answers the command (`+CPIN: READY` for `AT+CPIN?`, `+CMGS: 12` for
+    /// `AT+CMGS`) after which the answer counts as complete without its final result code: see
+    /// ``ATFinalResult/implied``.
+    public var impliedFinal: Duration
 
     public init(
         command: Duration = .seconds(5), prompt: Duration = .seconds(10), body: Duration = .seconds(60),
-        abort: Duration = .seconds(2)
+        abort: Duration = .seconds(2), impliedFinal: Duration = .milliseconds(1500)
     ) {
         self.command = command
         self.prompt = prompt
         self.body = body
         self.abort = abort
+        self.impliedFinal = impliedFinal
     }
 }
 
@@ -103,6 +109,14 @@ public struct ATChannelError: Error, Hashable, Sendable, CustomStringConvertible
 /// An AT command channel: one command in flight, the others queued in order, each with a timeout; URCs
 /// delivered on ``unsolicited`` as they arrive, whatever is in flight.
 ///
+/// When an answer is complete: at its final result code; or, when that never comes, once the line that
+/// answers the command (its name is the command's: `+CPIN: READY` for `AT+CPIN?`, `+CMGS: 12` for
+/// `AT+CMGS=23`) has been followed by ``ATTimeouts/impliedFinal`` of quiet. One rule for every command:
+/// older Wavecom and Siemens firmware never send `OK` after some queries, and a final garbled on the line
+/// after `+CMGS: <mr>` must not hold the channel for the body timeout (the message was sent). Such an
+/// answer ends with ``ATFinalResult/implied``. A command whose answer has no named line (`ATE0`,
+/// `AT+CMGF=0`) still needs its final result.
+///
 /// Bytes from the transport go through an ``ATDecoder``. Time is read from the injected clock, so tests
 /// drive timeouts with a manual clock instead of sleeping.
 public actor ATChannel {
@@ -136,6 +150,9 @@ public actor ATChannel {
         var phase: Phase
         var lines: [String] = []
         var timer: Task<Void, Never>?
+        /// The quiet timer of ``ATTimeouts/impliedFinal``, armed by a line that answers the command.
+        var quiet: Task<Void, Never>?
+        var answered = false
     }
 
     /// Starts reading `transport`.
@@ -205,6 +222,17 @@ public actor ATChannel {
             }
         }
         throw ATChannelError(.noResponse, detail: "\(tries) tries")
+    }
+
+    /// Gets the modem's attention whatever it was doing: sends ESC, which ends a `> ` prompt that a
+    /// previous process left open without sending anything (the modem would otherwise take the next
+    /// commands as message text), and is ignored in command mode. Call it before ``synchronize(tries:timeout:)``
+    /// on a new connection; it waits ``ATTimeouts/abort`` for the modem to settle.
+    public func interruptPrompt() async {
+        guard current == nil, queue.isEmpty, closedReason == nil else { return }
+        let transport = self.transport
+        try? await transport.write([0x1B])
+        try? await sleep(on: clock, for: timeouts.abort)
     }
 
     /// Closes the transport; queued and in-flight commands fail with ``ATChannelError/Code/closed``.
@@ -294,6 +322,7 @@ public actor ATChannel {
     private func finish(_ result: Result<ATResponse, ATChannelError>) {
         guard let active = current else { return }
         active.timer?.cancel()
+        active.quiet?.cancel()
         current = nil
         active.request.reply.resume(returning: result)
         startNext()
@@ -303,6 +332,7 @@ public actor ATChannel {
         let reason = closedReason ?? "closed"
         if let active = current {
             active.timer?.cancel()
+            active.quiet?.cancel()
             current = nil
             active.request.reply.resume(
                 returning: .failure(ATChannelError(.closed, command: active.request.command, detail: reason)))
@@ -327,7 +357,12 @@ public actor ATChannel {
     private func handle(_ event: ATEvent) {
         switch event {
         case .response(let line):
+            guard let active = current else { return }
             current?.lines.append(line)
+            if active.phase == .awaitingFinal, active.answered || answers(active.request.command, line) {
+                current?.answered = true
+                armQuiet()
+            }
         case .final(let final):
             guard let active = current else { return }
             if active.phase == .aborting {
@@ -347,6 +382,35 @@ public actor ATChannel {
         case .overlongLine(let head, let length):
             remember("\(head.prefix(64))… (\(length) bytes, cut)")
         }
+    }
+
+    /// Whether `line` is named like `command` (`+CPIN: READY` for `AT+CPIN?`).
+    private func answers(_ command: String, _ line: String) -> Bool {
+        let name = commandName(command)
+        guard name.count > 1, let lineName = atNameValue(line).name else { return false }
+        return lineName.uppercased() == name
+    }
+
+    /// (Re)starts the quiet timer: every further line of the answer restarts it.
+    private func armQuiet() {
+        guard let id = current?.request.id else { return }
+        current?.quiet?.cancel()
+        let clock = self.clock
+        let quiet = timeouts.impliedFinal
+        current?.quiet = Task {
+            do {
+                try await sleep(on: clock, for: quiet)
+            } catch {
+                return
+            }
+            self.quietElapsed(id)
+        }
+    }
+
+    private func quietElapsed(_ id: Int) {
+        guard let active = current, active.request.id == id, active.phase == .awaitingFinal else { return }
+        decoder.commandAbandoned()
+        finish(.success(ATResponse(lines: active.lines, final: .implied)))
     }
 
     private func remember(_ line: String) {

@@ -18,8 +18,13 @@ public enum ATFinalResult: Hashable, Sendable, CustomStringConvertible {
     case noDialtone
     /// Huawei's answer to a command it does not know.
     case commandNotSupported
+    /// No final result code came, but the line that answers the command did and the modem then fell quiet
+    /// (see ``ATChannel``): older firmware that never sends `OK` after some queries, or an `OK` garbled on
+    /// the line. Counts as success.
+    case implied
 
-    public var isOK: Bool { self == .ok }
+    /// `OK`, or an answer whose final was ``implied``.
+    public var isOK: Bool { self == .ok || self == .implied }
 
     /// The final result `line` spells, or nil. Call-progress codes count only when `afterDial`.
     public init?(line: String, afterDial: Bool = true) {
@@ -57,6 +62,7 @@ public enum ATFinalResult: Hashable, Sendable, CustomStringConvertible {
         case .noAnswer: "NO ANSWER"
         case .noDialtone: "NO DIALTONE"
         case .commandNotSupported: "COMMAND NOT SUPPORT"
+        case .implied: "(no final result code)"
         }
     }
 }
@@ -129,12 +135,12 @@ public struct ATDecoder: Sendable {
         "+CMTI", "+CMT", "+CDS", "+CDSI", "+CBM", "+CRING", "+CLIP", "+CCWA", "+CUSD", "+CREG", "+CGREG",
         "+CEREG", "+CLCC", "+CPIN", "+CFUN", "+CTZV", "+CTZE", "+QLTS", "+QIND", "*PSUTTZ", "DST", "+WIND",
         "^SMMEMFULL", "^ORIG", "^CONF", "^CONN", "^CEND", "^RSSI", "^HCSQ", "^BOOT", "^MODE", "^SIMST",
-        "^SRVST", "^DSFLOWRPT", "+ZDONR", "+ZPASR", "+ZUSIMR", "HANGUP",
+        "^SRVST", "^DSFLOWRPT", "+ZDONR", "+ZPASR", "+ZUSIMR", "HANGUP", "+QUSIM", "#QSS",
     ]
     /// URCs that are a whole line.
     public static let unsolicitedLines: Set<String> = [
         "RING", "RDY", "Call Ready", "SMS Ready", "MO RING", "MO CONNECTED", "NORMAL POWER DOWN",
-        "NO CARRIER", "BUSY", "NO ANSWER", "NO DIALTONE",
+        "NO CARRIER", "BUSY", "NO ANSWER", "NO DIALTONE", "START", "SMS DONE", "PB DONE",
     ]
 
     /// Bytes kept of one line; beyond it the line is cut and reported.
