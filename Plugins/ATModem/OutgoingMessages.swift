@@ -1,6 +1,7 @@
 import SocketCore
 
-/// Sending SMS: GSM 7-bit where the text fits, else UCS2; long texts as concatenated parts.
+/// Sending SMS: GSM 7-bit where the text fits, else UCS2; long texts as concatenated parts. And the
+/// microphone of a connected call.
 extension ATModem {
     /// Sends `text` to `number`; returns when the network took every part. `+CMS ERROR` is retried with
     /// back-off; what still fails is thrown, and the controller keeps the message in its outbox.
@@ -20,30 +21,6 @@ extension ATModem {
                 try await clock.sleep(for: delay)
                 delay *= 2
             }
-        }
-    }
-
-    /// USSD: the answer comes as `+CUSD` and is posted as ``Event/ussdReply(_:)``.
-    public func sendUSSD(code: String) async throws {
-        let answer = try await command("AT+CUSD=1,\"\(code)\",15", timeout: .seconds(30))
-        if !answer.isOK {
-            logger.warning("USSD \(code): \(answer.final)")
-            sink?.post(.ussdReply(nil))
-        }
-    }
-
-    func ussdAnswered(_ value: String) async {
-        guard let answer = ATResponseParser.ussd(cusd: value) else { return }
-        switch answer.status {
-        case 0, 1, 2:
-            guard let text = answer.text else { return }  // a bare "+CUSD: 2" closes a session already answered
-            // With AT+CSCS="GSM" the text is plain unless the coding says UCS2; only Huawei sticks may pack it.
-            let form: USSDText.Form =
-                answer.dcs.map { USSDText.alphabet(dcs: $0) == .ucs2 } == true ? .ucs2Hex : vendor == .huawei ? .automatic : .plain
-            sink?.post(.ussdReply(USSDText.decode(text, dcs: answer.dcs, form: form)))
-            if answer.status == 1 { _ = try? await command("AT+CUSD=2") }
-        default:
-            sink?.post(.ussdReply(nil))
         }
     }
 

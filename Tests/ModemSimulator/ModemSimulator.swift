@@ -74,6 +74,9 @@ package final class ModemSimulator: Sendable {
         /// The next this many accepted `AT+CMGS` lose their final result on the line: `+CMGS: <mr>` comes,
         /// then a garbled `0K` instead of `OK` (the message was sent).
         package var garbledSubmitFinals = 0
+        /// The next this many PDU lines of `AT+CMGR`/`AT+CMGL` answers lose their last four hex digits on
+        /// the line (the stored message stays intact).
+        package var corruptedReads = 0
         /// How long before the `> ` prompt.
         package var promptDelay: Duration = .zero
         /// URCs to put inside the next answer that has lines (after its first line) or before its final.
@@ -545,7 +548,7 @@ package final class ModemSimulator: Sendable {
             }
             if message.status == 0 { s.storages[mem1]?[index]?.status = 1 }
             if s.settings.messageFormat == 1 { return ok("+CMGR: \"\(textStatus(message.status))\",\"\",,\"\"", textOf(message.pdu)) }
-            return ok("+CMGR: \(message.status),,\(tpduLength(message.pdu))", message.pdu)
+            return ok("+CMGR: \(message.status),,\(tpduLength(message.pdu))", corrupted(message.pdu, &s))
         }
         if upper.hasPrefix("AT+CMGL=") {
             let wanted = argument(after: "AT+CMGL=").trimmingCharacters(in: "\"")
@@ -561,7 +564,7 @@ package final class ModemSimulator: Sendable {
                 if s.settings.messageFormat == 1 {
                     lines += ["+CMGL: \(index),\"\(textStatus(message.status))\",\"\",,\"\"", textOf(message.pdu)]
                 } else {
-                    lines += ["+CMGL: \(index),\(message.status),,\(tpduLength(message.pdu))", message.pdu]
+                    lines += ["+CMGL: \(index),\(message.status),,\(tpduLength(message.pdu))", corrupted(message.pdu, &s)]
                 }
                 if message.status == 0 { s.storages[mem1]?[index]?.status = 1 }
             }
@@ -591,6 +594,13 @@ package final class ModemSimulator: Sendable {
         if s.profile == .huaweiE1752 && upper.hasPrefix("AT^") { return ok() }
         return .lines([], final: unknown)
     }
+}
+
+/// `pdu` as it reaches the port: cut short while ``Script/corruptedReads`` lasts.
+private func corrupted(_ pdu: String, _ s: inout ModemSimulator.Script) -> String {
+    guard s.corruptedReads > 0 else { return pdu }
+    s.corruptedReads -= 1
+    return String(pdu.dropLast(4))
 }
 
 /// The text-mode name of a message status (27.005 §3.1).
