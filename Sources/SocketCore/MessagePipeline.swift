@@ -38,6 +38,8 @@ extension SocketCore {
         let body = Self.trimmed(sms.text)
         // 1. Longer than 30 characters: dropped without a word, whatever the settings say (§2.4).
         guard body.unicodeScalars.count <= Timing.maxMessageLength else { return }
+        // An empty message is no command: no action, no reply (§5 A69).
+        guard !body.isEmpty else { return emit(.note("an empty SMS from \(sms.sender ?? "a hidden sender") dropped")) }
         let origin = Origin.sms(replyTo: Self.replyAddress(sms.sender), timestamp: sms.timestamp)
         // 2. The allowed-number list (§2.12).
         if persistent.secListActive {

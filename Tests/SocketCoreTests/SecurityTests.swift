@@ -223,4 +223,13 @@ struct SecurityTests {
         #expect((shell.persistent.renewPassword != nil) == kept)
         #expect(shell.persistent.renewPassword == (kept ? "123456abc" : nil))
     }
+
+    @Test("an empty SMS is no command: no action, no reply, even to a stranger or with a password (§5 A69)",
+        arguments: ["", " ", "\n", "  \r\n\t "])
+    func emptyMessage(_ body: String) {
+        var shell = TestShell.s0(.gsm706)
+        #expect(shell.reply(to: body) == nil)
+        shell.sms("PASSWORD=12abc")
+        #expect(shell.reply(to: body) == nil)
+    }
 }
