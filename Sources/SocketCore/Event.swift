@@ -2,18 +2,20 @@
 /// time and its zone as signed quarter-hours, echoed by DATESMS.
 public struct NetworkTimestamp: Equatable, Hashable, Sendable {
     public var local: CivilTime
-    /// Time-zone offset in quarter-hours (−48 … +56).
-    public var zoneQuarterHours: Int
+    /// Time-zone offset in quarter-hours (−48 … +56); nil when the network sent a zone that cannot be read
+    /// (a service centre's zone octet with a digit above 9, TS 23.040 §9.2.3.11).
+    public var zoneQuarterHours: Int?
 
-    public init(local: CivilTime, zoneQuarterHours: Int) {
+    public init(local: CivilTime, zoneQuarterHours: Int?) {
         self.local = local
         self.zoneQuarterHours = zoneQuarterHours
     }
 
-    /// The `+zz` tag DATE replies echo.
+    /// The `+zz` tag DATE replies echo; `+00` for an unknown zone, so that the reply keeps its shape (the
+    /// zone is only echoed, never computed with: §5 A35).
     public var zoneTag: String {
-        let magnitude = abs(zoneQuarterHours)
-        return (zoneQuarterHours < 0 ? "-" : "+") + CivilTime.two(magnitude)
+        let quarters = zoneQuarterHours.map { min(max($0, -99), 99) } ?? 0
+        return (quarters < 0 ? "-" : "+") + CivilTime.two(abs(quarters))
     }
 }
 

@@ -68,7 +68,7 @@ import Testing
 
     /// The same instant as smspdudecoder prints it: UTC.
     static func utc(_ t: NetworkTimestamp) -> String {
-        CivilTime(epochSeconds: t.local.epochSeconds - Int64(t.zoneQuarterHours) * 900).iso8601UTC
+        CivilTime(epochSeconds: t.local.epochSeconds - Int64(t.zoneQuarterHours ?? 0) * 900).iso8601UTC
     }
 
     // Skipped without the venv: scripts/test creates it; a bare `swift test` may not have one.

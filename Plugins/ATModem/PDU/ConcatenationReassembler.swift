@@ -7,7 +7,7 @@ public struct ReassembledMessage: Hashable, Sendable {
 
     public var sender: PDUAddress { parts[0].sender }
     /// The first part's time stamp.
-    public var timestamp: NetworkTimestamp { parts[0].timestamp }
+    public var timestamp: NetworkTimestamp? { parts[0].timestamp }
     public var text: String { parts.map(\.text).joined() }
 
     public var incomingSMS: IncomingSMS {

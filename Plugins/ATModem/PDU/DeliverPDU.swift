@@ -8,14 +8,19 @@ public struct DeliverPDU: Hashable, Sendable {
     /// TP-PID; 0x40 is a silent "type 0" message.
     public var protocolIdentifier: UInt8
     public var dataCoding: DataCodingScheme
-    /// TP-SCTS, the service centre's time stamp with its zone.
-    public var timestamp: NetworkTimestamp
+    /// TP-SCTS, the service centre's time stamp with its zone; nil when a date or time octet is not decimal
+    /// or out of range (the message is still read). An unreadable zone alone gives a zone of nil.
+    public var timestamp: NetworkTimestamp?
     public var header: UserDataHeader?
     /// The text (for 8-bit data: the octets read as ISO 8859-1).
     public var text: String
     /// The octets after the header for 8-bit data; nil for text.
     public var data: [UInt8]?
-    /// The whole PDU as received.
+    /// Octets of user data that TP-UDL announced and the PDU does not hold; 0 for a complete message. The
+    /// text is then what the octets present hold (see ``SMSPDU/init(line:tpduLength:)``).
+    public var missingUserDataOctets: Int
+    /// The PDU as decoded: the service-centre part and the TPDU (exactly `tpduLength` octets of it when
+    /// decoded with a header's length).
     public var raw: [UInt8]
 
     public var concatenation: Concatenation? { header?.concatenation }
@@ -43,12 +48,13 @@ public struct DeliverPDU: Hashable, Sendable {
         protocolIdentifier = try reader.byte()
         let dcsOffset = reader.offset
         dataCoding = DataCodingScheme(rawValue: try reader.byte())
-        timestamp = try SCTS.decode(&reader)
+        timestamp = try SCTS.decode(&reader).success
         let userData = try UserData.decode(
             &reader, dcs: dataCoding, dcsOffset: dcsOffset, hasHeader: firstOctet & 0x40 != 0)
         header = userData.header
         text = userData.text
         data = userData.data
+        missingUserDataOctets = userData.missingOctets
         raw = reader.bytes
     }
 

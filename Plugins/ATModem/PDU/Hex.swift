@@ -22,6 +22,29 @@ public enum Hex {
         return try result.get()
     }
 
+    /// The octets of the hex digits that begin `line` (after spaces and tabs): reading stops at the first
+    /// character that is not a hex digit, and a lone last digit is left out. A line of no hex digit gives
+    /// no octet.
+    public static func leadingBytes(_ line: String) -> [UInt8] {
+        let utf8 = line.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex, utf8[start] == 0x20 || utf8[start] == 0x09 { start = utf8.index(after: start) }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 2)
+        var high: UInt8? = nil
+        for c in utf8[start...] {
+            let digit = nibble(c)
+            guard digit < 16 else { break }
+            if let h = high {
+                out.append(h << 4 | digit)
+                high = nil
+            } else {
+                high = digit
+            }
+        }
+        return out
+    }
+
     /// Upper-case hex of `bytes`.
     public static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in

@@ -12,9 +12,51 @@ public enum SMSPDU: Hashable, Sendable {
         try self.init(bytes: Hex.bytes(hex))
     }
 
+    /// Decodes the PDU line of a `+CMGR`, `+CMGL` or `+CMT` answer as a modem hands it over.
+    ///
+    /// What is accepted beyond ``init(hex:)``:
+    /// - the line is read up to its first character that is not a hex digit (a stray Ctrl-Z, `OK` run into
+    ///   the line, noise): the hex digits before it are the PDU, and a lone last digit is left out;
+    /// - with `tpduLength`, exactly that many octets after the service-centre part are decoded and any octets
+    ///   after them ignored;
+    /// - as everywhere: user data shorter than TP-UDL (see ``DeliverPDU/missingUserDataOctets``), time stamps
+    ///   that cannot be read (``DeliverPDU/timestamp`` nil, or its zone nil).
+    /// - Parameters:
+    ///   - line: the PDU line (service-centre part first).
+    ///   - tpduLength: the `<length>` field of the header before the line (TS 27.005 §3.4.1 `+CMGL`, §3.4.3
+    ///     `+CMGR`, §3.4.2 `+CMT`; ``tpduLength(header:)`` reads it): the TPDU's octets, the service-centre
+    ///     part not counted. nil decodes every octet of the line; a negative length reads as 0.
+    /// - Throws: ``PDUError``; `.truncated` at the end of the line's octets when they are fewer than the
+    ///   service-centre part and `tpduLength` octets; otherwise as ``init(bytes:)``.
+    public init(line: String, tpduLength: Int?) throws(PDUError) {
+        try self.init(bytes: Hex.leadingBytes(line), tpduLength: tpduLength)
+    }
+
+    /// The `<length>` of a `+CMGR: <stat>,[<alpha>],<length>`, `+CMGL: <index>,<stat>,[<alpha>],<length>`,
+    /// `+CMT: [<alpha>],<length>` or `+CDS: <length>` header line (TS 27.005 §3.4): its last field, when it is a
+    /// number 0…255; nil otherwise.
+    public static func tpduLength(header: String) -> Int? {
+        let value = header.firstIndex(of: ":").map { String(header[header.index(after: $0)...]) } ?? header
+        guard let length = Int(ATResponseParser.fields(value).last ?? ""), (0...255).contains(length) else { return nil }
+        return length
+    }
+
     public init(bytes: [UInt8]) throws(PDUError) {
+        try self.init(bytes: bytes, tpduLength: nil)
+    }
+
+    init(bytes: [UInt8], tpduLength: Int?) throws(PDUError) {
         var reader = ByteReader(bytes)
         let serviceCentre = try PDUAddress.decode(&reader, isServiceCentre: true)
+        if let tpduLength {
+            let end = reader.offset + max(0, tpduLength)
+            guard end <= bytes.count else {
+                throw PDUError(
+                    .truncated, at: bytes.count,
+                    "the header names \(tpduLength) TPDU octets, the line holds \(bytes.count - reader.offset)")
+            }
+            reader = ByteReader(Array(bytes[..<end]), offset: reader.offset)
+        }
         let firstOctetOffset = reader.offset
         let firstOctet = try reader.byte()
         switch firstOctet & 0x03 {

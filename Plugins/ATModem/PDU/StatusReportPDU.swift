@@ -7,8 +7,10 @@ public struct StatusReportPDU: Hashable, Sendable {
     public var firstOctet: UInt8
     public var messageReference: UInt8
     public var recipient: PDUAddress
-    public var serviceCentreTimestamp: NetworkTimestamp
-    public var dischargeTime: NetworkTimestamp
+    /// TP-SCTS; nil when not readable (as for ``DeliverPDU/timestamp``).
+    public var serviceCentreTimestamp: NetworkTimestamp?
+    /// TP-DT; nil when not readable.
+    public var dischargeTime: NetworkTimestamp?
     /// TP-ST: 0x00 delivered, 0x20–0x3F still trying, 0x40 and above failed.
     public var status: UInt8
     public var raw: [UInt8]
@@ -18,8 +20,8 @@ public struct StatusReportPDU: Hashable, Sendable {
         self.firstOctet = firstOctet
         messageReference = try reader.byte()
         recipient = try PDUAddress.decode(&reader, isServiceCentre: false)!
-        serviceCentreTimestamp = try SCTS.decode(&reader)
-        dischargeTime = try SCTS.decode(&reader)
+        serviceCentreTimestamp = try SCTS.decode(&reader).success
+        dischargeTime = try SCTS.decode(&reader).success
         status = try reader.byte()
         raw = reader.bytes
     }

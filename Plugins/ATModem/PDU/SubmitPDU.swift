@@ -47,7 +47,7 @@ public struct SubmitPDU: Hashable, Sendable {
         switch (firstOctet >> 3) & 0x03 {
         case 2: validityPeriod = .relative(try reader.byte())
         case 1: validityPeriod = .enhanced(Array(try reader.take(7)))
-        case 3: validityPeriod = .absolute(try SCTS.decode(&reader))
+        case 3: validityPeriod = .absolute(try SCTS.decode(&reader).get())
         default: validityPeriod = nil
         }
         let userData = try UserData.decode(

@@ -7,9 +7,20 @@ enum UserData {
         var text: String
         /// The octets after the header, for 8-bit data; nil for text alphabets.
         var data: [UInt8]?
+        /// Octets TP-UDL announced that the PDU does not hold (0 when the user data is complete).
+        var missingOctets = 0
     }
 
     /// Reads TP-UDL and TP-UD. `dcsOffset` is where the DCS octet was, for the compressed-data error.
+    ///
+    /// User data shorter than TP-UDL announces is decoded as far as it goes, provided the header (when
+    /// TP-UDHI says there is one) is whole: every whole character present is read, and a character cut off
+    /// at the end is dropped — the bits of a septet not all there, an escape whose second septet is missing,
+    /// the odd octet of a UTF-16 unit, a lead surrogate without its trail. 8-bit data keeps every octet
+    /// present. ``Decoded/missingOctets`` tells how much was missing.
+    /// - Throws: ``PDUError``: `.invalidUserData` for a TP-UDL beyond what an SMS carries (160 septets,
+    ///   140 octets) or complete UCS2 data of an odd length; `.invalidUserDataHeader` for a header that overruns
+    ///   TP-UDL; `.lengthBeyondData` (at TP-UDL) for a header cut off by the end of the PDU.
     static func decode(
         _ reader: inout ByteReader, dcs: DataCodingScheme, dcsOffset: Int, hasHeader: Bool
     ) throws(PDUError) -> Decoded {
@@ -23,39 +34,50 @@ enum UserData {
             throw PDUError(.invalidUserData, at: udlOffset, "user data length \(udl) is more than an SMS carries")
         }
         let octets = isGSM7 ? (udl * 7 + 7) / 8 : udl
-        guard reader.remaining >= octets else {
-            throw PDUError(.lengthBeyondData, at: udlOffset, "user data of \(octets) octets, \(reader.remaining) left")
-        }
-        let ud = try reader.take(octets)
+        let missing = max(0, octets - reader.remaining)
+        let ud = try reader.take(octets - missing)
         var header: UserDataHeader? = nil
         var headerOctets = 0
         if hasHeader {
             guard octets >= 1 else {
                 throw PDUError(.invalidUserDataHeader, at: udlOffset, "header indicated but user data is empty")
             }
+            guard !ud.isEmpty else {
+                throw PDUError(.lengthBeyondData, at: udlOffset, "user data of \(octets) octets, none left")
+            }
             headerOctets = Int(ud[ud.startIndex]) + 1
             guard headerOctets <= octets, !isGSM7 || (headerOctets * 8 + 6) / 7 <= udl else {
                 throw PDUError(.invalidUserDataHeader, at: udlOffset + 1, "header of \(headerOctets) octets overruns the user data")
+            }
+            guard headerOctets <= ud.count else {
+                throw PDUError(.lengthBeyondData, at: udlOffset, "header of \(headerOctets) octets, \(ud.count) left")
             }
             header = try UserDataHeader.decode(ud.prefix(headerOctets), base: udlOffset + 1)
         }
         switch dcs.alphabet {
         case .gsm7:
             let headerSeptets = (headerOctets * 8 + 6) / 7
-            let septets = GSM7.unpack(ud, bitOffset: headerSeptets * 7, count: udl - headerSeptets)
-            return Decoded(header: header, text: GSM7.string(septets))
+            let septetsPresent = min(udl, ud.count * 8 / 7)
+            let septets = GSM7.unpack(ud, bitOffset: headerSeptets * 7, count: max(0, septetsPresent - headerSeptets))
+            return Decoded(header: header, text: GSM7.string(septets), missingOctets: missing)
         case .ucs2:
-            let body = ud.dropFirst(headerOctets)
+            var body = ud.dropFirst(headerOctets)
+            if missing > 0 {
+                body = body.prefix(body.count & ~1)
+                if body.count >= 2, UTF16.isLeadSurrogate(UInt16(body[body.endIndex - 2]) << 8 | UInt16(body[body.endIndex - 1])) {
+                    body = body.dropLast(2)
+                }
+            }
             guard body.count % 2 == 0 else {
                 throw PDUError(.invalidUserData, at: udlOffset, "UCS2 user data of \(body.count) octets (odd)")
             }
-            return Decoded(header: header, text: ucs2String(body))
+            return Decoded(header: header, text: ucs2String(body), missingOctets: missing)
         case .eightBit:
             let body = Array(ud.dropFirst(headerOctets))
             var utf8: [UInt8] = []
             utf8.reserveCapacity(body.count * 2)
             for byte in body { GSM7.appendUTF8(Unicode.Scalar(byte), to: &utf8) }  // ISO 8859-1, lossless
-            return Decoded(header: header, text: String(decoding: utf8, as: UTF8.self), data: body)
+            return Decoded(header: header, text: String(decoding: utf8, as: UTF8.self), data: body, missingOctets: missing)
         }
     }
 
@@ -147,13 +169,19 @@ enum PreparedText {
     }
 }
 
-/// TP-SCTS (and absolute validity periods, discharge times): seven swapped-BCD octets YY MM DD hh mm ss TZ.
+/// TP-SCTS (and absolute validity periods, discharge times): seven swapped-BCD octets YY MM DD hh mm ss TZ
+/// (TS 23.040 §9.2.3.11).
 ///
 /// The year has two digits; the century pivot is 70: `yy < 70` is 20yy, otherwise 19yy. (python-gsmmodem reads
 /// `98` as 1998, smspdudecoder as 2098; SMS predates 2000, so 1970–2069 is the useful window.) TZ counts quarter
 /// hours, bit 3 of the octet is the sign.
 enum SCTS {
-    static func decode(_ reader: inout ByteReader) throws(PDUError) -> NetworkTimestamp {
+    /// Takes the seven octets and reads them. The result is a failure (with the offset of the first bad octet)
+    /// when a date or time octet is not two decimal digits or a field is out of range; a zone octet that is not
+    /// two decimal digits, or a zone beyond −48…+56 quarter hours, gives a time stamp whose zone is nil
+    /// (live networks send zone octets such as `C2`).
+    /// - Throws: ``PDUError`` `.truncated` when fewer than seven octets are left.
+    static func decode(_ reader: inout ByteReader) throws(PDUError) -> Result<NetworkTimestamp, PDUError> {
         let start = reader.offset
         let octets = try reader.take(7)
         var values = [Int](repeating: 0, count: 6)
@@ -162,41 +190,56 @@ enum SCTS {
             let tens = octet & 0x0F
             let units = octet >> 4
             guard tens <= 9, units <= 9 else {
-                throw PDUError(.invalidTimestamp, at: start + k, "time stamp octet \(Hex.string([octet])) is not BCD")
+                return .failure(
+                    PDUError(.invalidTimestamp, at: start + k, "time stamp octet \(Hex.string([octet])) is not BCD"))
             }
             values[k] = Int(tens) * 10 + Int(units)
         }
-        let zoneOctet = octets[start + 6]
-        guard zoneOctet >> 4 <= 9 else {
-            throw PDUError(.invalidTimestamp, at: start + 6, "time zone octet \(Hex.string([zoneOctet])) is not BCD")
-        }
-        let quarters = Int(zoneOctet & 0x07) * 10 + Int(zoneOctet >> 4)
         let year = values[0] < 70 ? 2000 + values[0] : 1900 + values[0]
         let (month, day, hour, minute, second) = (values[1], values[2], values[3], values[4], values[5])
         guard (1...12).contains(month) else {
-            throw PDUError(.invalidTimestamp, at: start + 1, "month \(month)")
+            return .failure(PDUError(.invalidTimestamp, at: start + 1, "month \(month)"))
         }
         guard day >= 1, day <= CivilTime.daysInMonth(year: year, month: month) else {
-            throw PDUError(.invalidTimestamp, at: start + 2, "day \(day)")
+            return .failure(PDUError(.invalidTimestamp, at: start + 2, "day \(day)"))
         }
         guard hour < 24, minute < 60, second < 60 else {
-            throw PDUError(.invalidTimestamp, at: start + 3, "time \(hour):\(minute):\(second)")
+            return .failure(PDUError(.invalidTimestamp, at: start + 3, "time \(hour):\(minute):\(second)"))
         }
-        return NetworkTimestamp(
-            local: CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second),
-            zoneQuarterHours: zoneOctet & 0x08 != 0 ? -quarters : quarters)
+        return .success(
+            NetworkTimestamp(
+                local: CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second),
+                zoneQuarterHours: zone(octets[start + 6])))
     }
 
+    /// Signed quarter hours of a zone octet, or nil when it is not decimal or beyond −48…+56.
+    static func zone(_ octet: UInt8) -> Int? {
+        guard octet >> 4 <= 9 else { return nil }
+        let quarters = Int(octet & 0x07) * 10 + Int(octet >> 4)
+        let signed = octet & 0x08 != 0 ? -quarters : quarters
+        return (-48...56).contains(signed) ? signed : nil
+    }
+
+    /// Appends the seven octets; an unknown zone is written as 0, a zone beyond ±79 quarter hours (the most
+    /// the octet holds) as ±79.
     static func encode(_ timestamp: NetworkTimestamp, into out: inout [UInt8]) {
         let t = timestamp.local
         out.append(swapped(((t.year % 100) + 100) % 100))
         for value in [t.month, t.day, t.hour, t.minute, t.second] { out.append(swapped(value)) }
-        let quarters = min(abs(timestamp.zoneQuarterHours), 79)
-        out.append(swapped(quarters) | (timestamp.zoneQuarterHours < 0 ? 0x08 : 0))
+        let zone = min(max(timestamp.zoneQuarterHours ?? 0, -79), 79)
+        out.append(swapped(abs(zone)) | (zone < 0 ? 0x08 : 0))
     }
 
     @inline(__always) static func swapped(_ value: Int) -> UInt8 {
         let v = max(0, min(value, 99))
         return UInt8((v % 10) << 4 | v / 10)
+    }
+}
+
+extension Result {
+    /// The value, or nil for a failure.
+    var success: Success? {
+        guard case .success(let value) = self else { return nil }
+        return value
     }
 }
