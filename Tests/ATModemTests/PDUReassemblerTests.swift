@@ -20,7 +20,7 @@ struct PDUTestInstant: InstantProtocol, Sendable {
 
     @Test func singlePartPassesThrough() throws {
         var reassembler = ConcatenationReassembler<PDUTestInstant>(timeout: .seconds(60))
-        let message = reassembler.add(try parts("ON")[0], at: PDUTestInstant(seconds: 0))
+        let message = reassembler.receive(try parts("ON")[0], at: PDUTestInstant(seconds: 0)).message
         #expect(message?.incomingSMS == IncomingSMS(sender: "+3581", text: "ON", timestamp: when))
         #expect(reassembler.pendingSetCount == 0)
     }
@@ -30,10 +30,10 @@ struct PDUTestInstant: InstantProtocol, Sendable {
         let p = try parts(text)
         #expect(p.count == 3)
         var reassembler = ConcatenationReassembler<PDUTestInstant>(timeout: .seconds(60))
-        #expect(reassembler.add(p[2], at: PDUTestInstant(seconds: 0)) == nil)
-        #expect(reassembler.add(p[0], at: PDUTestInstant(seconds: 1)) == nil)
-        #expect(reassembler.add(p[0], at: PDUTestInstant(seconds: 2)) == nil)
-        let message = reassembler.add(p[1], at: PDUTestInstant(seconds: 3))
+        #expect(reassembler.receive(p[2], at: PDUTestInstant(seconds: 0)) == ReassemblyResult())
+        #expect(reassembler.receive(p[0], at: PDUTestInstant(seconds: 1)) == ReassemblyResult())
+        #expect(reassembler.receive(p[0], at: PDUTestInstant(seconds: 2)) == ReassemblyResult())
+        let message = reassembler.receive(p[1], at: PDUTestInstant(seconds: 3)).message
         #expect(message?.text == text)
         #expect(message?.parts.map { $0.concatenation!.sequence } == [1, 2, 3])
         #expect(reassembler.pendingSetCount == 0)
@@ -46,35 +46,55 @@ struct PDUTestInstant: InstantProtocol, Sendable {
         let c = try parts(long + long, from: "+3581", reference: 5)  // same reference, 3 parts
         var reassembler = ConcatenationReassembler<PDUTestInstant>(timeout: .seconds(60))
         let t = PDUTestInstant(seconds: 0)
-        #expect(reassembler.add(a[0], at: t) == nil)
-        #expect(reassembler.add(b[1], at: t) == nil)
-        #expect(reassembler.add(c[1], at: t) == nil)
+        #expect(reassembler.receive(a[0], at: t).message == nil)
+        #expect(reassembler.receive(b[1], at: t).message == nil)
+        #expect(reassembler.receive(c[1], at: t).message == nil)
         #expect(reassembler.pendingSetCount == 3)
-        #expect(reassembler.add(a[1], at: t)?.sender.description == "+3581")
-        #expect(reassembler.add(b[0], at: t)?.sender.description == "+3582")
+        #expect(reassembler.receive(a[1], at: t).message?.sender.description == "+3581")
+        #expect(reassembler.receive(b[0], at: t).message?.sender.description == "+3582")
         #expect(reassembler.pendingSetCount == 1)
     }
 
-    @Test func expiryReturnsIncompleteSetsOldestFirst() throws {
+    @Test func expiryTakesOutIncompleteSetsOldestFirst() throws {
         let first = try parts(String(repeating: "a", count: 400), reference: 1)
         let second = try parts(String(repeating: "b", count: 200), reference: 2)
         var reassembler = ConcatenationReassembler<PDUTestInstant>(timeout: .seconds(60))
-        _ = reassembler.add(first[2], at: PDUTestInstant(seconds: 0))
-        _ = reassembler.add(first[0], at: PDUTestInstant(seconds: 50))
-        _ = reassembler.add(second[1], at: PDUTestInstant(seconds: 30))
-        #expect(reassembler.expire(now: PDUTestInstant(seconds: 59)).isEmpty)
-        let expired = reassembler.expire(now: PDUTestInstant(seconds: 60))
-        #expect(expired.map { $0.concatenation!.sequence } == [1, 3])
+        _ = reassembler.receive(first[2], at: PDUTestInstant(seconds: 0))
+        _ = reassembler.receive(first[0], at: PDUTestInstant(seconds: 50))
+        _ = reassembler.receive(second[1], at: PDUTestInstant(seconds: 30))
+        #expect(reassembler.removeExpired(now: PDUTestInstant(seconds: 59)).isEmpty)
+        #expect(
+            reassembler.removeExpired(now: PDUTestInstant(seconds: 60))
+                == [ExpiredSet(parts: [first[0], first[2]], total: 3, reason: .timedOut)])
         #expect(reassembler.pendingSetCount == 1)
-        #expect(reassembler.expire(now: PDUTestInstant(seconds: 90)) == [second[1]])
+        #expect(
+            reassembler.removeExpired(now: PDUTestInstant(seconds: 90))
+                == [ExpiredSet(parts: [second[1]], total: 2, reason: .timedOut)])
         #expect(reassembler.pendingSetCount == 0)
         // A late part starts a new set rather than completing the expired one.
-        #expect(reassembler.add(first[1], at: PDUTestInstant(seconds: 91)) == nil)
+        #expect(reassembler.receive(first[1], at: PDUTestInstant(seconds: 91)) == ReassemblyResult())
+    }
+
+    @Test func theOldestSetIsEvictedBeyondTheCapacity() throws {
+        let sets = try (0..<4).map { try parts(String(repeating: "c", count: 200), reference: UInt16($0)) }
+        var reassembler = ConcatenationReassembler<PDUTestInstant>(timeout: .seconds(60), capacity: 3)
+        for k in 0..<3 { #expect(reassembler.receive(sets[k][1], at: PDUTestInstant(seconds: Int64(k))) == ReassemblyResult()) }
+        // A part of a held set evicts nothing.
+        #expect(reassembler.receive(sets[2][1], at: PDUTestInstant(seconds: 3)) == ReassemblyResult())
+        let result = reassembler.receive(sets[3][1], at: PDUTestInstant(seconds: 4))
+        #expect(result == ReassemblyResult(evicted: ExpiredSet(parts: [sets[0][1]], total: 2, reason: .evicted)))
+        #expect(reassembler.pendingSetCount == 3)
+        // The set that completes in the same step is handed over beside the eviction.
+        let completing = reassembler.receive(sets[1][0], at: PDUTestInstant(seconds: 5))
+        #expect(completing.message?.text == String(repeating: "c", count: 200))
+        #expect(completing.evicted == nil)
+        #expect(reassembler.removeExpired(now: PDUTestInstant(seconds: 70)).map(\.parts) == [[sets[2][1]], [sets[3][1]]])
+        #expect(ExpiredSet.Reason.evicted.description == "pushed out by newer incomplete messages")
     }
 
     @Test func worksWithAContinuousClock() throws {
         var reassembler = ConcatenationReassembler<ContinuousClock.Instant>(timeout: .seconds(1))
-        _ = reassembler.add(try parts(String(repeating: "z", count: 200))[0], at: .now)
-        #expect(reassembler.expire(now: .now.advanced(by: .seconds(2))).count == 1)
+        _ = reassembler.receive(try parts(String(repeating: "z", count: 200))[0], at: .now)
+        #expect(reassembler.removeExpired(now: .now.advanced(by: .seconds(2))).count == 1)
     }
 }

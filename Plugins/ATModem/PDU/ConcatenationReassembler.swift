@@ -15,12 +15,55 @@ public struct ReassembledMessage: Hashable, Sendable {
     }
 }
 
+/// The parts of a long message that will never be complete, taken out of the reassembler.
+///
+/// Not a message: its parts are deleted from storage with no action and never executed alone (spec §5 A70);
+/// only their storage indexes matter.
+public struct ExpiredSet: Hashable, Sendable {
+    public enum Reason: Hashable, Sendable, CustomStringConvertible {
+        /// Not every part arrived within the reassembly timeout.
+        case timedOut
+        /// Pushed out, oldest first, because more incomplete messages were waiting than the reassembler keeps.
+        case evicted
+
+        public var description: String {
+            switch self {
+            case .timedOut: "not every part arrived in time"
+            case .evicted: "pushed out by newer incomplete messages"
+            }
+        }
+    }
+
+    /// The parts that arrived, in sequence order.
+    public var parts: [DeliverPDU]
+    /// How many parts the message announced.
+    public var total: Int
+    public var reason: Reason
+
+    public var sender: PDUAddress { parts[0].sender }
+}
+
+/// What ``ConcatenationReassembler/receive(_:at:)`` gave.
+public struct ReassemblyResult: Hashable, Sendable {
+    /// The whole message, when the part was not a part (a single SMS) or completed its set; nil while parts
+    /// are missing.
+    public var message: ReassembledMessage?
+    /// The oldest incomplete set, pushed out to keep the reassembler within its capacity: delete its parts,
+    /// never execute them (``ExpiredSet``).
+    public var evicted: ExpiredSet?
+}
+
 /// Collects the parts of concatenated SMS, keyed by (sender, reference, total). Pure: the caller passes the
 /// time of each arrival and of each sweep, on any clock.
 ///
 /// A set is complete when every sequence number 1…total has arrived; a repeated part replaces the earlier
-/// copy. Sets still incomplete `timeout` after their first part arrived come back from ``expire(now:)``, so
-/// that each part can be handled on its own rather than lost.
+/// copy. A set that does not complete is never handed over as a message: it comes back as an ``ExpiredSet``
+/// — from ``removeExpired(now:)`` once `timeout` has passed since its first part, or from ``receive(_:at:)``
+/// when a new set would make more than `capacity` incomplete sets (the oldest goes), so that a flood of lone
+/// parts cannot grow it without bound. At most `capacity` sets of at most 255 parts are held.
+///
+/// Usage by the port: `let result = reassembler.receive(part, at: now)`, hand over `result.message`, delete the
+/// parts of `result.evicted`; on each check, delete the parts of every set `removeExpired(now:)` returns.
 public struct ConcatenationReassembler<Instant: InstantProtocol>: Sendable
 where Instant: Sendable, Instant.Duration == Duration {
     struct Key: Hashable, Sendable {
@@ -33,25 +76,41 @@ where Instant: Sendable, Instant.Duration == Duration {
         var firstArrival: Instant
         var parts: [DeliverPDU?]
         var received: Int
+
+        func expired(_ reason: ExpiredSet.Reason) -> ExpiredSet {
+            ExpiredSet(parts: parts.compactMap { $0 }, total: parts.count, reason: reason)
+        }
     }
 
     public let timeout: Duration
+    /// Incomplete sets held at most.
+    public let capacity: Int
     private var pending: [Key: PendingSet] = [:]
-    /// Keys in order of first arrival, so expiry returns sets oldest first.
+    /// Keys in order of first arrival, so expiry and eviction go oldest first.
     private var order: [Key] = []
 
-    public init(timeout: Duration) { self.timeout = timeout }
+    /// - Parameters:
+    ///   - timeout: how long a set may wait for its last part, from its first part's arrival.
+    ///   - capacity: incomplete sets held at most (at least 1).
+    public init(timeout: Duration, capacity: Int = 32) {
+        self.timeout = timeout
+        self.capacity = max(1, capacity)
+    }
 
     /// Number of incomplete sets held.
     public var pendingSetCount: Int { pending.count }
 
-    /// Adds a received DELIVER. Returns the whole message when `pdu` is not a part, or is the part that
-    /// completes its set; nil while parts are missing.
-    public mutating func add(_ pdu: DeliverPDU, at now: Instant) -> ReassembledMessage? {
+    /// Takes a received DELIVER: see ``ReassemblyResult``.
+    public mutating func receive(_ pdu: DeliverPDU, at now: Instant) -> ReassemblyResult {
         guard let concatenation = pdu.concatenation, concatenation.total > 1 else {
-            return ReassembledMessage(parts: [pdu])
+            return ReassemblyResult(message: ReassembledMessage(parts: [pdu]))
         }
         let key = Key(sender: pdu.sender, reference: concatenation.reference, total: concatenation.total)
+        var evicted: ExpiredSet? = nil
+        if pending[key] == nil, pending.count >= capacity {
+            let oldest = order.removeFirst()
+            evicted = pending.removeValue(forKey: oldest)?.expired(.evicted)
+        }
         var set = pending[key] ?? {
             order.append(key)
             return PendingSet(firstArrival: now, parts: Array(repeating: nil, count: concatenation.total), received: 0)
@@ -59,25 +118,38 @@ where Instant: Sendable, Instant.Duration == Duration {
         let slot = concatenation.sequence - 1
         if set.parts[slot] == nil { set.received += 1 }
         set.parts[slot] = pdu
-        if set.received == concatenation.total {
-            pending[key] = nil
-            order.removeAll { $0 == key }
-            return ReassembledMessage(parts: set.parts.map { $0! })
+        guard set.received == concatenation.total else {
+            pending[key] = set
+            return ReassemblyResult(evicted: evicted)
         }
-        pending[key] = set
-        return nil
+        pending[key] = nil
+        order.removeAll { $0 == key }
+        return ReassemblyResult(message: ReassembledMessage(parts: set.parts.compactMap { $0 }), evicted: evicted)
     }
 
-    /// Removes the sets whose first part arrived `timeout` or longer before `now` and returns their parts,
-    /// oldest set first and each set in sequence order, to be handled one by one.
-    public mutating func expire(now: Instant) -> [DeliverPDU] {
-        var expired: [DeliverPDU] = []
+    /// Takes out the sets whose first part arrived `timeout` or longer before `now`, oldest first: parts to
+    /// delete with no action (spec §5 A70), never messages to handle.
+    public mutating func removeExpired(now: Instant) -> [ExpiredSet] {
+        var expired: [ExpiredSet] = []
         order.removeAll { key in
             guard let set = pending[key], set.firstArrival.duration(to: now) >= timeout else { return false }
-            expired.append(contentsOf: set.parts.compactMap { $0 })
+            expired.append(set.expired(.timedOut))
             pending[key] = nil
             return true
         }
         return expired
+    }
+
+    /// The message of ``receive(_:at:)``; an evicted set is lost to the caller. Kept until the port calls
+    /// that.
+    @available(*, deprecated, message: "use receive(_:at:) and delete the parts of its evicted set")
+    public mutating func add(_ pdu: DeliverPDU, at now: Instant) -> ReassembledMessage? {
+        receive(pdu, at: now).message
+    }
+
+    /// The parts of the sets ``removeExpired(now:)`` takes out. Kept until the port calls that.
+    @available(*, deprecated, renamed: "removeExpired(now:)", message: "expired parts are to be deleted, never handled (spec §5 A70)")
+    public mutating func expire(now: Instant) -> [DeliverPDU] {
+        removeExpired(now: now).flatMap(\.parts)
     }
 }
