@@ -150,33 +150,37 @@ public enum ATResponseParser {
 
     /// Network time from SIMCom `*PSUTTZ: 2017,11,28,15,35,58,"+12",0` (UTC and the zone in quarter hours)
     /// or Quectel `+QLTS: "2019/01/13,03:40:48+32,0"`, as the local time the zone gives.
+    ///
+    /// Every number is checked before any arithmetic: the year is 2000…2099 (NITZ carries two digits, TS 24.008
+    /// §10.5.3.9, so that is all a modem can mean), month, day, hour, minute and second are those of a real
+    /// date and time (no leap second), the zone is −48…+56 quarter hours; otherwise nil.
     public static func networkTime(name: String, value: String) -> NetworkTimestamp? {
-        var utc: CivilTime
-        var quarters: Int
+        let numbers: [Substring]
+        let zone: Substring
         switch name {
         case "*PSUTTZ":
             let p = fields(value)
-            guard p.count >= 7, let y = Int(p[0]), let mo = Int(p[1]), let d = Int(p[2]), let h = Int(p[3]),
-                let mi = Int(p[4]), let s = Int(p[5]), let z = Int(p[6].replacingPlus)
-            else { return nil }
-            utc = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
-            quarters = z
+            guard p.count >= 7 else { return nil }
+            numbers = p[0..<6].map { Substring($0) }
+            zone = Substring(p[6])
         case "+QLTS":
             let text = fields(value).first ?? ""
-            let numbers = text.split(whereSeparator: { "/,:".contains($0) })
-            guard numbers.count >= 6, let y = Int(numbers[0]), let mo = Int(numbers[1]), let d = Int(numbers[2]),
-                let h = Int(numbers[3]), let mi = Int(numbers[4])
-            else { return nil }
-            let secondsAndZone = numbers[5]
-            guard let signIndex = secondsAndZone.firstIndex(where: { $0 == "+" || $0 == "-" }),
-                let s = Int(secondsAndZone[..<signIndex]), let z = Int(String(secondsAndZone[signIndex...]).replacingPlus)
-            else { return nil }
-            utc = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
-            quarters = z
+            let parts = text.split(whereSeparator: { "/,:".contains($0) })
+            guard parts.count >= 6, let signIndex = parts[5].firstIndex(where: { $0 == "+" || $0 == "-" }) else {
+                return nil
+            }
+            numbers = Array(parts[0..<5]) + [parts[5][..<signIndex]]
+            zone = parts[5][signIndex...]
         default:
             return nil
         }
-        guard (1...12).contains(utc.month), (1...31).contains(utc.day), abs(quarters) <= 56 else { return nil }
+        let values = numbers.compactMap { Int($0) }
+        guard values.count == 6, let quarters = Int(String(zone).replacingPlus) else { return nil }
+        let (y, mo, d, h, mi, s) = (values[0], values[1], values[2], values[3], values[4], values[5])
+        guard (2000...2099).contains(y), (1...12).contains(mo), (1...CivilTime.daysInMonth(year: y, month: mo)).contains(d),
+            (0...23).contains(h), (0...59).contains(mi), (0...59).contains(s), (-48...56).contains(quarters)
+        else { return nil }
+        let utc = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
         let local = CivilTime(epochSeconds: utc.epochSeconds + Int64(quarters) * 900)
         return NetworkTimestamp(local: local, zoneQuarterHours: quarters)
     }

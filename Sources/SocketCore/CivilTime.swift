@@ -1,5 +1,8 @@
 /// A calendar date and wall-clock time without a time zone, computed arithmetically so that the
 /// core needs no Foundation calendar (proleptic Gregorian, days-from-civil conversion).
+///
+/// The conversions are exact for years within ±290 billion and fields in their ranges; beyond that their
+/// arithmetic wraps instead of trapping (a value read from outside is range-checked before it gets here).
 public struct CivilTime: Equatable, Hashable, Sendable {
     public var year: Int
     public var month: Int
@@ -20,21 +23,22 @@ public struct CivilTime: Equatable, Hashable, Sendable {
     /// The civil time of `epochSeconds` seconds after 1970-01-01T00:00:00.
     public init(epochSeconds: Int64) {
         let days = Self.floorDiv(epochSeconds, 86_400)
-        let secondOfDay = Int(epochSeconds - days * 86_400)
+        // Exact: the true difference is 0…86399 even where `days * 86_400` is below Int64.min.
+        let secondOfDay = Int(epochSeconds &- days &* 86_400)
         let (y, m, d) = Self.civil(fromDays: days)
         self.init(year: y, month: m, day: d, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60, second: secondOfDay % 60)
     }
 
     /// Seconds since 1970-01-01T00:00:00 of this civil time.
     public var epochSeconds: Int64 {
-        Self.days(fromCivil: year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        Self.days(fromCivil: year, month, day) &* 86_400 &+ Int64(hour &* 3600 &+ minute &* 60 &+ second)
     }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday.
     public var isoWeekday: Int {
         let days = Self.days(fromCivil: year, month, day)
         // 1970-01-01 was a Thursday (ISO 4).
-        return Int((Self.floorMod(days + 3, 7))) + 1
+        return Int((Self.floorMod(days &+ 3, 7))) + 1
     }
 
     /// `yy/mm/dd,hh:mm:ss`, the device's own date format.
@@ -59,18 +63,23 @@ public struct CivilTime: Equatable, Hashable, Sendable {
 
     static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }
-    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }
+    /// ⌊a / b⌋ for b > 0, without overflow at Int64.min.
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let quotient = a / b
+        return a % b < 0 ? quotient - 1 : quotient
+    }
+    /// a mod b in 0..<b for b > 0 (wrapping: the true result is small even where the product is not).
+    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a &- floorDiv(a, b) &* b }
 
     // Howard Hinnant's days_from_civil / civil_from_days.
     static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
+        let y = Int64(month <= 2 ? year &- 1 : year)
         let era = floorDiv(y, 400)
-        let yoe = y - era * 400
+        let yoe = y &- era &* 400
         let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        let doy = (153 &* (m > 2 ? m &- 3 : m &+ 9) &+ 2) / 5 &+ Int64(day) &- 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 &+ doy
+        return era &* 146_097 &+ doe &- 719_468
     }
 
     static func civil(fromDays days: Int64) -> (Int, Int, Int) {

@@ -224,6 +224,6 @@ import Testing
         #expect(hex.count == 2)
         let second = try DeliverPDU(bytes: hex[1].bytes)
         #expect(second.concatenation == Concatenation(reference: 0x1234, total: 2, sequence: 2, hasSixteenBitReference: true))
-        #expect(second.text == String(repeating: "x", count: 47))
+        #expect(second.text == String(repeating: "x", count: 48))  // 152 septets beside the 7-octet header
     }
 }

@@ -53,8 +53,9 @@ import TestSupport
         }
     }
 
-    /// Random byte strings, random truncations and byte changes of valid PDUs: always a value or a PDUError
-    /// whose offset lies within the data; never a trap.
+    /// Random byte strings, random truncations and byte changes of valid PDUs, as bytes and as modem lines with
+    /// trailing noise and a header length: always a value or a PDUError whose offset lies within the data;
+    /// never a trap. Whatever decodes can be classified.
     @Test func fuzz() throws {
         var rng = SplitMix64(seed: 0x5EED)
         var inputs: [[UInt8]] = []
@@ -81,12 +82,23 @@ import TestSupport
             }
         }
         var decoded = 0
+        let noise = ["", "\u{1A}", " OK", "0", "G1", "\r", "ÿ"]
         for input in inputs {
             do {
-                _ = try SMSPDU(bytes: input)
+                if case .deliver(let pdu) = try SMSPDU(bytes: input) { _ = pdu.notACommand }
                 decoded += 1
             } catch {
                 #expect(error.offset >= 0 && error.offset <= input.count, "\(error) for \(Hex.string(input))")
+            }
+            let line = Hex.string(input) + noise.randomElement(using: &rng)!
+            let tpduLength = Bool.random(using: &rng) ? nil : Int.random(in: -2...input.count + 2, using: &rng)
+            do {
+                if case .deliver(let pdu) = try SMSPDU(line: line, tpduLength: tpduLength) {
+                    #expect(pdu.raw.count <= input.count)
+                    _ = ReassembledMessage(parts: [pdu]).notACommand
+                }
+            } catch {
+                #expect(error.offset >= 0 && error.offset <= input.count, "\(error) for \(line) \(String(describing: tpduLength))")
             }
         }
         // Every proper prefix of a valid PDU is refused, or cut inside the user data: then it reads as the

@@ -100,7 +100,10 @@ extension EncodedPDU {
         body: (_ udhi: Bool, _ dcs: UInt8, _ out: inout [UInt8]) throws(PDUError) -> Void
     ) throws(PDUError) -> [EncodedPDU] {
         let prepared = PreparedText(text)
-        let ranges = prepared.partRanges()
+        let headerOctets = UserDataHeader(
+            elements: [Concatenation(reference: reference, total: 1, sequence: 1, hasSixteenBitReference: sixteenBitReference).informationElement]
+        ).encoded.count
+        let ranges = prepared.partRanges(headerOctets: headerOctets)
         guard ranges.count <= 255 else {
             throw PDUError(.textTooLong, at: ranges[255].lowerBound, "the text needs \(ranges.count) parts, at most 255 fit")
         }

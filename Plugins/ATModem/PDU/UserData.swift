@@ -129,16 +129,19 @@ enum PreparedText {
         }
     }
 
-    /// Ranges of the parts: one when the text fits 160 septets / 70 units, else parts of at most 153 septets /
-    /// 67 units that never split an escape pair or a surrogate pair.
-    func partRanges() -> [Range<Int>] {
+    /// Ranges of the parts: one when the text fits 160 septets / 70 units, else parts that never split an escape
+    /// pair or a surrogate pair and fill what the 140 octets of user data leave beside a concatenation header
+    /// of `headerOctets` (UDHL included): 153 septets / 67 units with the 6-octet header of an 8-bit
+    /// reference, 152 / 66 with the 7 octets of a 16-bit one (TS 23.040 §9.2.3.24.1, §9.2.3.24.8).
+    func partRanges(headerOctets: Int) -> [Range<Int>] {
         switch self {
         case .gsm7(let septets):
             if septets.count <= 160 { return [0..<septets.count] }
-            return Self.split(count: septets.count, size: 153) { septets[$0 - 1] == GSM7.escape }
+            let size = 160 - (headerOctets * 8 + 6) / 7
+            return Self.split(count: septets.count, size: size) { septets[$0 - 1] == GSM7.escape }
         case .ucs2(let units):
             if units.count <= 70 { return [0..<units.count] }
-            return Self.split(count: units.count, size: 67) { UTF16.isLeadSurrogate(units[$0 - 1]) }
+            return Self.split(count: units.count, size: (140 - headerOctets) / 2) { UTF16.isLeadSurrogate(units[$0 - 1]) }
         }
     }
 
