@@ -91,7 +91,7 @@ import TestSupport
                 #expect(error.offset >= 0 && error.offset <= input.count, "\(error) for \(Hex.string(input))")
             }
             let line = Hex.string(input) + noise.randomElement(using: &rng)!
-            let tpduLength = Bool.random(using: &rng) ? nil : Int.random(in: -2...input.count + 2, using: &rng)
+            let tpduLength = Bool.random(using: &rng) ? nil : [Int.min, Int.max, Int.random(in: -2...input.count + 2, using: &rng)].randomElement(using: &rng)!
             do {
                 if case .deliver(let pdu) = try SMSPDU(line: line, tpduLength: tpduLength) {
                     #expect(pdu.raw.count <= input.count)

@@ -122,6 +122,8 @@ import Testing
         (200, PDUError(.truncated, at: 27, "")),
         (5, PDUError(.lengthBeyondData, at: 2, "")),
         (-3, PDUError(.truncated, at: 1, "")),
+        (Int.max, PDUError(.truncated, at: 27, "")),
+        (Int.min, PDUError(.truncated, at: 1, "")),
     ] as [(Int, PDUError)])
     func tpduLengthThatDoesNotFit(length: Int, error: PDUError) {
         #expect(throws: error) { try SMSPDU(line: Self.status, tpduLength: length) }

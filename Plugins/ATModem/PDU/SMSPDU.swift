@@ -19,13 +19,14 @@ public enum SMSPDU: Hashable, Sendable {
     ///   the line, noise): the hex digits before it are the PDU, and a lone last digit is left out;
     /// - with `tpduLength`, exactly that many octets after the service-centre part are decoded and any octets
     ///   after them ignored;
-    /// - as everywhere: user data shorter than TP-UDL (see ``DeliverPDU/missingUserDataOctets``), time stamps
-    ///   that cannot be read (``DeliverPDU/timestamp`` nil, or its zone nil).
+    /// - as for every PDU: user data shorter than TP-UDL (what is read: ``DeliverPDU/missingUserDataOctets``),
+    ///   time stamps that cannot be read (``DeliverPDU/timestamp`` nil, or its zone nil).
     /// - Parameters:
     ///   - line: the PDU line (service-centre part first).
-    ///   - tpduLength: the `<length>` field of the header before the line (TS 27.005 §3.4.1 `+CMGL`, §3.4.3
-    ///     `+CMGR`, §3.4.2 `+CMT`; ``tpduLength(header:)`` reads it): the TPDU's octets, the service-centre
-    ///     part not counted. nil decodes every octet of the line; a negative length reads as 0.
+    ///   - tpduLength: the `<length>` field of the header before the line (TS 27.005 §3.1; the headers:
+    ///     §3.4.1 `+CMT`, §3.4.2 `+CMGL`, §3.4.3 `+CMGR`; ``tpduLength(header:)`` reads it): the TPDU's octets,
+    ///     the service-centre part not counted. nil decodes every octet of the line; a negative length reads
+    ///     as 0.
     /// - Throws: ``PDUError``; `.truncated` at the end of the line's octets when they are fewer than the
     ///   service-centre part and `tpduLength` octets; otherwise as ``init(bytes:)``.
     public init(line: String, tpduLength: Int?) throws(PDUError) {
@@ -49,13 +50,11 @@ public enum SMSPDU: Hashable, Sendable {
         var reader = ByteReader(bytes)
         let serviceCentre = try PDUAddress.decode(&reader, isServiceCentre: true)
         if let tpduLength {
-            let end = reader.offset + max(0, tpduLength)
-            guard end <= bytes.count else {
+            guard tpduLength <= reader.remaining else {
                 throw PDUError(
-                    .truncated, at: bytes.count,
-                    "the header names \(tpduLength) TPDU octets, the line holds \(bytes.count - reader.offset)")
+                    .truncated, at: bytes.count, "the header names \(tpduLength) TPDU octets, the line holds \(reader.remaining)")
             }
-            reader = ByteReader(Array(bytes[..<end]), offset: reader.offset)
+            reader = ByteReader(Array(bytes[..<(reader.offset + max(0, tpduLength))]), offset: reader.offset)
         }
         let firstOctetOffset = reader.offset
         let firstOctet = try reader.byte()
