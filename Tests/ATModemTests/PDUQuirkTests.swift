@@ -128,19 +128,6 @@ import Testing
     func tpduLengthThatDoesNotFit(length: Int, error: PDUError) {
         #expect(throws: error) { try SMSPDU(line: Self.status, tpduLength: length) }
     }
-
-    @Test(arguments: [
-        ("+CMGR: 0,,26", 26), ("+CMGL: 3,1,,23", 23), ("+CMT: \"\",24", 24), ("+CMT: ,24", 24), ("+CDS: 25", 25),
-        ("+CMGR: 1,\"Mum, home\",40", 40), ("+CMGR: 0,,255", 255),
-    ] as [(String, Int)])
-    func tpduLengthOfAHeader(header: String, length: Int) {
-        #expect(SMSPDU.tpduLength(header: header) == length)
-    }
-
-    @Test(arguments: ["+CMGR: 0,,", "+CMGR: 0,,x", "+CMGR: 0,,-1", "+CMGR: 0,,256", "+CMGR: 0,,99999999999999999999", ""])
-    func noTPDULengthInAHeader(header: String) {
-        #expect(SMSPDU.tpduLength(header: header) == nil)
-    }
 }
 
 extension SMSPDU {

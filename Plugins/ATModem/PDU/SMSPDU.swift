@@ -24,22 +24,13 @@ public enum SMSPDU: Hashable, Sendable {
     /// - Parameters:
     ///   - line: the PDU line (service-centre part first).
     ///   - tpduLength: the `<length>` field of the header before the line (TS 27.005 §3.1; the headers:
-    ///     §3.4.1 `+CMT`, §3.4.2 `+CMGL`, §3.4.3 `+CMGR`; ``tpduLength(header:)`` reads it): the TPDU's octets,
-    ///     the service-centre part not counted. nil decodes every octet of the line; a negative length reads
-    ///     as 0.
+    ///     §3.4.1 `+CMT`, §3.4.2 `+CMGL`, §3.4.3 `+CMGR`; ``ATResponseParser/StoredPDU/tpduLength`` and
+    ///     ``ATResponseParser/tpduLength(direct:)`` read it): the TPDU's octets, the service-centre part not
+    ///     counted. nil decodes every octet of the line; a negative length reads as 0.
     /// - Throws: ``PDUError``; `.truncated` at the end of the line's octets when they are fewer than the
     ///   service-centre part and `tpduLength` octets; otherwise as ``init(bytes:)``.
     public init(line: String, tpduLength: Int?) throws(PDUError) {
         try self.init(bytes: Hex.leadingBytes(line), tpduLength: tpduLength)
-    }
-
-    /// The `<length>` of a `+CMGR: <stat>,[<alpha>],<length>`, `+CMGL: <index>,<stat>,[<alpha>],<length>`,
-    /// `+CMT: [<alpha>],<length>` or `+CDS: <length>` header line (TS 27.005 §3.4): its last field, when it is a
-    /// number 0…255; nil otherwise.
-    public static func tpduLength(header: String) -> Int? {
-        let value = header.firstIndex(of: ":").map { String(header[header.index(after: $0)...]) } ?? header
-        guard let length = Int(ATResponseParser.fields(value).last ?? ""), (0...255).contains(length) else { return nil }
-        return length
     }
 
     public init(bytes: [UInt8]) throws(PDUError) {
