@@ -24,6 +24,7 @@ import TestSupport
         Case(name: "no PID", hex: "00040B917228214365F7", code: .truncated, offset: 10),
         Case(name: "short SCTS", hex: "00040B917228214365F700003130", code: .truncated, offset: 12),
         Case(name: "no UDL", hex: "00040B917228214365F7000031308051206180", code: .truncated, offset: 19),
+        Case(name: "UDL beyond data", hex: "00040B917228214365F700003130805120618006D4F29C2E03", code: .lengthBeyondData, offset: 19),
         Case(name: "UDL over 160", hex: "00040B917228214365F7000031308051206180A1", code: .invalidUserData, offset: 19),
         Case(name: "UCS2 UDL over 140", hex: "00040B917228214365F7000831308051206180" + "8D", code: .invalidUserData, offset: 19),
         Case(name: "UCS2 odd", hex: "00040B917228214365F7000831308051206180" + "03004100", code: .invalidUserData, offset: 19),
@@ -101,12 +102,15 @@ import TestSupport
                 #expect(error.offset >= 0 && error.offset <= input.count, "\(error) for \(line) \(String(describing: tpduLength))")
             }
         }
-        // Every proper prefix of a valid PDU is refused, or cut inside the user data: then it reads as the
-        // start of the whole text.
+        // Every proper prefix of a valid PDU is refused. With a header length vouching that it is whole, a
+        // prefix cut inside the user data reads as the start of the whole text.
         for pdu in valid {
             let whole = try SMSPDU(bytes: pdu)
             for cut in 0..<pdu.count {
-                switch (try? SMSPDU(bytes: Array(pdu.prefix(cut))), whole) {
+                let prefix = Array(pdu.prefix(cut))
+                #expect(throws: PDUError.self) { try SMSPDU(bytes: prefix) }
+                guard let sca = prefix.first, cut > Int(sca) + 1 else { continue }
+                switch (try? SMSPDU(line: Hex.string(prefix), tpduLength: cut - 1 - Int(sca)), whole) {
                 case (nil, _): break
                 case (.deliver(let part)?, .deliver(let all)):
                     #expect(part.missingUserDataOctets > 0 && all.text.hasPrefix(part.text), "\(Hex.string(pdu)) cut at \(cut)")

@@ -52,7 +52,8 @@ import Testing
             text: "AB", timestamp: stamped, missing: 2),
     ])
     func quirks(_ q: Quirk) throws {
-        let pdu = try decodeDeliver(q.hex)
+        // The SCA is the one octet 00: the header's length is every other octet.
+        let pdu = try #require(try SMSPDU(line: q.hex, tpduLength: q.hex.utf8.count / 2 - 1).deliver)
         #expect(pdu.text == q.text)
         #expect(pdu.timestamp == q.timestamp)
         #expect(pdu.missingUserDataOctets == q.missing)
@@ -60,7 +61,20 @@ import Testing
     }
 
     @Test func eightBitDataCutOffKeepsTheOctetsPresent() throws {
-        #expect(try decodeDeliver(Self.head + "04" + Self.stamp + "05414243").data == [0x41, 0x42, 0x43])
+        let hex = Self.head + "04" + Self.stamp + "05414243"
+        #expect(try SMSPDU(line: hex, tpduLength: 22).deliver?.data == [0x41, 0x42, 0x43])
+    }
+
+    /// Without a header's length, short user data may be a line cut on its way from the modem: an error,
+    /// so that the port reads the message again rather than act on a cut text.
+    @Test func shortUserDataNeedsTheHeadersLength() throws {
+        let short = Self.head + "00" + Self.stamp + "06D4F29C2E03"
+        #expect(throws: PDUError(.lengthBeyondData, at: 19, "")) { try SMSPDU(hex: short) }
+        #expect(throws: PDUError(.lengthBeyondData, at: 19, "")) { try SMSPDU(line: short, tpduLength: nil) }
+        // The stored message is whole (26 octets after the SCA) but its line lost its last two octets.
+        #expect(throws: PDUError(.truncated, at: 25, "")) {
+            try SMSPDU(line: String(Self.status.dropLast(4)), tpduLength: 26)
+        }
     }
 
     /// What stays an error: a header that does not fit, a UDL beyond an SMS, odd complete UCS2.

@@ -2,10 +2,14 @@
 struct ByteReader {
     let bytes: [UInt8]
     private(set) var offset: Int
+    /// The bytes are the whole TPDU, as the `<length>` of a `+CMGR`/`+CMGL`/`+CMT` header vouches: user data
+    /// shorter than TP-UDL was sent so, not cut on the way from the modem.
+    let isComplete: Bool
 
-    init(_ bytes: [UInt8], offset: Int = 0) {
+    init(_ bytes: [UInt8], offset: Int = 0, isComplete: Bool = false) {
         self.bytes = bytes
         self.offset = offset
+        self.isComplete = isComplete
     }
 
     var remaining: Int { bytes.count - offset }

@@ -18,11 +18,12 @@ public struct DeliverPDU: Hashable, Sendable {
     public var data: [UInt8]?
     /// Octets of user data that TP-UDL announced and the PDU does not hold; 0 for a complete message.
     ///
-    /// Such a PDU decodes when its header (if TP-UDHI says there is one) is whole: `text` holds every whole
-    /// character present — a septet cut short, an escape without its second septet, the odd octet of a
-    /// UTF-16 unit and a lead surrogate without its trail are dropped — and 8-bit `data` every octet
-    /// present; a header cut off is a ``PDUError`` `.lengthBeyondData`. A cut text can read as another
-    /// command (`SWITCHON 10` cut to `SWITCHON 1`): a caller may refuse what is incomplete.
+    /// Such a PDU decodes only through ``SMSPDU/init(line:tpduLength:)`` with the header's length (which
+    /// vouches that the octets are the whole message), and when its header (if TP-UDHI says there is one) is
+    /// whole: `text` holds every whole character present — a septet cut short, an escape without its second
+    /// septet, the odd octet of a UTF-16 unit and a lead surrogate without its trail are dropped — and 8-bit
+    /// `data` every octet present; a header cut off is a ``PDUError`` `.lengthBeyondData`. A cut text can
+    /// read as another command (`SWITCHON 10` cut to `SWITCHON 1`): a caller may refuse what is incomplete.
     public var missingUserDataOctets: Int
     /// The PDU as decoded: the service-centre part and the TPDU (exactly `tpduLength` octets of it when
     /// decoded with a header's length).

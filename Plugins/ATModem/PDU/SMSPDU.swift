@@ -18,9 +18,12 @@ public enum SMSPDU: Hashable, Sendable {
     /// - the line is read up to its first character that is not a hex digit (a stray Ctrl-Z, `OK` run into
     ///   the line, noise): the hex digits before it are the PDU, and a lone last digit is left out;
     /// - with `tpduLength`, exactly that many octets after the service-centre part are decoded and any octets
-    ///   after them ignored;
-    /// - as for every PDU: user data shorter than TP-UDL (what is read: ``DeliverPDU/missingUserDataOctets``),
-    ///   time stamps that cannot be read (``DeliverPDU/timestamp`` nil, or its zone nil).
+    ///   after them ignored; and since the header vouches that they are the whole message, user data shorter
+    ///   than TP-UDL was sent so and is read as far as it goes (``DeliverPDU/missingUserDataOctets`` says
+    ///   what is read). Without a length, a line cut on its way from the modem cannot be told from such a
+    ///   message, and short user data is an error (`.lengthBeyondData` at TP-UDL), so that the port reads it
+    ///   again rather than act on a cut text;
+    /// - as for every PDU: time stamps that cannot be read (``DeliverPDU/timestamp`` nil, or its zone nil).
     /// - Parameters:
     ///   - line: the PDU line (service-centre part first).
     ///   - tpduLength: the `<length>` field of the header before the line (TS 27.005 §3.1; the headers:
@@ -45,7 +48,7 @@ public enum SMSPDU: Hashable, Sendable {
                 throw PDUError(
                     .truncated, at: bytes.count, "the header names \(tpduLength) TPDU octets, the line holds \(reader.remaining)")
             }
-            reader = ByteReader(Array(bytes[..<(reader.offset + max(0, tpduLength))]), offset: reader.offset)
+            reader = ByteReader(Array(bytes[..<(reader.offset + max(0, tpduLength))]), offset: reader.offset, isComplete: true)
         }
         let firstOctetOffset = reader.offset
         let firstOctet = try reader.byte()

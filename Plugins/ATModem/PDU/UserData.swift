@@ -13,14 +13,16 @@ enum UserData {
 
     /// Reads TP-UDL and TP-UD. `dcsOffset` is where the DCS octet was, for the compressed-data error.
     ///
-    /// User data shorter than TP-UDL announces is decoded as far as it goes, provided the header (when
-    /// TP-UDHI says there is one) is whole: every whole character present is read, and a character cut off
-    /// at the end is dropped — the bits of a septet not all there, an escape whose second septet is missing,
-    /// the odd octet of a UTF-16 unit, a lead surrogate without its trail. 8-bit data keeps every octet
-    /// present. ``Decoded/missingOctets`` tells how much was missing.
+    /// When the reader's bytes are the whole TPDU (``ByteReader/isComplete``), user data shorter than TP-UDL
+    /// announces is decoded as far as it goes, provided the header (when TP-UDHI says there is one) is
+    /// whole: every whole character present is read, and a character cut off at the end is dropped — the
+    /// bits of a septet not all there, an escape whose second septet is missing, the odd octet of a UTF-16
+    /// unit, a lead surrogate without its trail. 8-bit data keeps every octet present.
+    /// ``Decoded/missingOctets`` tells how much was missing.
     /// - Throws: ``PDUError``: `.invalidUserData` for a TP-UDL beyond what an SMS carries (160 septets,
     ///   140 octets) or complete UCS2 data of an odd length; `.invalidUserDataHeader` for a header that overruns
-    ///   TP-UDL; `.lengthBeyondData` (at TP-UDL) for a header cut off by the end of the PDU.
+    ///   TP-UDL; `.lengthBeyondData` (at TP-UDL) for user data cut short when the bytes are not known to be
+    ///   complete, and for a header cut off by the end of the PDU.
     static func decode(
         _ reader: inout ByteReader, dcs: DataCodingScheme, dcsOffset: Int, hasHeader: Bool
     ) throws(PDUError) -> Decoded {
@@ -35,6 +37,9 @@ enum UserData {
         }
         let octets = isGSM7 ? (udl * 7 + 7) / 8 : udl
         let missing = max(0, octets - reader.remaining)
+        guard missing == 0 || reader.isComplete else {
+            throw PDUError(.lengthBeyondData, at: udlOffset, "user data of \(octets) octets, \(reader.remaining) left")
+        }
         let ud = try reader.take(octets - missing)
         var header: UserDataHeader? = nil
         var headerOctets = 0
