@@ -79,6 +79,8 @@ public actor ATModem: ModemPort {
     var receivingStorage = "SM"
     /// The storages the sweep lists: what `AT+CPMS=?` offers, less the combined view "MT".
     var sweptStorages = ["SM"]
+    /// Whether the modem accepted `AT+CSCS="GSM"`: USSD text then comes as GSM 7-bit code points.
+    var gsmCharacterSet = false
     /// `AT+CSMS` service: 1 means every direct delivery needs `AT+CNMA`.
     var messageService = 0
     /// The `<mt>` of the `AT+CNMI` form the modem accepted; nil when it refused them all.

@@ -91,17 +91,17 @@ extension ATModem {
     /// One message read from `slot`. `secondReading` is set when it is read again because the first copy
     /// did not decode.
     func received(_ stored: ATResponseParser.StoredPDU, at slot: MessageSlot, secondReading: Bool = false) async {
-        let hex = stored.pdu
-        let key = Self.key(ofPDU: hex)
-        if awaitingAcknowledgement[key] != nil || partSlots[key] != nil || postedParts[key] != nil { return }
-        // Read again just as it was acknowledged (a second +CMTI, a sweep): it is done, only delete it.
-        if recentlyAcknowledged.contains(key) { return await discard(slot) }
         let pdu: SMSPDU
         do {
-            pdu = try SMSPDU(hex: hex)
+            pdu = try SMSPDU(line: stored.pdu, tpduLength: stored.tpduLength)
         } catch {
             return await undecodable(stored, at: slot, error: error, secondReading: secondReading)
         }
+        // Keyed by the octets decoded, so stray characters or lower case on the line do not make a new message.
+        let key = Self.key(ofPDU: Hex.string(pdu.raw))
+        if awaitingAcknowledgement[key] != nil || partSlots[key] != nil || postedParts[key] != nil { return }
+        // Read again just as it was acknowledged (a second +CMTI, a sweep): it is done, only delete it.
+        if recentlyAcknowledged.contains(key) { return await discard(slot) }
         switch pdu {
         case .statusReport:
             await discard(slot)
@@ -110,6 +110,10 @@ extension ATModem {
             await discard(slot)
         case .deliver(let deliver):
             guard deliver.concatenation != nil else {
+                if let reason = deliver.notACommand {
+                    logger.info("message from \(deliver.sender) at \(slot) dropped with no action: \(reason)")
+                    return await discard(slot)
+                }
                 awaitingAcknowledgement[key] = [slot]
                 sink?.post(deliver.incomingSMS, receipt: MessageReceipt(key: key, storageIndex: slot.index))
                 return
@@ -118,7 +122,25 @@ extension ATModem {
             // A part that came directly must be acknowledged now: the modem delivers nothing else until
             // it is, and the rest of the message cannot come before.
             if slot == .direct { await acknowledgeDirect() }
-            if let message = reassembler.add(deliver, at: clock.now) { post(parts: message.parts) }
+            let result = reassembler.receive(deliver, at: clock.now)
+            if let evicted = result.evicted { await drop(evicted.parts, because: "\(evicted.reason)") }
+            guard let message = result.message else { return }
+            if let reason = message.notACommand {
+                await drop(message.parts, because: "\(reason)")
+            } else {
+                post(parts: message.parts)
+            }
+        }
+    }
+
+    /// Deletes parts that will never be handled: a long message that is no command, or whose other parts
+    /// did not come (spec §5 A69, A70).
+    func drop(_ parts: [DeliverPDU], because reason: String) async {
+        guard let first = parts.first else { return }
+        let positions = parts.compactMap { $0.concatenation.map { "\($0.sequence)/\($0.total)" } }.joined(separator: ", ")
+        logger.info("part(s) \(positions) of a long message from \(first.sender) dropped with no action: \(reason)")
+        for part in parts {
+            if let slot = partSlots.removeValue(forKey: Self.key(ofPDU: Hex.string(part.raw))) { await discard(slot) }
         }
     }
 
@@ -156,12 +178,7 @@ extension ATModem {
 
     /// Parts of long messages that never completed (spec §5 A70): deleted, never handled on their own.
     func dropExpiredParts() async {
-        for part in reassembler.expire(now: clock.now) {
-            let key = Self.key(ofPDU: Hex.string(part.raw))
-            let position = part.concatenation.map { "\($0.sequence)/\($0.total)" } ?? "?"
-            logger.info("part \(position) of a long message from \(part.sender) dropped: the other parts did not come within \(configuration.concatenationTimeout)")
-            if let slot = partSlots.removeValue(forKey: key) { await discard(slot) }
-        }
+        for set in reassembler.removeExpired(now: clock.now) { await drop(set.parts, because: "\(set.reason)") }
     }
 
     /// The controller committed the message: delete it from its storage, or acknowledge its delivery.

@@ -27,7 +27,7 @@ extension ATModem {
         default: throw ModemError(.simNotReady, pin.description)
         }
         try await require("AT+CMGF=0")
-        _ = try await command("AT+CSCS=\"GSM\"")
+        gsmCharacterSet = try await command("AT+CSCS=\"GSM\"").isOK
         try await selectStorages()
         if let service = try await command("AT+CSMS?").values(of: "+CSMS").first {
             messageService = Int(ATResponseParser.fields(service).first ?? "") ?? 0

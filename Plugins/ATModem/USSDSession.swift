@@ -43,9 +43,10 @@ extension ATModem {
     }
 
     /// How the text of a `+CUSD` is written: UCS2 hex when its coding says UCS2, packed hex only from a
-    /// Huawei stick, otherwise the characters as the modem's `AT+CSCS` character set gives them.
+    /// Huawei stick, GSM 7-bit code points after the modem accepted `AT+CSCS="GSM"`, else plain text.
     func ussdForm(dcs: Int?) -> USSDText.Form {
         if dcs.map({ USSDText.alphabet(dcs: $0) == .ucs2 }) == true { return .ucs2Hex }
-        return vendor == .huawei ? .automatic : .plain
+        if vendor == .huawei { return .automatic }
+        return gsmCharacterSet ? .gsmCharacterSet : .plain
     }
 }

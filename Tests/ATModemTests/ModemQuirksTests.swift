@@ -178,6 +178,36 @@ extension PseudoTerminalTests {
         }
 
         @Test(arguments: [
+            ("empty", "00040B917228214365F7000031308051206180" + "03200508"),
+            ("8-bit data", "00040B917228214365F7000431308051206180" + "03414243"),
+            ("message waiting", "00040B917228214365F700C831308051206180" + "02C824"),
+            ("SIM data download", "00040B917228214365F77FF631308051206180" + "03414243"),
+            ("replace type 1", "00040B917228214365F7410031308051206180" + "02C824"),
+        ])
+        func whatIsNoCommandIsDeletedUnanswered(_ name: String, _ pdu: String) async throws {
+            let simulator = try ModemSimulator()
+            let (modem, sink) = try await started(simulator)
+            let index = simulator.store(pdu: pdu)
+            let command = simulator.store(pdu: try Port.deliver("STATUS")[0])
+            simulator.inject("+CMTI: \"SM\",\(index)")
+            simulator.inject("+CMTI: \"SM\",\(command)")
+            await eventually { sink.messages.map(\.text) == ["STATUS"] }
+            await eventually { simulator.storage[index] == nil }
+            await modem.stop()
+        }
+
+        @Test func aLenientlyDecodedMessageIsActedOn() async throws {
+            let simulator = try ModemSimulator()
+            let (modem, sink) = try await started(simulator)
+            // STATUS with the zone octet C2 a live network sent.
+            let index = simulator.store(pdu: "00040D91539821436587F90000621192810015C206536A905A9D02")
+            simulator.inject("+CMTI: \"SM\",\(index)")
+            await eventually { sink.messages.map(\.text) == ["STATUS"] }
+            #expect(sink.messages.first?.sender == "+3589123456789")
+            await modem.stop()
+        }
+
+        @Test(arguments: [
             (["+CUSD: 2", "+CUSD: 0,\"Balance 5.00\",15"], Event.ussdReply("Balance 5.00")),
             (["+CUSD: 3", "+CUSD: 0,\"Balance 5.00\",15"], .ussdReply("Balance 5.00")),
             (["+CUSD: 2,\"\",15", "+CUSD: 2,\"Balance 5.00\",15"], .ussdReply("Balance 5.00")),

@@ -139,17 +139,4 @@ where Instant: Sendable, Instant.Duration == Duration {
         }
         return expired
     }
-
-    /// The message of ``receive(_:at:)``; an evicted set is lost to the caller. Kept until the port calls
-    /// that.
-    @available(*, deprecated, message: "use receive(_:at:) and delete the parts of its evicted set")
-    public mutating func add(_ pdu: DeliverPDU, at now: Instant) -> ReassembledMessage? {
-        receive(pdu, at: now).message
-    }
-
-    /// The parts of the sets ``removeExpired(now:)`` takes out. Kept until the port calls that.
-    @available(*, deprecated, renamed: "removeExpired(now:)", message: "expired parts are to be deleted, never handled (spec §5 A70)")
-    public mutating func expire(now: Instant) -> [DeliverPDU] {
-        removeExpired(now: now).flatMap(\.parts)
-    }
 }
