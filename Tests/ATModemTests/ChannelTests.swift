@@ -184,4 +184,56 @@ struct ChannelTests {
         await eventually { await channel.strayLines.count == 2 }
         #expect(await channel.strayLines.first == "OK")
     }
+
+    // MARK: - Answers whose final result code never comes
+
+    @Test func aNamedAnswerWithoutAFinalEndsAfterTheQuietPeriod() async throws {
+        let channel = channel(ATTimeouts(command: .seconds(5), impliedFinal: .seconds(1)))
+        let pin = Task { try await channel.send("AT+CPIN?") }
+        await transport.waitForWrites(1)
+        transport.receive("\r\n+CPIN: READY\r\n")
+        await clock.waitForSleepers(2)
+        clock.advance(by: .milliseconds(999))
+        #expect(await channel.strayLines.isEmpty)
+        clock.advance(by: .milliseconds(1))
+        let answer = try await pin.value
+        #expect(answer == ATResponse(lines: ["+CPIN: READY"], final: .implied))
+        #expect(answer.isOK)
+        // The final that comes after all belongs to no command.
+        transport.receive("\r\nOK\r\n")
+        await eventually { await channel.strayLines == ["OK"] }
+    }
+
+    @Test func aCommandWithoutANamedAnswerStillNeedsItsFinal() async throws {
+        let channel = channel(ATTimeouts(command: .seconds(5), impliedFinal: .seconds(1)))
+        let format = Task { try await channel.send("AT+CMGF=0") }
+        await transport.waitForWrites(1)
+        transport.receive("\r\nsomething\r\n")
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(5))
+        await #expect(throws: ATChannelError(.timeout, command: "AT+CMGF=0")) { try await format.value }
+    }
+
+    @Test func onlyTheLastOfSeveralCommandsOnALineArmsTheQuietPeriod() async throws {
+        let channel = channel(ATTimeouts(command: .seconds(5), impliedFinal: .seconds(1)))
+        let read = Task { try await channel.send("AT+CPMS=\"ME\";+CMGR=3") }
+        await transport.waitForWrites(1)
+        transport.receive("\r\n+CPMS: 1,30,1,30,1,30\r\n")
+        await clock.waitForSleepers(1)
+        clock.advance(by: .seconds(2))  // the SIM is slow: still the same command
+        transport.receive("\r\n+CMGR: 0,,5\r\n\r\n0011223344\r\n")
+        await clock.waitForSleepers(2)
+        clock.advance(by: .seconds(1))
+        let answer = try await read.value
+        #expect(answer.lines == ["+CPMS: 1,30,1,30,1,30", "+CMGR: 0,,5", "0011223344"])
+        #expect(answer.final == .implied)
+    }
+
+    @Test(arguments: [
+        ("AT+CPMS=\"ME\";+CMGR=3", "+CMGR=3"), ("AT+CSQ", "+CSQ"), ("AT+CSCA=\"a;b\"", "+CSCA=\"a;b\""),
+        ("ATD+3581;", ""), ("at+cmgf=0;+cnmi=2,1", "+cnmi=2,1"),
+    ])
+    func theLastCommandOfALine(_ line: String, _ last: String) {
+        #expect(lastCommand(of: line) == Substring(last))
+    }
 }

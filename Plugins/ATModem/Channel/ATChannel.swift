@@ -384,9 +384,11 @@ public actor ATChannel {
         }
     }
 
-    /// Whether `line` is named like `command` (`+CPIN: READY` for `AT+CPIN?`).
+    /// Whether `line` is named like `command` (`+CPIN: READY` for `AT+CPIN?`). Of a command line holding
+    /// several (`AT+CPMS="ME";+CMGR=3`), only the last one's answer counts: the first ones answer at once,
+    /// the last may still be reading the SIM.
     private func answers(_ command: String, _ line: String) -> Bool {
-        let name = commandName(command)
+        let name = commandName("AT" + lastCommand(of: command))
         guard name.count > 1, let lineName = atNameValue(line).name else { return false }
         return lineName.uppercased() == name
     }
@@ -429,6 +431,22 @@ public actor ATChannel {
             Task { await transport.close() }
         }
     }
+}
+
+/// The last of the commands on one line (V.250 §5.2.1: `;` separates them; a `;` in quotes is text):
+/// `+CMGR=3` for `AT+CPMS="ME";+CMGR=3`, the command itself without the `AT` when there is one.
+func lastCommand(of line: String) -> Substring {
+    var quoted = false
+    var start = line.startIndex
+    for index in line.indices {
+        switch line[index] {
+        case "\"": quoted.toggle()
+        case ";" where !quoted: start = line.index(after: index)
+        default: break
+        }
+    }
+    let last = line[start...]
+    return last.uppercased().hasPrefix("AT") ? last.dropFirst(2) : last
 }
 
 /// Sleeps on an existential clock (opened here, since `Clock.sleep(for:)` needs the concrete type).
