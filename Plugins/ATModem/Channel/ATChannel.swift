@@ -290,14 +290,19 @@ public actor ATChannel {
     private func arm(_ duration: Duration) {
         guard let id = current?.request.id else { return }
         current?.timer?.cancel()
+        current?.timer = wake(after: duration) { $0.timerFired(id) }
+    }
+
+    /// A task that runs `fired` on the channel after `duration` on the channel's clock, unless cancelled.
+    private func wake(after duration: Duration, _ fired: @escaping @Sendable (isolated ATChannel) -> Void) -> Task<Void, Never> {
         let clock = self.clock
-        current?.timer = Task {
+        return Task {
             do {
                 try await sleep(on: clock, for: duration)
             } catch {
                 return
             }
-            self.timerFired(id)
+            await fired(self)
         }
     }
 
@@ -397,16 +402,7 @@ public actor ATChannel {
     private func armQuiet() {
         guard let id = current?.request.id else { return }
         current?.quiet?.cancel()
-        let clock = self.clock
-        let quiet = timeouts.impliedFinal
-        current?.quiet = Task {
-            do {
-                try await sleep(on: clock, for: quiet)
-            } catch {
-                return
-            }
-            self.quietElapsed(id)
-        }
+        current?.quiet = wake(after: timeouts.impliedFinal) { $0.quietElapsed(id) }
     }
 
     private func quietElapsed(_ id: Int) {
