@@ -103,6 +103,10 @@ package final class ModemSimulator: Sendable {
         /// `AT+CNMA` commands received, and how many direct deliveries still wait for one.
         package var acknowledgedDirect = 0
         package var awaitingAcknowledgement = 0
+        /// The lowest storage index (Quectel and Huawei number from 0).
+        package var firstIndex = 1
+        /// A recorded modem family's way of talking, played over the built-in behaviour (see ``Dialect``).
+        package var dialect: Dialect?
 
         package init(profile: Profile) {
             self.profile = profile
@@ -177,7 +181,7 @@ package final class ModemSimulator: Sendable {
     }
 
     private static func put(_ pdu: String, status: Int, in storageName: String, _ s: inout Script) -> Int {
-        let index = (1...).first { s.storages[storageName]?[$0] == nil }!
+        let index = (s.firstIndex...).first { s.storages[storageName]?[$0] == nil }!
         s.storages[storageName, default: [:]][index] = StoredMessage(status: status, pdu: pdu)
         return index
     }
@@ -244,15 +248,12 @@ package final class ModemSimulator: Sendable {
 
     /// Sends lines now, each framed as the modem frames lines.
     package func inject(lines: [String]) {
-        let end = state.withLock { $0.lineEnd }
+        let (end, lines) = state.withLock { s in (s.lineEnd, s.dialect?.rewrite(lines) ?? lines) }
         emit(Array(lines.map { end + $0 + end }.joined().utf8))
     }
 
     /// Sends a URC now (framed as the modem frames lines).
-    package func inject(_ urc: String) {
-        let end = state.withLock { $0.lineEnd }
-        emit(Array((end + urc + end).utf8))
-    }
+    package func inject(_ urc: String) { inject(lines: [urc]) }
 
     /// Sends raw bytes now (noise, a wrong baud rate).
     package func inject(bytes: [UInt8]) { emit(bytes) }
@@ -333,7 +334,7 @@ package final class ModemSimulator: Sendable {
         }
     }
 
-    private enum Reply {
+    enum Reply {
         case lines([String], final: String?, after: [String] = [])
         case prompt
     }
@@ -433,6 +434,7 @@ package final class ModemSimulator: Sendable {
     }
 
     private func answer(to command: String, _ s: inout Script) -> Reply {
+        if let dialect = s.dialect { return dialect.answer(to: command, &s) { self.answer(to: $0, &$1) } }
         let upper = command.uppercased()
         let unknown = s.profile == .huaweiE1752 ? "COMMAND NOT SUPPORT" : "ERROR"
         func ok(_ lines: String...) -> Reply { .lines(lines, final: "OK") }
