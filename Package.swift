@@ -83,7 +83,9 @@ let package = Package(
         .target(name: "ModemSimulator", dependencies: ["ATModem", "SystemCalls"], path: "Tests/ModemSimulator"),
         .testTarget(
             name: "ATModemTests",
-            dependencies: ["ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport"]
+            dependencies: ["ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport"],
+            // Recorded modem dialects are read from the source tree by path, not bundled.
+            exclude: ["Dialects"]
         ),
         .testTarget(
             name: "SocketRuntimeTests",

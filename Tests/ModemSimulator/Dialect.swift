@@ -27,8 +27,9 @@ import ATModem
 /// | `dial-final deferred` | `ATD…;` gets no final result at once: it comes with the call's outcome (the `call` blocks carry it) |
 /// | `> COMMAND` block | the recorded answer to COMMAND (case-insensitive; a trailing `*` matches any command starting so) |
 /// | `boot` block | what the modem says when it has (re)started |
+/// | `noise` block | unsolicited lines it sends now and then that change nothing (signal, cell, heartbeat reports) |
 /// | `call EVENT` block | the lines of a dialled call's EVENT: `dial` (after `ATD`), `answered`, `rejected` (busy or declined), `remote-end` (the far end hung up), `local-end` (after `ATH`/`AT+CHUP`) |
-/// | `ussd reply TEXT` / `ussd failed` block | `+CUSD` lines the network sends after `AT+CUSD=1,…`, and the ``SocketCore/Event/ussdReply(_:)`` they must give (TEXT, or nil for `failed`) |
+/// | `ussd reply TEXT` / `ussd failed` block | `+CUSD` lines the network sends after `AT+CUSD=1,…`, and the ``SocketCore/Event/ussdReply(_:)`` they must give (TEXT, where `\n` is a line break; nil for `failed`) |
 /// | `time YYYY-MM-DD HH:MM:SS ZONE` block | network-time lines and the local time and zone (quarter hours) they announce |
 ///
 /// Placeholders: `{rssi}`, `{ber}`, `{creg-mode}`, `{registration}` in recorded answers are the simulated
@@ -84,6 +85,7 @@ package struct Dialect: Sendable, CustomStringConvertible {
     package var deferredDialFinal = false
     package var answers: [(command: String, lines: [String])] = []
     package var boot: [String] = []
+    package var noise: [String] = []
     package var calls: [CallEvent: [String]] = [:]
     package var ussd: [USSDExchange] = []
     package var times: [TimeAnnouncement] = []
@@ -130,7 +132,7 @@ package struct Dialect: Sendable, CustomStringConvertible {
     /// A statement waiting for its `<` lines.
     private struct Block {
         enum Kind {
-            case answer(String), boot, call(CallEvent), ussd(String?), time(TimeAnnouncement)
+            case answer(String), boot, noise, call(CallEvent), ussd(String?), time(TimeAnnouncement)
         }
         var kind: Kind
         var line: Int
@@ -180,13 +182,15 @@ package struct Dialect: Sendable, CustomStringConvertible {
             guard rest == "deferred" else { throw fail(.badValue) }
             deferredDialFinal = true
         case "boot": return Block(kind: .boot, line: number, text: line)
+        case "noise": return Block(kind: .noise, line: number, text: line)
         case "call":
             guard let event = CallEvent(rawValue: rest) else { throw fail(.badValue) }
             return Block(kind: .call(event), line: number, text: line)
         case "ussd":
             let (kind, text) = rest.splitAtFirstSpace
             switch kind {
-            case "reply" where !text.isEmpty: return Block(kind: .ussd(text), line: number, text: line)
+            case "reply" where !text.isEmpty:
+                return Block(kind: .ussd(text.replacingAll("\\n", with: "\n")), line: number, text: line)
             case "failed": return Block(kind: .ussd(nil), line: number, text: line)
             default: throw fail(.badValue)
             }
@@ -229,6 +233,7 @@ package struct Dialect: Sendable, CustomStringConvertible {
         switch block.kind {
         case .answer(let command): answers.append((command, block.lines))
         case .boot: boot = block.lines
+        case .noise: noise = block.lines
         case .call(let event): calls[event] = block.lines
         case .ussd(let reply):
             guard !block.lines.isEmpty else { throw DialectError(.emptyBlock, line: block.line, text: block.text) }
