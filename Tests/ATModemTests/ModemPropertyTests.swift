@@ -49,9 +49,15 @@ extension PseudoTerminalTests {
     /// once, the storage ends empty, and one `sendSMS` never submits a PDU twice.
     @Suite("The AT modem port under random traffic", .serialized)
     struct ModemPropertyTests {
-        static let steps = 150
-        static let storages = ["SM", "ME"]
+        static let steps = 100
         static let sender = "+3589123456789"
+
+        /// A seed and the modem it runs against: the built-in simulator, or a recorded dialect.
+        struct Run: Sendable, CustomTestStringConvertible {
+            var seed: UInt64
+            var dialect: String?
+            var testDescription: String { "seed \(String(seed, radix: 16)) on \(dialect ?? "the built-in modem")" }
+        }
 
         /// One thing that happens to the modem, decided from the seed before the run.
         enum Step: CustomStringConvertible {
@@ -66,6 +72,8 @@ extension PseudoTerminalTests {
             /// The next accepted submit's `OK` arrives as `0K`.
             case garbleNextSubmitFinal
             case noise([UInt8])
+            /// A status report arrives (routed as the modem routes them); it is no message to hand over.
+            case statusReport
             /// The sink acknowledges its `count` oldest committed messages.
             case acknowledge(Int)
             case send(String)
@@ -80,6 +88,7 @@ extension PseudoTerminalTests {
                 case .refuseSubmits(let count): "refuse the next \(count) submit(s)"
                 case .garbleNextSubmitFinal: "garble the next submit's OK"
                 case .noise(let bytes): "noise \(bytes.map { String($0, radix: 16) }.joined(separator: " "))"
+                case .statusReport: "status report"
                 case .acknowledge(let count): "acknowledge the \(count) oldest"
                 case .send(let text): "send \"\(text.prefix(24))\" (\(text.count) characters)"
                 case .pause(let milliseconds): "pause \(milliseconds) ms"
@@ -88,7 +97,7 @@ extension PseudoTerminalTests {
         }
 
         /// The steps of a run, from `seed` alone.
-        static func plan(seed: UInt64) throws -> [Step] {
+        static func plan(seed: UInt64, storages: [String]) throws -> [Step] {
             var random = SplitMix64(seed: seed)
             var steps: [Step] = []
             var messages = 0
@@ -120,7 +129,8 @@ extension PseudoTerminalTests {
                     let count = Int.random(in: 1...12, using: &random)
                     steps.append(.noise((0..<count).map { _ in noiseBytes.randomElement(using: &random)! }))
                 case 60..<78: steps.append(.acknowledge(Int.random(in: 1...4, using: &random)))
-                case 78..<88:
+                case 78..<81: steps.append(.statusReport)
+                case 81..<90:
                     sends += 1
                     let long = Int.random(in: 0..<4, using: &random) == 0
                     steps.append(.send("reply \(sends) of seed \(String(seed, radix: 16))" + (long ? String(repeating: " with details", count: 14) : "")))
@@ -131,7 +141,7 @@ extension PseudoTerminalTests {
         }
 
         static func port(_ simulator: ModemSimulator) -> ATModem {
-            var configuration = ATModem.Configuration(device: "pty", vendor: .simcom)
+            var configuration = ATModem.Configuration(device: "pty", vendor: nil)
             configuration.checkInterval = .milliseconds(50)
             configuration.checkTimeout = .milliseconds(300)
             configuration.sendRetryDelay = .milliseconds(10)
@@ -146,10 +156,16 @@ extension PseudoTerminalTests {
             }
         }
 
-        @Test(arguments: [UInt64(0x5EED_0001), 0x5EED_0002])
-        func everyMessageIsHandedOverOnceAndNothingIsSubmittedTwice(seed: UInt64) async throws {
-            let steps = try Self.plan(seed: seed)
-            let simulator = try ModemSimulator()
+        @Test(arguments: [
+            Run(seed: 0x5EED_0001, dialect: nil), Run(seed: 0x5EED_0002, dialect: "quectel-ec25"),
+            Run(seed: 0x5EED_0003, dialect: "simcom-sim800l"),
+        ])
+        func everyMessageIsHandedOverOnceAndNothingIsSubmittedTwice(_ run: Run) async throws {
+            let seed = run.seed
+            let dialect = try run.dialect.map(RecordedDialects.load)
+            let storages = dialect?.messageStorages ?? ["SM", "ME"]
+            let steps = try Self.plan(seed: seed, storages: storages)
+            let simulator = try dialect.map(ModemSimulator.init(dialect:)) ?? ModemSimulator()
             let modem = Self.port(simulator)
             let sink = CommittingSink()
             try await modem.start(events: sink)
@@ -172,6 +188,7 @@ extension PseudoTerminalTests {
                 case .refuseSubmits(let count): simulator.script { $0.failingSubmits = count }
                 case .garbleNextSubmitFinal: simulator.script { $0.garbledSubmitFinals += 1 }
                 case .noise(let bytes): simulator.inject(bytes: bytes)
+                case .statusReport: simulator.receiveStatusReport("0006D60B911326880736F4111011719551401110117195714000")
                 case .acknowledge(let count):
                     for receipt in sink.takeOldest(count) { try? await modem.acknowledge(receipt) }
                 case .send(let text):
@@ -196,7 +213,7 @@ extension PseudoTerminalTests {
             let deadline = ContinuousClock.now.advanced(by: .seconds(10))
             while ContinuousClock.now < deadline {
                 for receipt in sink.takeOldest(sink.pendingCount) { try? await modem.acknowledge(receipt) }
-                let stored = Self.storages.reduce(0) { $0 + simulator.storage($1).count }
+                let stored = (storages + ["SR"]).reduce(0) { $0 + simulator.storage($1).count }
                 let awaiting = simulator.script { $0.awaitingAcknowledgement }
                 if Set(sink.handedOver).isSuperset(of: expected) && stored == 0 && awaiting == 0 && sink.pendingCount == 0 { break }
                 try await Task.sleep(for: .milliseconds(50))
@@ -213,7 +230,7 @@ extension PseudoTerminalTests {
                 if count != 1 { failures.append(count == 0 ? "lost: \(quoted(text))" : "handed over \(count) times: \(quoted(text))") }
             }
             for text in Set(handedOver).subtracting(expected) { failures.append("handed over but never sent: \(quoted(text))") }
-            for storage in Self.storages where !simulator.storage(storage).isEmpty {
+            for storage in storages + ["SR"] where !simulator.storage(storage).isEmpty {
                 failures.append("\(storage) still holds \(simulator.storage(storage).count) message(s) at \(simulator.storage(storage).keys.sorted())")
             }
             let awaiting = simulator.script { $0.awaitingAcknowledgement }
@@ -222,7 +239,7 @@ extension PseudoTerminalTests {
 
             if !failures.isEmpty {
                 let plan = steps.enumerated().map { "  \($0.offset): \($0.element)" }.joined(separator: "\n")
-                let report = "seed \(String(seed, radix: 16)) (\(failures.count) failure(s)):\n  "
+                let report = "\(run.testDescription) (\(failures.count) failure(s)):\n  "
                     + failures.joined(separator: "\n  ") + "\nsteps:\n" + plan
                 print(report)
                 Issue.record(Comment(rawValue: report))
