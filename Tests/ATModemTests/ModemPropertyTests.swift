@@ -8,8 +8,8 @@ import TestSupport
 import ModemSimulator
 
 /// Takes messages as the controller does: each is committed when it arrives and acknowledged to the modem
-/// later; one whose key was already committed is acknowledged again at once (and counted, since the port
-/// handed it over twice).
+/// only later; one whose key was already committed goes first in the queue, as the controller acknowledges a
+/// handled message again without acting on it. Every hand-over is counted, repeats included.
 final class CommittingSink: EventSink {
     private struct State {
         var handedOver: [String] = []
@@ -24,8 +24,11 @@ final class CommittingSink: EventSink {
     func post(_ sms: IncomingSMS, receipt: MessageReceipt) {
         state.withLock { s in
             s.handedOver.append(sms.text)
-            s.committed.insert(receipt.key)
-            s.pending.append(receipt)
+            if s.committed.insert(receipt.key).inserted {
+                s.pending.append(receipt)
+            } else {
+                s.pending.insert(receipt, at: 0)
+            }
         }
     }
 
