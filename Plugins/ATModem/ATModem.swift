@@ -107,6 +107,8 @@ public actor ATModem: ModemPort {
 
     struct OutgoingCall {
         var number: String
+        /// `ATD` has not answered yet.
+        var dialling = false
         var answered = false
         var poller: Task<Void, Never>?
     }
@@ -227,7 +229,8 @@ public actor ATModem: ModemPort {
 
     // MARK: - Supervision
 
-    /// One check: the modem answers, the signal and registration, the periodic sweep, stale parts.
+    /// One check: the modem answers, the signal and registration, its settings, the periodic sweep, stale
+    /// parts.
     func check() async {
         guard let channel else { return }
         do {
@@ -236,11 +239,10 @@ public actor ATModem: ModemPort {
             return await disconnect(reason: "no answer to AT three times; reopening the port")
         }
         await pollSignalAndRegistration()
-        if let last = lastSweep, clock.now - last >= configuration.sweepInterval {
-            // Settings first: a sweep in text mode would read nothing.
-            await checkSettings()
-            await sweep()
-        }
+        // Settings first: a sweep in text mode would read nothing. A modem that restarted without a word
+        // (Wavecom) is found here.
+        await checkSettings()
+        if let last = lastSweep, clock.now - last >= configuration.sweepInterval { await sweep() }
         await dropExpiredParts()
         if !registered, let since = unregisteredSince, clock.now - since >= configuration.registrationTimeout {
             await recover()
@@ -366,7 +368,7 @@ public actor ATModem: ModemPort {
                 updateRegistration(isRegistered)
                 if isRegistered, lastSignal == .some(nil) { await pollSignalAndRegistration() }
             }
-        case "*PSUTTZ", "+QLTS":
+        case "*PSUTTZ", "+QLTS", "+CTZE":
             if let stamp = ATResponseParser.networkTime(name: urc.name, value: urc.value) {
                 sink?.post(.networkTime(stamp))
             }

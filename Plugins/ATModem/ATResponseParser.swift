@@ -86,9 +86,12 @@ public enum ATResponseParser {
     }
 
     /// The storages `AT+CPMS=?` offers for reading (its first list): `("SM","ME","SR"),(…),(…)` gives
-    /// `["SM", "ME", "SR"]`; the unbracketed form `"SM","ME"` some firmware sends gives each name.
+    /// `["SM", "ME", "SR"]`; the unbracketed form `"SM","ME"` some firmware sends gives each name, and so
+    /// does Wavecom's doubly bracketed `(("SM","BM","SR"),("SM"))`.
     public static func storages(cpmsTest value: String) -> [String] {
-        let first = value.hasPrefix("(") ? String(value.dropFirst().prefix { $0 != ")" }) : value
+        // Wavecom nests the lists once more: `(("SM","BM","SR"),("SM"))`.
+        let opened = value.drop { $0 == "(" || $0 == " " }
+        let first = value.hasPrefix("(") ? String(opened.prefix { $0 != ")" }) : value
         return fields(first).map { $0.uppercased() }.filter { !$0.isEmpty && $0.allSatisfy { $0.isLetter } }
     }
 
@@ -148,8 +151,9 @@ public enum ATResponseParser {
         Int(fields(value).last ?? "")
     }
 
-    /// Network time from SIMCom `*PSUTTZ: 2017,11,28,15,35,58,"+12",0` (UTC and the zone in quarter hours)
-    /// or Quectel `+QLTS: "2019/01/13,03:40:48+32,0"`, as the local time the zone gives.
+    /// Network time from SIMCom `*PSUTTZ: 2017,11,28,15,35,58,"+12",0` (UTC and the zone in quarter hours),
+    /// Quectel `+QLTS: "2019/01/13,03:40:48+32,0"` (UTC and zone), or 27.007 §8.41 `+CTZE: "+32",0,"2019/01/13,11:40:48"`
+    /// (zone, daylight saving, local time; with `AT+CTZR=2`), as the local time the zone gives.
     ///
     /// Every number is checked before any arithmetic: the year is 2000…2099 (NITZ carries two digits, TS 24.008
     /// §10.5.3.9, so that is all a modem can mean), month, day, hour, minute and second are those of a real
@@ -157,6 +161,7 @@ public enum ATResponseParser {
     public static func networkTime(name: String, value: String) -> NetworkTimestamp? {
         let numbers: [Substring]
         let zone: Substring
+        var isLocal = false
         switch name {
         case "*PSUTTZ":
             let p = fields(value)
@@ -171,17 +176,25 @@ public enum ATResponseParser {
             }
             numbers = Array(parts[0..<5]) + [parts[5][..<signIndex]]
             zone = parts[5][signIndex...]
+        case "+CTZE":
+            let p = fields(value)
+            guard p.count >= 3 else { return nil }
+            numbers = p[2].split(whereSeparator: { "/,:".contains($0) })
+            zone = Substring(p[0])
+            isLocal = true
         default:
             return nil
         }
         let values = numbers.compactMap { Int($0) }
         guard values.count == 6, let quarters = Int(String(zone).replacingPlus) else { return nil }
-        let (y, mo, d, h, mi, s) = (values[0], values[1], values[2], values[3], values[4], values[5])
+        // 27.007 writes +CTZE's year with two digits (`yy/MM/dd`); Quectel with four.
+        let year = isLocal && (0..<100).contains(values[0]) ? values[0] + 2000 : values[0]
+        let (y, mo, d, h, mi, s) = (year, values[1], values[2], values[3], values[4], values[5])
         guard (2000...2099).contains(y), (1...12).contains(mo), (1...CivilTime.daysInMonth(year: y, month: mo)).contains(d),
             (0...23).contains(h), (0...59).contains(mi), (0...59).contains(s), (-48...56).contains(quarters)
         else { return nil }
-        let utc = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
-        let local = CivilTime(epochSeconds: utc.epochSeconds + Int64(quarters) * 900)
+        let given = CivilTime(year: y, month: mo, day: d, hour: h, minute: mi, second: s)
+        let local = isLocal ? given : CivilTime(epochSeconds: given.epochSeconds + Int64(quarters) * 900)
         return NetworkTimestamp(local: local, zoneQuarterHours: quarters)
     }
 }

@@ -25,10 +25,11 @@ public enum ModemVendor: String, CaseIterable, Sendable {
         switch self {
         // Network time URCs; call-state URCs while dialling.
         case .simcom: ["AT+CLTS=1", "AT+CLCC=1"]
-        case .quectel: ["AT+CTZU=3", "AT+QURCCFG=\"urcport\",\"all\""]
+        case .quectel: ["AT+CTZU=3", "AT+CTZR=2", "AT+QURCCFG=\"urcport\",\"all\""]
         // Plain-text USSD; no voice over the USB audio port.
         case .huawei: ["AT^USSDMODE=0", "AT^CVOICE=0"]
-        case .generic: []
+        // Time zone reports with the local time (27.007 §8.41), where the modem has them.
+        case .generic: ["AT+CTZR=2"]
         }
     }
 

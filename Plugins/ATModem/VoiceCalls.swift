@@ -27,13 +27,24 @@ extension ATModem {
         _ = try await command(vendor.hangUp)
     }
 
-    /// Dials `number` (`ATD<number>;`), then polls the call's state.
+    /// Dials `number` (`ATD<number>;`), then polls the call's state. Some modems (Wavecom) answer the dial
+    /// only when the call is answered or fails; the call counts as outgoing from the moment it is dialled,
+    /// so that ``endCall(to:)`` can end it meanwhile.
     public func placeCall(to number: String) async throws {
         if let previous = outgoing { await finishCall(previous, outcome: previous.answered ? .answered : .noAnswer) }
-        let answer = try await command("ATD\(number);", timeout: .seconds(30))
+        outgoing = OutgoingCall(number: number, dialling: true)
+        let answer: ATResponse
+        do {
+            answer = try await command("ATD\(number);", timeout: .seconds(30))
+        } catch {
+            if outgoing?.number == number { outgoing = nil }
+            throw error
+        }
+        // Ended while dialling: its outcome is reported already.
+        guard let call = outgoing, call.number == number, call.dialling else { return }
+        outgoing?.dialling = false
         switch answer.final {
         case .ok:
-            outgoing = OutgoingCall(number: number)
             let interval = configuration.callPollInterval
             outgoing?.poller = Task {
                 while !Task.isCancelled {
@@ -43,10 +54,11 @@ extension ATModem {
                 }
             }
         case .busy, .noCarrier:
-            sink?.post(.callEnded(number, .rejected))
+            await finishCall(call, outcome: .rejected)
         case .noAnswer, .noDialtone:
-            sink?.post(.callEnded(number, .noAnswer))
+            await finishCall(call, outcome: .noAnswer)
         default:
+            outgoing = nil
             throw ModemError(.dialFailed, "ATD\(number);: \(answer.final)")
         }
     }
@@ -80,8 +92,14 @@ extension ATModem {
     /// Hangs up the call to `number` (ringing or connected).
     public func endCall(to number: String) async throws {
         guard let call = outgoing, call.number == number else { return }
-        _ = try? await command(vendor.hangUp)
+        // Reported before hanging up: the modem's own end notice, racing the hang-up's OK, must not
+        // report the call as rejected.
         await finishCall(call, outcome: call.answered ? .answered : .noAnswer)
+        if call.dialling, let channel {
+            await channel.abortDial(with: vendor.hangUp)
+        } else {
+            _ = try? await command(vendor.hangUp)
+        }
     }
 
     func finishCall(_ call: OutgoingCall, outcome: CallOutcome) async {

@@ -64,6 +64,7 @@ struct ATResponseParserTests {
         (#"("SM","ME","SR"),("SM","ME"),("SM","ME")"#, ["SM", "ME", "SR"]),
         (#"("ME","MT","SM","SR"),("ME","MT","SM"),("ME","MT","SM")"#, ["ME", "MT", "SM", "SR"]),
         (#""SM","ME""#, ["SM", "ME"]),
+        (#"(("SM","BM","SR"),("SM"))"#, ["SM", "BM", "SR"]),
         ("", []),
     ])
     func storagesOffered(_ answer: String, _ storages: [String]) {
@@ -88,6 +89,10 @@ struct ATResponseParserTests {
         let quectel = ATResponseParser.networkTime(name: "+QLTS", value: #""2019/01/13,03:40:48+32,0""#)
         #expect(quectel == NetworkTimestamp(local: CivilTime(year: 2019, month: 1, day: 13, hour: 11, minute: 40, second: 48), zoneQuarterHours: 32))
         #expect(ATResponseParser.networkTime(name: "*PSUTTZ", value: "nonsense") == nil)
+        let zoneReport = NetworkTimestamp(local: CivilTime(year: 2019, month: 1, day: 13, hour: 11, minute: 40, second: 48), zoneQuarterHours: 32)
+        #expect(ATResponseParser.networkTime(name: "+CTZE", value: #""+32",0,"2019/01/13,11:40:48""#) == zoneReport)
+        #expect(ATResponseParser.networkTime(name: "+CTZE", value: #""+32",0,"19/01/13,11:40:48""#) == zoneReport)
+        #expect(ATResponseParser.networkTime(name: "+CTZE", value: #""+32",0"#) == nil)
     }
 
     @Test(arguments: [

@@ -107,11 +107,9 @@ struct ChannelTests {
     @Test func noPromptSendsEscapeAndWaitsForItsAnswer() async throws {
         let channel = channel(ATTimeouts(prompt: .seconds(10), abort: .seconds(2)))
         let submit = Task { try await channel.send("AT+CMGS=23", body: "00") }
-        let next = Task {
-            await clock.waitForSleepers(1)
-            return try await channel.send("AT")
-        }
         await clock.waitForSleepers(1)
+        // Queued behind the submit (in flight once its prompt timer sleeps).
+        let next = Task { try await channel.send("AT") }
         clock.advance(by: .seconds(10))
         #expect(await transport.waitForWrites(2).last == "\u{1B}")
         // The late answer to the aborted command is not taken for the next one's.

@@ -235,6 +235,14 @@ public actor ATChannel {
         try? await sleep(on: clock, for: timeouts.abort)
     }
 
+    /// Ends a dial that still waits for its result (modems whose `ATD…;` answers only when the call is
+    /// answered or fails): writes `hangUp` at once, ahead of the queue, and whatever the modem answers ends
+    /// the dial. Does nothing unless a dial is in flight.
+    public func abortDial(with hangUp: String) {
+        guard let active = current, commandName(active.request.command) == "D" else { return }
+        write(Array(hangUp.utf8) + [0x0D], for: active.request.id)
+    }
+
     /// Closes the transport; queued and in-flight commands fail with ``ATChannelError/Code/closed``.
     public func close() async {
         guard closedReason == nil else { return }
