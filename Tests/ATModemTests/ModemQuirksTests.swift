@@ -13,7 +13,7 @@ extension PseudoTerminalTests {
         typealias Port = ATModemPortTests
 
         /// A port with short waits, so that supervision, settling and quiet periods happen within a test.
-        static func port(_ simulator: ModemSimulator) -> ATModem {
+        static func port(_ simulator: ModemSimulator, _ adjust: (inout ATModem.Configuration) -> Void = { _ in }) -> ATModem {
             var configuration = ATModem.Configuration(device: "pty", vendor: .simcom)
             configuration.checkInterval = .milliseconds(50)
             configuration.checkTimeout = .milliseconds(400)
@@ -25,6 +25,7 @@ extension PseudoTerminalTests {
             configuration.timeouts = ATTimeouts(
                 command: .seconds(2), prompt: .seconds(2), body: .seconds(30), abort: .milliseconds(100),
                 impliedFinal: .milliseconds(150))
+            adjust(&configuration)
             return ATModem(configuration: configuration, logger: Logger(label: "test")) { _ in
                 try SerialTransport(path: simulator.slavePath)
             }

@@ -107,6 +107,9 @@ package final class ModemSimulator: Sendable {
         package var firstIndex = 1
         /// A recorded modem family's way of talking, played over the built-in behaviour (see ``Dialect``).
         package var dialect: Dialect?
+        /// A message that arrives from the network right after the modem answered this command (as sent, upper
+        /// case), routed as ``ModemSimulator/receive(pdu:direct:)`` routes it: an arrival between two commands.
+        package var arrivalAfter: (command: String, pdu: String)?
 
         package init(profile: Profile) {
             self.profile = profile
@@ -344,6 +347,12 @@ package final class ModemSimulator: Sendable {
         switch reply {
         case .lines(let lines, let final, let after):
             send(lines, final: final, after: after)
+            let arrival = state.withLock { s -> String? in
+                guard let arrival = s.arrivalAfter, arrival.command == command.uppercased() else { return nil }
+                s.arrivalAfter = nil
+                return arrival.pdu
+            }
+            if let arrival { receive(pdu: arrival) }
         case .prompt:
             let (delay, end) = state.withLock { ($0.promptDelay, $0.lineEnd) }
             if delay > .zero { sleepThread(delay) }
