@@ -380,6 +380,12 @@ public actor ATChannel {
             guard let active = current else { return }
             if active.phase == .aborting {
                 finish(.failure(ATChannelError(.noPrompt, command: active.request.command)))
+            } else if active.phase == .awaitingPrompt, final == .ok {
+                // A command with a body ends with OK only after its prompt and body: this OK is an earlier
+                // command's, late (after its answer ended as `.implied`). Taken, it would count an unsent
+                // message as sent.
+                remember(final.description)
+                decoder.commandSent(active.request.command, body: active.request.body)
             } else {
                 finish(.success(ATResponse(lines: active.lines, final: final)))
             }
