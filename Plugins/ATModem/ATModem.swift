@@ -99,6 +99,12 @@ public actor ATModem: ModemPort {
     var postedParts: [String: String] = [:]
     /// Keys of the last messages acknowledged (the controller also remembers every handled key).
     var recentlyAcknowledged: [String] = []
+    /// Deletions issued so far, and the count at which each recently deleted slot was deleted (at most 64
+    /// slots; the deletions up to `forgottenDeletions` are no longer in it): a listing sent before a deletion
+    /// of one of its slots no longer tells what that slot holds.
+    var deletions = 0
+    var deletedSlots: [MessageSlot: Int] = [:]
+    var forgottenDeletions = 0
     var nextReference: UInt8 = 0
 
     // Calls

@@ -59,6 +59,8 @@ extension ATModem {
         lastSweep = clock.now
         for storage in sweptStorages {
             let text = "AT+CPMS=\"\(storage)\";+CMGL=4"
+            // The channel runs commands in order: deletions issued after this count run after the listing.
+            let listedAt = deletions
             let answer: ATResponse
             do {
                 answer = try await command(text, timeout: configuration.sweepTimeout)
@@ -75,7 +77,14 @@ extension ATModem {
             }
             for stored in ATResponseParser.listing(answer.lines) {
                 guard let index = stored.index else { continue }
-                await received(stored, at: .stored(storage: storage, index: index))
+                let slot = MessageSlot.stored(storage: storage, index: index)
+                // Deleted since it was listed (acknowledged, or dropped on its notice meanwhile): the index
+                // may hold a new message now, which the listed copy must not stand for.
+                if wasDeleted(slot, after: listedAt) {
+                    await read(storage: storage, index: index)
+                } else {
+                    await received(stored, at: slot)
+                }
             }
         }
     }
@@ -203,6 +212,12 @@ extension ATModem {
     }
 
     func delete(storage: String, index: Int) async {
+        deletions += 1
+        deletedSlots[.stored(storage: storage, index: index)] = deletions
+        if deletedSlots.count > 64 {
+            forgottenDeletions = deletions - 32
+            deletedSlots = deletedSlots.filter { $0.value > forgottenDeletions }
+        }
         let text = "AT+CPMS=\"\(storage)\";+CMGD=\(index)"
         do {
             let answer = try await command(text)
@@ -210,6 +225,11 @@ extension ATModem {
         } catch {
             logger.warning("\(text): \(error); the sweep will find the message again")
         }
+    }
+
+    /// Whether `slot` was (or may have been) deleted by a deletion counted after `count`.
+    func wasDeleted(_ slot: MessageSlot, after count: Int) -> Bool {
+        count < forgottenDeletions || deletedSlots[slot, default: 0] > count
     }
 
     /// `AT+CNMA` (27.005 §3.4.4), only where the modem expects it (`AT+CSMS` service 1); otherwise the
