@@ -105,6 +105,8 @@ public actor ATModem: ModemPort {
     var deletions = 0
     var deletedSlots: [MessageSlot: Int] = [:]
     var forgottenDeletions = 0
+    /// Slots whose copies came cut short on both readings, and how many times (at most 64 slots).
+    var cutReadings: [MessageSlot: Int] = [:]
     var nextReference: UInt8 = 0
 
     // Calls

@@ -155,13 +155,20 @@ extension ATModem {
 
     /// A PDU that does not decode. Line noise can garble the copy on its way from the modem while the
     /// stored message is intact, so a stored one is read once more; only what cannot be read twice is
-    /// deleted. A direct one is not acknowledged, so the network delivers it again.
+    /// deleted. A copy that ends too soon was cut on the line (the modem lists what it stores whole), so it
+    /// is left for the next sweeps, up to ``maxCutReadings`` times. A direct one is not acknowledged, so the
+    /// network delivers it again.
     func undecodable(_ stored: ATResponseParser.StoredPDU, at slot: MessageSlot, error: PDUError, secondReading: Bool) async {
         switch slot {
         case .stored(let storage, let index) where !secondReading:
             logger.notice("the message at \(slot) did not decode (\(error)); reading it again")
             guard let again = await fetch(storage: storage, index: index) else { return }
             await received(again, at: slot, secondReading: true)
+        case .stored where (error.code == .truncated || error.code == .lengthBeyondData)
+            && cutReadings[slot, default: 0] < Self.maxCutReadings:
+            if cutReadings.count >= 64 { cutReadings.removeAll() }
+            cutReadings[slot, default: 0] += 1
+            logger.warning("the message at \(slot) came cut short on two readings (\(error)); the next sweep reads it again")
         case .stored:
             logger.warning("undecodable message at \(slot) deleted after two readings: \(error); PDU \(stored.pdu)")
             await discard(slot)
@@ -211,7 +218,11 @@ extension ATModem {
         }
     }
 
+    /// How many times a message whose copies come cut short is left for the next sweep before it is deleted.
+    static let maxCutReadings = 2
+
     func delete(storage: String, index: Int) async {
+        cutReadings[.stored(storage: storage, index: index)] = nil
         deletions += 1
         deletedSlots[.stored(storage: storage, index: index)] = deletions
         if deletedSlots.count > 64 {
