@@ -256,6 +256,12 @@ extension ATModem {
     }
 
     public func setPowered(_ powered: Bool) async {
+        // What a dark device was handed it did not take (the controller acknowledges nothing then): coming
+        // back, it is handed over again from the storage.
+        if powered, !self.powered {
+            awaitingAcknowledgement.removeAll()
+            postedParts.removeAll()
+        }
         self.powered = powered
         // A sweep only on an initialised modem: the supervisor sweeps itself once initialisation is done.
         if powered, online { await sweep() }

@@ -124,3 +124,17 @@ extension ChannelTests {
         #expect(try await submit.value == ATResponse(lines: ["+CMGS: 5"], final: .ok))
     }
 }
+
+extension PseudoTerminalTests.BreakerTests {
+    /// Powering up a device that was never dark (the controller's start) hands nothing over twice.
+    @Test func powerUpAtStartHandsNothingOverTwice() async throws {
+        let simulator = try ModemSimulator()
+        simulator.store(pdu: try Port.deliver("ON")[0])
+        let (modem, sink) = try await started(simulator)
+        await eventually { sink.messages.count == 1 }
+        await modem.setPowered(true)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(sink.messages.count == 1)
+        await modem.stop()
+    }
+}
