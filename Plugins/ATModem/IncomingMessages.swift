@@ -108,7 +108,12 @@ extension ATModem {
         }
         // Keyed by the octets decoded, so stray characters or lower case on the line do not make a new message.
         let key = Self.key(ofPDU: Hex.string(pdu.raw))
-        if awaitingAcknowledgement[key] != nil || partSlots[key] != nil || postedParts[key] != nil { return }
+        if awaitingAcknowledgement[key] != nil || partSlots[key] != nil || postedParts[key] != nil {
+            // Delivered again directly (the network missed the acknowledgement): this delivery needs its own
+            // AT+CNMA, unless the acknowledgement still to come sends it.
+            if slot == .direct, awaitingAcknowledgement[key] != [.direct] { await acknowledgeDirect() }
+            return
+        }
         // Read again just as it was acknowledged (a second +CMTI, a sweep): it is done, only delete it.
         if recentlyAcknowledged.contains(key) { return await discard(slot) }
         switch pdu {
