@@ -138,3 +138,22 @@ extension PseudoTerminalTests.BreakerTests {
         await modem.stop()
     }
 }
+
+extension PseudoTerminalTests.BreakerTests {
+    /// A receipt acknowledged again (or one the port no longer knows) names an index but not its storage:
+    /// it deletes nothing else; the sweep deletes the message where it really is.
+    @Test func anUnknownReceiptDeletesNoOtherMessage() async throws {
+        let simulator = try ModemSimulator()
+        let index = simulator.store(pdu: try Port.deliver("ON")[0], in: "ME")
+        let other = simulator.store(pdu: try Port.deliver("OFF")[0], in: "SM")
+        #expect(index == other)
+        let (modem, sink) = try await started(simulator) { $0.sweepInterval = .seconds(3600) }
+        await eventually { Set(sink.messages.map(\.text)) == ["ON", "OFF"] }
+        let on = try #require(receipt(of: "ON", in: sink))
+        try await modem.acknowledge(on)
+        try await modem.acknowledge(on)
+        #expect(simulator.storage("ME").isEmpty)
+        #expect(simulator.storage("SM")[other] != nil, "OFF is kept until it is acknowledged")
+        await modem.stop()
+    }
+}
