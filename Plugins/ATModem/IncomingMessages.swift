@@ -204,8 +204,9 @@ extension ATModem {
 
     /// The controller committed the message: delete it from its storage, or acknowledge its delivery.
     public func acknowledge(_ receipt: MessageReceipt) async throws {
-        let slots = awaitingAcknowledgement.removeValue(forKey: receipt.key)
-            ?? receipt.storageIndex.map { [.stored(storage: receivingStorage, index: $0)] } ?? []
+        // A receipt the port does not know (acknowledged before) names an index but not its storage, which
+        // may hold another message now: nothing is deleted, and the sweep deletes the message where it is.
+        let slots = awaitingAcknowledgement.removeValue(forKey: receipt.key) ?? []
         let parts = postedParts.filter { $0.value == receipt.key }.map(\.key)
         for part in parts { postedParts[part] = nil }
         recentlyAcknowledged.append(contentsOf: [receipt.key] + parts)
