@@ -110,6 +110,13 @@ public enum ATResponseParser {
         public var tpduLength: Int?
         /// The PDU line as it came (hex, possibly with stray characters).
         public var pdu: String
+
+        /// Whether the line has fewer characters than its service-centre octet and `<length>` name: a copy
+        /// cut on its way from the modem, which lists what it stores whole. False when there is no length.
+        public var isCutShort: Bool {
+            guard let tpduLength, let serviceCentre = Int(pdu.prefix(2), radix: 16) else { return false }
+            return pdu.count / 2 - 1 - serviceCentre < tpduLength
+        }
     }
 
     /// What a `+CMGR: <stat>,[<alpha>],<length>` / `+CMGL: <index>,<stat>,[<alpha>],<length>` header says

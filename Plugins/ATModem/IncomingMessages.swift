@@ -160,8 +160,8 @@ extension ATModem {
 
     /// A PDU that does not decode. Line noise can garble the copy on its way from the modem while the
     /// stored message is intact, so a stored one is read once more; only what cannot be read twice is
-    /// deleted. A copy that ends too soon was cut on the line (the modem lists what it stores whole), so it
-    /// is left for the next sweeps, up to ``maxCutReadings`` times. A direct one is not acknowledged, so the
+    /// deleted. A copy shorter than its header says was cut on the line (the modem lists what it stores
+    /// whole), so it is left for the next sweeps, up to ``maxCutReadings`` times. A direct one is not acknowledged, so the
     /// network delivers it again.
     func undecodable(_ stored: ATResponseParser.StoredPDU, at slot: MessageSlot, error: PDUError, secondReading: Bool) async {
         switch slot {
@@ -169,8 +169,7 @@ extension ATModem {
             logger.notice("the message at \(slot) did not decode (\(error)); reading it again")
             guard let again = await fetch(storage: storage, index: index) else { return }
             await received(again, at: slot, secondReading: true)
-        case .stored where (error.code == .truncated || error.code == .lengthBeyondData)
-            && cutReadings[slot, default: 0] < Self.maxCutReadings:
+        case .stored where stored.isCutShort && cutReadings[slot, default: 0] < Self.maxCutReadings:
             if cutReadings.count >= 64 { cutReadings.removeAll() }
             cutReadings[slot, default: 0] += 1
             logger.warning("the message at \(slot) came cut short on two readings (\(error)); the next sweep reads it again")

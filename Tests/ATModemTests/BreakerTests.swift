@@ -157,3 +157,16 @@ extension PseudoTerminalTests.BreakerTests {
         await modem.stop()
     }
 }
+
+/// A copy is cut short only when its line holds fewer octets than its header names; no length proves nothing.
+@Test(arguments: [
+    ("0006D60B911326880736F4111011719551401110117195714000", 25, false),
+    ("0006D60B911326880736F41110117195514011101171957140", 25, true),
+    ("07911326040000F0GG", 1, false),
+    ("00", Int.max, true),
+    ("00", nil, false),
+    ("ZZ", 3, false),
+])
+func aCutCopyIsShorterThanItsHeaderSays(_ pdu: String, _ length: Int?, _ cut: Bool) {
+    #expect(ATResponseParser.StoredPDU(index: nil, tpduLength: length, pdu: pdu).isCutShort == cut)
+}
