@@ -31,6 +31,8 @@ extension PseudoTerminalTests {
         @Test func aMessageCutOnTheLineTwiceIsNotDeleted() async throws {
             let simulator = try ModemSimulator()
             let (modem, sink) = try await started(simulator) { $0.sweepInterval = .seconds(3600) }
+            // The sweep after connecting is over: only the notice reads the message.
+            await eventually { simulator.commands.contains("AT+CPMS=\"SR\";+CMGL=4") }
             simulator.script { $0.corruptedReads = 2 }
             let index = simulator.store(pdu: try Port.deliver("STATUS")[0])
             let read = "AT+CPMS=\"SM\";+CMGR=\(index)"
