@@ -18,6 +18,9 @@ public actor ATModem: ModemPort {
         /// listing it may take (a full SIM at 9600 baud takes a few seconds).
         public var sweepInterval: Duration = .seconds(300)
         public var sweepTimeout: Duration = .seconds(20)
+        /// A message the controller has not acknowledged this long after it was handed over is handed over
+        /// again (the controller could not commit it; it recognises what it handled already).
+        public var handOverAgainAfter: Duration = .seconds(600)
         /// How often the supervisor checks the modem (AT, signal, registration).
         public var checkInterval: Duration = .seconds(30)
         /// How long each of the check's three `AT`s waits for `OK`.
@@ -93,6 +96,8 @@ public actor ATModem: ModemPort {
     var reassembler: ConcatenationReassembler<ContinuousClock.Instant>
     /// Where each message posted and not yet acknowledged is, by receipt key.
     var awaitingAcknowledgement: [String: [MessageSlot]] = [:]
+    /// What each message posted and not yet acknowledged was posted as, and when (last).
+    var handedOver: [String: HandedOver] = [:]
     /// Where each part waiting for the rest of its message is, by its PDU key.
     var partSlots: [String: MessageSlot] = [:]
     /// The message each part of a posted long message belongs to, until it is acknowledged.
@@ -112,6 +117,12 @@ public actor ATModem: ModemPort {
     // Calls
     var outgoing: OutgoingCall?
     var ringing: RingingCall?
+
+    struct HandedOver {
+        var sms: IncomingSMS
+        var receipt: MessageReceipt
+        var at: ContinuousClock.Instant
+    }
 
     struct OutgoingCall {
         var number: String
@@ -252,6 +263,7 @@ public actor ATModem: ModemPort {
         await checkSettings()
         if let last = lastSweep, clock.now - last >= configuration.sweepInterval { await sweep() }
         await dropExpiredParts()
+        handOverAgainWhatWaits()
         if !registered, let since = unregisteredSince, clock.now - since >= configuration.registrationTimeout {
             await recover()
         }

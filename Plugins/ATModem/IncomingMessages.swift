@@ -128,9 +128,7 @@ extension ATModem {
                     logger.info("message from \(deliver.sender) at \(slot) dropped with no action: \(reason)")
                     return await discard(slot)
                 }
-                awaitingAcknowledgement[key] = [slot]
-                sink?.post(deliver.incomingSMS, receipt: MessageReceipt(key: key, storageIndex: slot.index))
-                return
+                return handOver(deliver.incomingSMS, key: key, slots: [slot])
             }
             partSlots[key] = slot
             // A part that came directly must be acknowledged now: the modem delivers nothing else until
@@ -187,13 +185,32 @@ extension ATModem {
         let keys = parts.map { Self.key(ofPDU: Hex.string($0.raw)) }
         let slots = keys.compactMap { partSlots.removeValue(forKey: $0) }
         let key = keys.count == 1 ? keys[0] : "parts-" + keys.joined(separator: "+")
-        awaitingAcknowledgement[key] = slots
         // A part read again (a sweep racing a +CMTI) belongs to this message, not to a new one.
         for part in keys { postedParts[part] = key }
         let text = parts.map(\.text).joined()
         let first = parts[0]
-        let sms = IncomingSMS(sender: first.incomingSMS.sender, text: text, timestamp: first.timestamp)
-        sink?.post(sms, receipt: MessageReceipt(key: key, storageIndex: slots.first?.index))
+        handOver(IncomingSMS(sender: first.incomingSMS.sender, text: text, timestamp: first.timestamp), key: key, slots: slots)
+    }
+
+    /// Posts a message to the controller; it stays the port's until the controller acknowledges it.
+    func handOver(_ sms: IncomingSMS, key: String, slots: [MessageSlot]) {
+        awaitingAcknowledgement[key] = slots
+        let receipt = MessageReceipt(key: key, storageIndex: slots.first?.index)
+        handedOver[key] = HandedOver(sms: sms, receipt: receipt, at: clock.now)
+        sink?.post(sms, receipt: receipt)
+    }
+
+    /// Hands over again what has waited ``ATModem/Configuration/handOverAgainAfter`` for its
+    /// acknowledgement: the controller could not commit it (a full disk). The controller recognises what
+    /// it has handled already and only acknowledges that.
+    func handOverAgainWhatWaits() {
+        let now = clock.now
+        let patience = configuration.handOverAgainAfter
+        for (key, waiting) in handedOver where now - waiting.at >= patience {
+            logger.warning("message \(key) from \(waiting.sms.sender ?? "a hidden sender") not acknowledged for \(patience); handing it over again")
+            handedOver[key]?.at = now
+            sink?.post(waiting.sms, receipt: waiting.receipt)
+        }
     }
 
     /// Parts of long messages that never completed (spec §5 A70): deleted, never handled on their own.
@@ -206,6 +223,7 @@ extension ATModem {
         // A receipt the port does not know (acknowledged before) names an index but not its storage, which
         // may hold another message now: nothing is deleted, and the sweep deletes the message where it is.
         let slots = awaitingAcknowledgement.removeValue(forKey: receipt.key) ?? []
+        handedOver[receipt.key] = nil
         let parts = postedParts.filter { $0.value == receipt.key }.map(\.key)
         for part in parts { postedParts[part] = nil }
         recentlyAcknowledged.append(contentsOf: [receipt.key] + parts)
@@ -265,6 +283,7 @@ extension ATModem {
         // back, it is handed over again from the storage.
         if powered, !self.powered {
             awaitingAcknowledgement.removeAll()
+            handedOver.removeAll()
             postedParts.removeAll()
         }
         self.powered = powered

@@ -202,6 +202,24 @@ struct ChannelTests {
         await eventually { await channel.strayLines == ["OK"] }
     }
 
+    @Test func aLateFinalAfterAnImpliedAnswerIsNotTakenForTheNextCommand() async throws {
+        let channel = channel(ATTimeouts(command: .seconds(5), impliedFinal: .seconds(1)))
+        let pin = Task { try await channel.send("AT+CPIN?") }
+        await transport.waitForWrites(1)
+        transport.receive("\r\n+CPIN: READY\r\n")
+        await clock.waitForSleepers(2)
+        clock.advance(by: .seconds(1))
+        #expect(try await pin.value.final == .implied)
+        let next = Task { try await channel.send("AT+CMGD=1") }
+        #expect(await transport.waitForWrites(2).last == "AT+CSQ\r", "a probe goes first")
+        transport.receive("\r\nOK\r\n")  // AT+CPIN?'s final, late
+        transport.receive("\r\n+CSQ: 20,0\r\n\r\nOK\r\n")
+        #expect(await transport.waitForWrites(3).last == "AT+CMGD=1\r")
+        transport.receive("\r\n+CMS ERROR: 321\r\n")
+        #expect(try await next.value.final == .cmsError(321))
+        #expect(await channel.strayLines == ["OK"])
+    }
+
     @Test func aCommandWithoutANamedAnswerStillNeedsItsFinal() async throws {
         let channel = channel(ATTimeouts(command: .seconds(5), impliedFinal: .seconds(1)))
         let format = Task { try await channel.send("AT+CMGF=0") }

@@ -167,6 +167,25 @@ extension PseudoTerminalTests {
             await modem.stop()
         }
 
+        @Test func aMessageNotAcknowledgedIsHandedOverAgain() async throws {
+            let simulator = try ModemSimulator()
+            let modem = Self.port(simulator) { $0.handOverAgainAfter = .milliseconds(200) }
+            let sink = RecordingSink()
+            try await modem.start(events: sink)
+            await eventually { sink.events.contains(.modemOnline(true)) }
+            let index = simulator.store(pdu: try Port.deliver("ON")[0])
+            simulator.inject("+CMTI: \"SM\",\(index)")
+            // The controller could not commit it (a full disk): after a sweep interval it comes again.
+            await eventually { sink.messages.count >= 2 }
+            #expect(Set(sink.receipts).count == 1, "the same message, under the same receipt")
+            try await modem.acknowledge(sink.receipts[0])
+            await eventually { simulator.storage.isEmpty }
+            let count = sink.messages.count
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(sink.messages.count == count, "an acknowledged message is not handed over again")
+            await modem.stop()
+        }
+
         @Test func aLonePartIsDroppedNeverHandledAlone() async throws {
             let simulator = try ModemSimulator()
             let (modem, sink) = try await started(simulator)

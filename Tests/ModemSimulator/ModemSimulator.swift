@@ -144,6 +144,7 @@ package final class ModemSimulator: Sendable {
 
     private let state: Mutex<Script>
     private let runtime = Mutex(Runtime())
+    private let writing = Mutex(())
 
     package init(profile: Profile = .sim800) throws {
         state = Mutex(Script(profile: profile))
@@ -397,9 +398,23 @@ package final class ModemSimulator: Sendable {
         emit(Array(all.map { end + $0 + end }.joined().utf8))
     }
 
+    /// Writes all of `bytes`, one writer at a time. The master side is non-blocking: a write into a full pty
+    /// buffer (a slow reader on a loaded machine) is partial or refused, so the rest waits for room; a
+    /// modem does not lose what it says.
     private func emit(_ bytes: [UInt8]) {
-        guard let master = runtime.withLock({ $0.terminal?.master }) else { return }
-        _ = system_write(master, bytes[...])
+        writing.withLock { _ in
+            var rest = bytes[...]
+            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+            while !rest.isEmpty, ContinuousClock.now < deadline {
+                guard let master = runtime.withLock({ $0.terminal?.master }) else { return }
+                switch system_write(master, rest) {
+                case .success(let written): rest = rest.dropFirst(written)
+                case .failure(let error) where error.errno == EAGAIN || error.errno == EINTR:
+                    _ = system_poll(master, forWriting: true, timeoutMilliseconds: 20)
+                case .failure: return
+                }
+            }
+        }
     }
 
     // MARK: - Commands

@@ -140,7 +140,8 @@ public actor ATChannel {
         var command: String
         var body: String?
         var timeout: Duration?
-        var reply: CheckedContinuation<Result<ATResponse, ATChannelError>, Never>
+        /// nil for the channel's own probe (see ``quietElapsed(_:)``), which nobody awaits.
+        var reply: CheckedContinuation<Result<ATResponse, ATChannelError>, Never>?
     }
 
     private enum Phase { case awaitingPrompt, awaitingFinal, aborting }
@@ -337,7 +338,7 @@ public actor ATChannel {
         active.timer?.cancel()
         active.quiet?.cancel()
         current = nil
-        active.request.reply.resume(returning: result)
+        active.request.reply?.resume(returning: result)
         startNext()
     }
 
@@ -347,13 +348,13 @@ public actor ATChannel {
             active.timer?.cancel()
             active.quiet?.cancel()
             current = nil
-            active.request.reply.resume(
+            active.request.reply?.resume(
                 returning: .failure(ATChannelError(.closed, command: active.request.command, detail: reason)))
         }
         let waiting = queue
         queue.removeAll()
         for request in waiting {
-            request.reply.resume(returning: .failure(ATChannelError(.closed, command: request.command, detail: reason)))
+            request.reply?.resume(returning: .failure(ATChannelError(.closed, command: request.command, detail: reason)))
         }
         decoder.commandAbandoned()
     }
@@ -380,6 +381,10 @@ public actor ATChannel {
             guard let active = current else { return }
             if active.phase == .aborting {
                 finish(.failure(ATChannelError(.noPrompt, command: active.request.command)))
+            } else if active.request.reply == nil, !active.answered {
+                // The probe's final counts only after its own line: this one is late.
+                remember(final.description)
+                decoder.commandSent(active.request.command)
             } else if active.phase == .awaitingPrompt, final == .ok {
                 // A command with a body ends with OK only after its prompt and body: this OK is an earlier
                 // command's, late (after its answer ended as `.implied`). Taken, it would count an unsent
@@ -419,11 +424,22 @@ public actor ATChannel {
         current?.quiet = wake(after: timeouts.impliedFinal) { $0.quietElapsed(id) }
     }
 
+    /// The answer ends as `.implied`. Its final result may still come late and would be taken for the next
+    /// command's, so the next to go is a probe, `AT+CSQ`, whose own final counts only after its `+CSQ:`
+    /// line: a final before that line is the late one. A probe that ends as `.implied` itself is not
+    /// probed again.
     private func quietElapsed(_ id: Int) {
         guard let active = current, active.request.id == id, active.phase == .awaitingFinal else { return }
         decoder.commandAbandoned()
+        if active.request.reply != nil {
+            let probe = Request(id: nextID, command: Self.probeCommand, body: nil, timeout: nil, reply: nil)
+            nextID += 1
+            queue.insert(probe, at: 0)
+        }
         finish(.success(ATResponse(lines: active.lines, final: .implied)))
     }
+
+    static let probeCommand = "AT+CSQ"
 
     private func remember(_ line: String) {
         strayLines.append(line)
