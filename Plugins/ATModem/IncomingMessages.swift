@@ -26,6 +26,13 @@ extension ATModem {
     /// storage name means the receiving storage the port selected.
     func read(storage named: String?, index: Int) async {
         let storage = named ?? receivingStorage
+        // A storage `AT+CPMS=?` did not offer (or did not answer) is swept from now on too.
+        // (27.005 names are two letters; a name garbled on the line is not kept.)
+        if storage != "MT", storage.count == 2, storage.allSatisfy(\.isLetter), !sweptStorages.contains(storage),
+            sweptStorages.count < 8
+        {
+            sweptStorages.append(storage)
+        }
         guard powered, let stored = await fetch(storage: storage, index: index) else { return }
         await received(stored, at: .stored(storage: storage, index: index))
     }
@@ -174,8 +181,10 @@ extension ATModem {
         case .stored:
             logger.warning("undecodable message at \(slot) deleted after two readings: \(error); PDU \(stored.pdu)")
             await discard(slot)
-        case .direct:
+        case .direct where messageService == 1:
             logger.warning("undecodable direct message not acknowledged, so that the network delivers it again: \(error); PDU \(stored.pdu)")
+        case .direct:
+            logger.error("undecodable direct message lost (the modem acknowledged it itself): \(error); PDU \(stored.pdu)")
         }
     }
 
@@ -280,11 +289,13 @@ extension ATModem {
 
     public func setPowered(_ powered: Bool) async {
         // What a dark device was handed it did not take (the controller acknowledges nothing then): coming
-        // back, it is handed over again from the storage.
+        // back, it is handed over again, direct deliveries included (they are in no storage to sweep).
         if powered, !self.powered {
-            awaitingAcknowledgement.removeAll()
-            handedOver.removeAll()
-            postedParts.removeAll()
+            let now = clock.now
+            for (key, waiting) in handedOver {
+                handedOver[key]?.at = now
+                sink?.post(waiting.sms, receipt: waiting.receipt)
+            }
         }
         self.powered = powered
         // A sweep only on an initialised modem: the supervisor sweeps itself once initialisation is done.
