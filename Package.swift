@@ -89,7 +89,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SocketRuntimeTests",
-            dependencies: ["SocketRuntime", "SocketCore", "Simulated", "TestSupport"],
+            dependencies: [
+                "SocketRuntime", "SocketCore", "Simulated", "TestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             // Conversations are read from the source tree by path, not bundled.
             exclude: ["Transcripts"]
         ),

@@ -43,10 +43,6 @@ public actor ATModem: ModemPort {
         /// long the modem is left off.
         public var powerKeyPulse: Duration = .milliseconds(1500)
         public var powerOffPause: Duration = .seconds(5)
-        /// Tries for one SMS part when the network answers +CMS ERROR, and the pause before the second
-        /// (doubling after).
-        public var sendTries = 3
-        public var sendRetryDelay: Duration = .seconds(2)
 
         public init(device: String, baudRate: Int = 115200, vendor: ModemVendor? = nil) {
             self.device = device
@@ -112,7 +108,6 @@ public actor ATModem: ModemPort {
     var forgottenDeletions = 0
     /// Slots whose copies came cut short on both readings, and how many times (at most 64 slots).
     var cutReadings: [MessageSlot: Int] = [:]
-    var nextReference: UInt8 = 0
 
     // Calls
     var outgoing: OutgoingCall?

@@ -3,24 +3,41 @@ import SocketCore
 /// Sending SMS: GSM 7-bit where the text fits, else UCS2; long texts as concatenated parts. And the
 /// microphone of a connected call.
 extension ATModem {
-    /// Sends `text` to `number`; returns when the network took every part. `+CMS ERROR` is retried with
-    /// back-off; what still fails is thrown, and the controller keeps the message in its outbox.
-    public func sendSMS(to number: String, text: String) async throws {
-        nextReference &+= 1
-        let parts = try SubmitPDU.encode(text: text, to: number, reference: nextReference)
-        for (index, part) in parts.enumerated() {
-            var delay = configuration.sendRetryDelay
-            for attempt in 1...max(configuration.sendTries, 1) {
-                guard let channel else { throw ModemError(.offline) }
-                let answer = try await channel.sendSMS(pdu: part.hex, tpduLength: part.tpduLength)
-                if answer.isOK { break }
-                guard case .cmsError = answer.final, attempt < configuration.sendTries else {
-                    throw ModemError(.sendFailed, "part \(index + 1) of \(parts.count) to \(number): \(answer.final)")
+    /// Sends `message`: GSM 7-bit where the text fits, else UCS2; a long text as concatenated parts under
+    /// `message.reference`, starting after the parts earlier tries got through. Each part is tried once: the
+    /// controller's outbox owns retries and their back-off, so a number the network refuses holds neither
+    /// this modem's channel nor the messages to other numbers.
+    ///
+    /// Throws ``SMSSendError``: `refused` for an error final before or after the prompt, no prompt, no
+    /// channel, a failed write, or a text that cannot be encoded; `uncertain` when the final result did not
+    /// come after the PDU may have been written (a timeout; the port closing, since the channel does not say
+    /// whether that happened before or after the PDU went out).
+    public func sendSMS(_ message: OutgoingSMS) async throws(SMSSendError) {
+        let parts: [EncodedPDU]
+        do {
+            parts = try SubmitPDU.encode(text: message.text, to: message.to, reference: message.reference)
+        } catch {
+            throw SMSSendError(.refused, partsSent: message.partsSent, "the text cannot be encoded for \(message.to): \(error)")
+        }
+        var sent = min(max(message.partsSent, 0), parts.count)
+        while sent < parts.count {
+            let part = parts[sent]
+            let which = "part \(sent + 1) of \(parts.count) to \(message.to)"
+            guard let channel else { throw SMSSendError(.refused, partsSent: sent, "\(which): \(ModemError(.offline))") }
+            let answer: ATResponse
+            do {
+                answer = try await channel.sendSMS(pdu: part.hex, tpduLength: part.tpduLength)
+            } catch {
+                switch error.code {
+                // No prompt means no PDU; a failed write stops before its last byte, the Ctrl-Z that submits.
+                case .noPrompt, .writeFailed, .noResponse:
+                    throw SMSSendError(.refused, partsSent: sent, "\(which): \(error)")
+                case .timeout, .closed:
+                    throw SMSSendError(.uncertain, partsSent: sent, "\(which): \(error)")
                 }
-                logger.warning("SMS to \(number): \(answer.final); trying again in \(delay)")
-                try await clock.sleep(for: delay)
-                delay *= 2
             }
+            guard answer.isOK else { throw SMSSendError(.refused, partsSent: sent, "\(which): \(answer.final)") }
+            sent += 1
         }
     }
 

@@ -92,9 +92,12 @@ public final class SimulatedPhoneNetwork: ModemPort {
         }
     }
 
-    public func sendSMS(to number: String, text: String) async throws {
-        guard state.withLock({ $0.powered }) else { throw SimulatedHardwareError.deviceDark }
-        log.record("sms-out \(number) \(jsonStringLiteral(text))")
+    /// The network takes the whole text at once (one `sms-out` line), or nothing while the device is dark.
+    public func sendSMS(_ message: OutgoingSMS) async throws(SMSSendError) {
+        guard state.withLock({ $0.powered }) else {
+            throw SMSSendError(.refused, partsSent: message.partsSent, "\(SimulatedHardwareError.deviceDark)")
+        }
+        log.record("sms-out \(message.to) \(jsonStringLiteral(message.text))")
     }
 
     public func acknowledge(_ receipt: MessageReceipt) async throws {

@@ -30,8 +30,10 @@ public protocol Port: Sendable {
 
 /// A GSM modem: SMS, voice calls, USSD.
 public protocol ModemPort: Port {
-    /// Sends one SMS; returns once the network accepted it, throws if it did not.
-    func sendSMS(to number: String, text: String) async throws
+    /// Sends `message` (its parts after ``OutgoingSMS/partsSent``); returns once the network accepted every
+    /// part (`+CMGS`, 3GPP TS 27.005 §3.5.1). Sends once: retrying is the outbox's work, and the error says
+    /// whether it may (``SMSSendError/Code/refused``) or must not (``SMSSendError/Code/uncertain``).
+    func sendSMS(_ message: OutgoingSMS) async throws(SMSSendError)
     /// Deletes a handled message from the modem's storage.
     func acknowledge(_ receipt: MessageReceipt) async throws
     /// Starts calling; the outcome arrives as ``Event/callAnswered(_:)`` / ``Event/callEnded(_:_:)``.

@@ -6,6 +6,7 @@ import SocketCore
 ///
 /// Order for every event: (1) the core decides, (2) state changes, outgoing SMS and the handled message's
 /// key are committed in one transaction, (3) effects run, (4) the handled SMS is deleted from the modem.
+/// Outgoing SMS are sent by the ``Outbox``, beside event handling (see ``Outbox/Delivery``).
 public actor Controller {
     private var core: SocketCore
     private var committed: PersistentState
@@ -16,17 +17,18 @@ public actor Controller {
     private var timers = TimerTable()
     private var leds: [LED: LEDPattern] = [:]
     private var thermometerInService = true
-    /// The outbox's next try after the modem refused an SMS, and the back-off that led to it.
-    private var outboxRetry: (at: Instant, delay: Int64)?
-    private var outboxBackoff: Int64 = 0
+    private let outbox: Outbox
+    private let delivery: Outbox.Delivery
+    /// The outbox's worker, with ``Outbox/Delivery/concurrent`` once started.
+    private var outboxWorker: Task<Void, Never>?
     private var localReplies: [String] = []
     private let logger: Logger
     private let onNote: @Sendable (Instant, String) -> Void
 
-    /// A controller for `model` whose state comes from `store`.
+    /// A controller for `model` whose state comes from `store`; `delivery` says who sends its SMS.
     public init(
         model: Model, identity: DeviceIdentity, store: Store, board: Board, clock: any ControllerClock,
-        bus: EventBus = EventBus(), logger: Logger = Logger(label: "smsocket"),
+        bus: EventBus = EventBus(), logger: Logger = Logger(label: "smsocket"), delivery: Outbox.Delivery = .concurrent,
         onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
     ) throws(StoreError) {
         let state = try store.loadState()
@@ -38,9 +40,12 @@ public actor Controller {
         self.bus = bus
         self.logger = logger
         self.onNote = onNote
+        self.delivery = delivery
+        outbox = Outbox(store: store, modem: board.modem, clock: clock, logger: logger)
     }
 
-    /// Starts the ports, powers the device up and sends what an earlier run left in the outbox.
+    /// Starts the ports, powers the device up and starts sending what waits in the outbox (an earlier run's
+    /// messages keep their schedule; those it left mid-send are set aside, never sent again).
     public func start() async throws {
         // A port that cannot start (no such chip, no such sensor) is reported and its role is out of
         // service; the rest of the board works, and STATUS names the fault.
@@ -56,18 +61,27 @@ public actor Controller {
         }
         if faults.contains("thermometer") { thermometerInService = false }
         if !faults.isEmpty { bus.post(.hardwareFaults(faults)) }
+        await outbox.start()
         // What the ports reported while starting: the input levels reach the core before it powers up,
-        // everything else (stored SMS) after. Powering up also sends what waits in the outbox.
+        // everything else (stored SMS) after.
         var early: [EventBus.Item] = []
         while let item = bus.next() { early.append(item) }
         for item in early where item.event.isLevelReport { await handle(item) }
         await handle(EventBus.Item(event: .powerUp, receipt: nil))
         for item in early where !item.event.isLevelReport { await handle(item) }
         await drain()
+        if delivery == .concurrent, outboxWorker == nil {
+            let outbox = self.outbox
+            outboxWorker = Task { await outbox.run() }
+        }
     }
 
-    /// Stops the ports. The state is already committed.
+    /// Stops the outbox's worker (after the send in progress, so that it is not left in doubt), then the
+    /// ports. The state is already committed.
     public func stop() async {
+        outboxWorker?.cancel()
+        await outboxWorker?.value
+        outboxWorker = nil
         for driver in board.leds.values { await driver.stop() }
         for (_, port) in board.namedPorts { await port.stop() }
     }
@@ -77,19 +91,22 @@ public actor Controller {
         while let item = bus.next() { await handle(item) }
     }
 
-    /// When the next timer is due.
-    /// When the next timer is due (the core's timers and the outbox's next try).
+    /// When the next timer is due; with ``Outbox/Delivery/inline`` also the outbox's next try.
     public var nextDeadline: Instant? {
-        [timers.next?.at, outboxRetry?.at].compactMap { $0 }.min()
+        get async {
+            let outboxNext = delivery == .inline ? await outbox.nextAttempt : nil
+            return [timers.next?.at, outboxNext].compactMap { $0 }.min()
+        }
     }
 
-    /// Fires every timer due at or before the clock's current time, then drains the bus after each.
+    /// Fires every timer due at or before the clock's current time, then drains the bus after each; with
+    /// ``Outbox/Delivery/inline`` then sends the outbox's messages that are due.
     public func fireDueTimers() async {
         while let (id, _) = timers.popDue(notAfter: clock.now) {
             await handle(EventBus.Item(event: .timer(id), receipt: nil))
             await drain()
         }
-        if let retry = outboxRetry, retry.at <= clock.now { await flushOutbox() }
+        if delivery == .inline, let next = await outbox.nextAttempt, next <= clock.now { await outbox.sendDue() }
     }
 
     /// Runs a command from the local console (trusted: no password, no window) and returns its replies.
@@ -120,7 +137,7 @@ public actor Controller {
 
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)
-            await flushOutbox()
+            await deliverOutbox()
         }
         // A dark device did not take the message: it stays in the modem for later.
         let handled = wasUp ? item.receipt : nil
@@ -129,36 +146,36 @@ public actor Controller {
         change.handled = handled
         for case .sendSMS(let to, let text) in effects { change.outgoing.append((to, text)) }
 
-        var outboxIDs: [Int64]
         do {
-            outboxIDs = try store.commit(change)
+            try store.commit(change)
             committed = core.persistent
         } catch {
             // Nothing may be acknowledged that is not durable: no SMS goes out, the message stays in the modem.
             logger.critical("\(error); replies withheld and the message kept in the modem")
-            outboxIDs = []
             for effect in effects {
                 if case .sendSMS = effect { continue }
-                await perform(effect, outboxID: nil)
+                await perform(effect)
             }
             return
         }
-        outboxIDs.reverse()
-        for effect in effects {
-            let id: Int64? = if case .sendSMS = effect { outboxIDs.popLast() } else { nil }
-            await perform(effect, outboxID: id)
-        }
+        for effect in effects { await perform(effect) }
         if let handled { await acknowledge(handled) }
         await showLEDs()
     }
 
     private func alreadyHandled(_ receipt: MessageReceipt) -> Bool {
         do {
-            return try store.wasHandled(receipt)
+            guard try store.wasHandled(receipt) else { return false }
         } catch {
             logger.error("\(error)")
             return false
         }
+        do {
+            try store.handledMessageSeenAgain(receipt, at: clock.now)
+        } catch {
+            logger.error("\(error)")
+        }
+        return true
     }
 
     private func acknowledge(_ receipt: MessageReceipt) async {
@@ -169,11 +186,12 @@ public actor Controller {
         }
     }
 
-    private func perform(_ effect: Effect, outboxID: Int64?) async {
+    private func perform(_ effect: Effect) async {
         do {
             switch effect {
-            case .sendSMS(let to, let text):
-                if let outboxID { await send([Store.OutboxEntry(id: outboxID, to: to, text: text)]) }
+            case .sendSMS:
+                // Committed to the outbox with the event's changes.
+                await deliverOutbox()
             case .reply(let text):
                 localReplies.append(text)
             case .setRelay(.main, let on):
@@ -222,48 +240,13 @@ public actor Controller {
         }
     }
 
-    /// Hands outbox entries to the modem in order. When the modem refuses one, it and everything after
-    /// it wait in the outbox for the next try, backing off from 30 s to 10 min.
-    private func send(_ entries: [Store.OutboxEntry]) async {
-        // While a try is scheduled, new messages queue behind the ones waiting, in order.
-        guard outboxRetry == nil else { return }
-        for entry in entries {
-            do {
-                try store.markSending(entry.id)
-                do {
-                    try await board.modem.sendSMS(to: entry.to, text: entry.text)
-                } catch {
-                    try store.markFailed(entry.id)
-                    let delay = min(max(outboxBackoff * 2, Self.firstRetrySeconds), Self.maxRetrySeconds)
-                    outboxBackoff = delay
-                    outboxRetry = (clock.now.adding(seconds: delay), delay)
-                    logger.warning("SMS to \(entry.to) not sent, kept in the outbox; next try in \(delay) s: \(error)")
-                    return
-                }
-                try store.markSent(entry.id)
-                outboxBackoff = 0
-            } catch {
-                logger.error("\(error)")
-            }
+    /// Lets the outbox send what was committed: the worker is woken, or, inline, the messages go out now.
+    private func deliverOutbox() async {
+        switch delivery {
+        case .concurrent: outbox.wake()
+        case .inline: await outbox.sendDue()
         }
     }
-
-    /// Sends everything that waits in the outbox now (at power-up, that includes what an earlier run left).
-    private func flushOutbox() async {
-        outboxRetry = nil
-        do {
-            let (pending, abandoned) = try store.pendingOutbox()
-            for entry in abandoned {
-                logger.warning("an SMS to \(entry.to) was being sent when the controller stopped; not sent again to avoid a duplicate: \(entry.text)")
-            }
-            await send(pending)
-        } catch {
-            logger.error("\(error)")
-        }
-    }
-
-    static let firstRetrySeconds: Int64 = 30
-    static let maxRetrySeconds: Int64 = 600
 
     private func showLEDs() async {
         guard !board.leds.isEmpty else { return }

@@ -78,7 +78,7 @@ public actor Simulation {
             microRelay: light ? nil : world.microRelay, inputs: inputs)
         let controller = try Controller(
             model: options.model, identity: DeviceIdentity(serialNumber: "00000000000000001"), store: store, board: board,
-            clock: clock, logger: logger,
+            clock: clock, logger: logger, delivery: .inline,
             onNote: { time, text in if verbose { write("# \(time) \(text)") } })
         self.controller = controller
         try await controller.start()

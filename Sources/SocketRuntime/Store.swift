@@ -109,6 +109,17 @@ public final class Store: Sendable {
                 t.column("handled_ms", .integer).notNull()
             }
         }
+        migrator.registerMigration("v2: per-message outbox schedule, retention indexes") { db in
+            // States: pending → sending → (row deleted once sent); `unknown` when the send may have happened
+            // (a crash or no final answer mid-send), `given-up` after 24 h of refusals. Only `pending` is sent.
+            try db.alter(table: "outbox") { t in
+                // When the next try is due (0: at once); parts of a long text the network already took.
+                t.add(column: "next_attempt_ms", .integer).notNull().defaults(to: 0)
+                t.add(column: "parts_sent", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(index: "outbox_by_recipient", on: "outbox", columns: ["recipient", "state", "id"])
+            try db.create(index: "handled_message_by_time", on: "handled_message", columns: ["handled_ms"])
+        }
         return migrator
     }
 
@@ -177,8 +188,11 @@ public final class Store: Sendable {
                 var ids: [Int64] = []
                 for sms in change.outgoing {
                     try db.execute(
-                        sql: "INSERT INTO outbox (recipient, text, state, created_ms) VALUES (?, ?, 'pending', ?)",
-                        arguments: [sms.to, sms.text, change.at.milliseconds])
+                        sql: """
+                            INSERT INTO outbox (recipient, text, state, created_ms, next_attempt_ms)
+                            VALUES (?, ?, 'pending', ?, ?)
+                            """,
+                        arguments: [sms.to, sms.text, change.at.milliseconds, change.at.milliseconds])
                     ids.append(db.lastInsertedRowID)
                 }
                 return ids
@@ -246,10 +260,61 @@ public final class Store: Sendable {
         }
     }
 
-    /// Forgets handled-message keys older than `cutoff` (a modem never reports a message that old again).
-    public func forgetHandled(before cutoff: Instant) throws(StoreError) {
+    /// The modem reported a handled message again (its deletion failed or is still owed): its key's retention
+    /// starts again, so that a key is kept as long as the modem may hand its message over.
+    public func handledMessageSeenAgain(_ receipt: MessageReceipt, at now: Instant) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "DELETE FROM handled_message WHERE handled_ms < ?", arguments: [cutoff.milliseconds])
+            try db.execute(
+                sql: "UPDATE handled_message SET handled_ms = MAX(handled_ms, ?) WHERE key = ?",
+                arguments: [now.milliseconds, receipt.key])
+        }
+    }
+
+    // MARK: - Retention
+
+    /// How long the tables that grow with traffic keep their rows.
+    ///
+    /// - Handled-message keys: 30 days after the modem last reported the message, and at most 10,000 keys.
+    ///   A key only matters while the modem may hand its message over again, which it does until the message
+    ///   is deleted from its storage: right after handling, or at the next sweep (every few minutes) or
+    ///   start when that deletion failed, and every such report refreshes the key
+    ///   (``handledMessageSeenAgain(_:at:)``). Thirty days of silence is far beyond that, and no modem
+    ///   receives 10,000 messages between two sweeps (a SIM stores a few dozen).
+    /// - Outbox rows that are settled without being sent (`unknown`, `given-up`): 30 days after they were
+    ///   queued, and at most 1,000. Nothing ever sends such a row again, so deleting it cannot cause a send or
+    ///   a duplicate; it is kept only as a record for a person reading the database, and it was logged at
+    ///   warning or error level when it settled. Rows still `pending` are never pruned: each is sent or given
+    ///   up within about a day.
+    public struct Retention: Sendable {
+        public var handledKeyDays: Int64 = 30
+        public var handledKeyLimit = 10_000
+        public var settledOutboxDays: Int64 = 30
+        public var settledOutboxLimit = 1_000
+        public init() {}
+    }
+
+    /// Deletes what ``Retention`` no longer keeps, as of `now`.
+    public func prune(at now: Instant, retention: Retention = Retention()) throws(StoreError) {
+        let day: Int64 = 86_400_000
+        try write { db in
+            try db.execute(
+                sql: "DELETE FROM handled_message WHERE handled_ms < ?",
+                arguments: [now.milliseconds - retention.handledKeyDays * day])
+            try db.execute(
+                sql: """
+                    DELETE FROM handled_message WHERE key IN
+                    (SELECT key FROM handled_message ORDER BY handled_ms DESC, key LIMIT -1 OFFSET ?)
+                    """,
+                arguments: [retention.handledKeyLimit])
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE state IN ('unknown', 'given-up') AND created_ms < ?",
+                arguments: [now.milliseconds - retention.settledOutboxDays * day])
+            try db.execute(
+                sql: """
+                    DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state IN ('unknown', 'given-up')
+                    ORDER BY id DESC LIMIT -1 OFFSET ?)
+                    """,
+                arguments: [retention.settledOutboxLimit])
         }
     }
 
@@ -260,10 +325,52 @@ public final class Store: Sendable {
         public var id: Int64
         public var to: String
         public var text: String
+        /// When the controller queued it.
+        public var queuedAt: Instant
+        /// Tries so far, counting the one in progress once ``markSending(_:)`` counted it.
+        public var attempts: Int
+        /// Parts of a long text the network already accepted.
+        public var partsSent: Int
     }
 
-    /// Marks an entry as being handed to the modem. Committed before sending, so that a crash mid-send
-    /// leaves it `unknown` rather than sending it twice.
+    /// The next entry to send at `now`: the oldest `pending` one that is due and has no older `pending`
+    /// entry to the same recipient (messages to one recipient keep their order; a refused one holds back
+    /// only its own recipient's later messages).
+    public func nextDueOutboxEntry(at now: Instant) throws(StoreError) -> OutboxEntry? {
+        do {
+            return try queue.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT * FROM outbox AS o WHERE \(Self.outboxHead) AND next_attempt_ms <= ? ORDER BY id LIMIT 1",
+                    arguments: [now.milliseconds]
+                ).map(Self.entry)
+            }
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+    }
+
+    /// When the next entry falls due (nil: nothing waits to be sent). Entries held back behind an older one
+    /// to the same recipient do not count: they fall due only after it.
+    public func nextOutboxAttempt() throws(StoreError) -> Instant? {
+        do {
+            return try queue.read { db in
+                try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ms) FROM outbox AS o WHERE \(Self.outboxHead)")
+                    .map(Instant.init(milliseconds:))
+            }
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+    }
+
+    /// A `pending` row (alias `o`) with no older `pending` row to the same recipient.
+    private static let outboxHead = """
+        o.state = 'pending' AND NOT EXISTS
+        (SELECT 1 FROM outbox AS e WHERE e.recipient = o.recipient AND e.state = 'pending' AND e.id < o.id)
+        """
+
+    /// Marks an entry as being handed to the modem and counts the try. Committed before sending, so that a
+    /// crash mid-send leaves it `sending`, which the next start sets aside as `unknown` instead of sending it
+    /// twice.
     public func markSending(_ id: Int64) throws(StoreError) {
         try write { db in
             try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [id])
@@ -275,28 +382,47 @@ public final class Store: Sendable {
         try write { db in try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
     }
 
-    /// The modem refused the entry: it waits for the next try.
-    public func markFailed(_ id: Int64) throws(StoreError) {
-        try write { db in try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE id = ?", arguments: [id]) }
+    /// The network refused the entry: it waits until `nextAttempt`, with the parts already accepted noted.
+    public func markRefused(_ id: Int64, partsSent: Int, nextAttempt: Instant) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'pending', parts_sent = ?, next_attempt_ms = ? WHERE id = ?",
+                arguments: [partsSent, nextAttempt.milliseconds, id])
+        }
     }
 
-    /// Entries to (re)send, oldest first. Entries a crash left mid-send are set aside as `unknown` first:
-    /// the modem may have sent them, and a notification must never go out twice.
-    public func pendingOutbox() throws(StoreError) -> (pending: [OutboxEntry], abandoned: [OutboxEntry]) {
+    /// The entry may have been sent (no final answer after the PDU was written): never sent again.
+    public func markUnknown(_ id: Int64, partsSent: Int) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'unknown', parts_sent = ? WHERE id = ?", arguments: [partsSent, id])
+        }
+    }
+
+    /// The entry was refused for too long: never sent again.
+    public func markGivenUp(_ id: Int64, partsSent: Int) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'given-up', parts_sent = ? WHERE id = ?", arguments: [partsSent, id])
+        }
+    }
+
+    /// At start-up: entries an earlier run left mid-send become `unknown` and are returned, oldest first. The
+    /// modem may have sent them, and a message must never go out twice.
+    public func setAsideInterruptedSends() throws(StoreError) -> [OutboxEntry] {
         do {
             return try queue.write { db in
-                let abandoned = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'sending' ORDER BY id").map(Self.entry)
+                let interrupted = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'sending' ORDER BY id").map(Self.entry)
                 try db.execute(sql: "UPDATE outbox SET state = 'unknown' WHERE state = 'sending'")
-                let pending = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'pending' ORDER BY id").map(Self.entry)
-                return (pending, abandoned)
+                return interrupted
             }
         } catch {
-            throw Self.classify(error, path: path)
+            throw StoreError(code: .writeFailed, path: path, detail: "\(error)")
         }
     }
 
     private static func entry(_ row: Row) -> OutboxEntry {
-        OutboxEntry(id: row["id"], to: row["recipient"], text: row["text"])
+        OutboxEntry(
+            id: row["id"], to: row["recipient"], text: row["text"], queuedAt: Instant(milliseconds: row["created_ms"]),
+            attempts: row["attempts"], partsSent: row["parts_sent"])
     }
 
     private func write(_ body: (Database) throws -> Void) throws(StoreError) {

@@ -45,7 +45,6 @@ extension PseudoTerminalTests {
             var configuration = ATModem.Configuration(device: "pty", vendor: vendor)
             configuration.checkInterval = .milliseconds(50)
             configuration.checkTimeout = .milliseconds(400)
-            configuration.sendRetryDelay = .milliseconds(20)
             configuration.sweepTimeout = .seconds(1)
             configuration.reconnectDelay = .milliseconds(50)
             configuration.callPollInterval = .milliseconds(20)
@@ -134,9 +133,9 @@ extension PseudoTerminalTests {
         @Test func sendsGSM7UCS2AndLongTextsAsParts() async throws {
             let simulator = try ModemSimulator()
             let (modem, _) = try await started(simulator)
-            try await modem.sendSMS(to: "+3589123456789", text: "Power socket ON")
-            try await modem.sendSMS(to: "+3589123456789", text: "Ответ: 5 руб")
-            try await modem.sendSMS(to: "+3589123456789", text: String(repeating: "x", count: 200))
+            try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: "Power socket ON"))
+            try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: "Ответ: 5 руб"))
+            try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: String(repeating: "x", count: 200)))
             let submitted = try simulator.submittedPDUs.map(Self.submitted)
             #expect(submitted.map(\.text) == ["Power socket ON", "Ответ: 5 руб", String(repeating: "x", count: 153), String(repeating: "x", count: 47)])
             #expect(submitted[0].dataCoding.alphabet == DataCodingScheme.Alphabet.gsm7)
@@ -145,14 +144,30 @@ extension PseudoTerminalTests {
             await modem.stop()
         }
 
-        @Test func aRefusedSubmitIsRetriedThenReported() async throws {
+        @Test func aRefusedSubmitIsReportedAsRefusedAndNotRetried() async throws {
             let simulator = try ModemSimulator()
             let (modem, _) = try await started(simulator)
             simulator.script { $0.failingSubmits = 1 }
-            try await modem.sendSMS(to: "+3589123456789", text: "retried")
-            #expect(simulator.submittedPDUs.count == 1)
-            simulator.script { $0.failingSubmits = 10 }
-            await #expect(throws: ModemError(.sendFailed)) { try await modem.sendSMS(to: "+3589123456789", text: "lost") }
+            let error = await #expect(throws: SMSSendError.self) {
+                try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: "refused"))
+            }
+            #expect(error?.code == .refused)
+            #expect(error?.partsSent == 0)
+            #expect(simulator.commands.filter { $0.hasPrefix("AT+CMGS=") }.count == 1, "one try: the outbox owns retries")
+            try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: "accepted"))
+            #expect(try simulator.submittedPDUs.map(Self.submitted).map(\.text) == ["accepted"])
+            await modem.stop()
+        }
+
+        @Test func aLongTextResumesAfterThePartsAlreadySent() async throws {
+            let simulator = try ModemSimulator()
+            let (modem, _) = try await started(simulator)
+            let text = String(repeating: "y", count: 200)
+            try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: text, reference: 42, partsSent: 1))
+            let submitted = try simulator.submittedPDUs.map(Self.submitted)
+            #expect(submitted.map(\.text) == [String(repeating: "y", count: 47)], "only the second part")
+            #expect(submitted.first?.concatenation?.reference == 42)
+            #expect(submitted.first?.concatenation?.sequence == 2)
             await modem.stop()
         }
 
@@ -249,7 +264,7 @@ extension PseudoTerminalTests {
             let index = simulator.store(pdu: try Self.deliver("STATUS")[0])
             simulator.inject("+CMTI: \"SM\",\(index)")
             await eventually { sink.messages.count == 1 }
-            try await modem.sendSMS(to: "+3589123456789", text: "OK")
+            try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: "OK"))
             #expect(simulator.submittedPDUs.count == 1)
             await modem.stop()
         }

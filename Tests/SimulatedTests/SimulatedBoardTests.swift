@@ -49,7 +49,7 @@ struct SimulatedBoardTests {
         await network.setPowered(false)
         network.deliver(sms)
         network.call(from: "+3589123456789")
-        await #expect(throws: (any Error).self) { try await network.sendSMS(to: "+1", text: "x") }
+        await #expect(throws: (any Error).self) { try await network.sendSMS(OutgoingSMS(to: "+1", text: "x")) }
         #expect(log.receipts.isEmpty)
         await network.setPowered(true)
         #expect(log.receipts.count == 1)

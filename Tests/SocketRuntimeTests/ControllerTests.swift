@@ -6,7 +6,8 @@ import Testing
 
 @testable import SocketRuntime
 
-/// A modem that records what it is asked to do and, at each SMS it sends, what the database holds.
+/// A modem that records what it is asked to do and, at each SMS it sends, what the database holds. Each
+/// recipient's SMS can be refused or end in doubt, and sends can be held until the test releases them.
 final class RecordingModem: ModemPort {
     struct Sent: Equatable {
         var to: String
@@ -15,21 +16,69 @@ final class RecordingModem: ModemPort {
         var committedRestartTime: Int
     }
 
-    private let state = Mutex<(sent: [Sent], acknowledged: [MessageReceipt], failSends: Bool)>(([], [], false))
-    let databasePath: String
+    /// How the modem ends a send.
+    enum Answer { case accept, refuse, uncertain }
 
-    init(databasePath: String) { self.databasePath = databasePath }
+    private struct State {
+        var sent: [Sent] = []
+        var tries: [OutgoingSMS] = []
+        var acknowledged: [MessageReceipt] = []
+        var answers: [String: Answer] = [:]
+        var answer = Answer.accept
+        var holding = false
+        var held: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+    let databasePath: String
+    /// Every call of ``sendSMS(_:)``, as it starts.
+    let attempts: AsyncStream<OutgoingSMS>
+    private let attemptsContinuation: AsyncStream<OutgoingSMS>.Continuation
+
+    init(databasePath: String) {
+        self.databasePath = databasePath
+        (attempts, attemptsContinuation) = AsyncStream.makeStream()
+    }
 
     var sent: [Sent] { state.withLock { $0.sent } }
+    /// Every message handed to the modem, whatever became of it.
+    var tries: [OutgoingSMS] { state.withLock { $0.tries } }
     var acknowledged: [MessageReceipt] { state.withLock { $0.acknowledged } }
-    func failSends(_ fail: Bool) { state.withLock { $0.failSends = fail } }
+    func failSends(_ fail: Bool) { state.withLock { $0.answer = fail ? .refuse : .accept } }
+    func answer(_ answer: Answer, to number: String) { state.withLock { $0.answers[number] = answer } }
+    /// Sends from now on wait in the modem until ``release()``.
+    func hold() { state.withLock { $0.holding = true } }
+    func release() {
+        let held = state.withLock { s in
+            s.holding = false
+            defer { s.held = [] }
+            return s.held
+        }
+        for continuation in held { continuation.resume() }
+    }
 
     func start(events: any EventSink) async throws {}
     func stop() async {}
-    func sendSMS(to number: String, text: String) async throws {
-        if state.withLock({ $0.failSends }) { throw NoNetwork() }
-        let committed = try Store(path: databasePath).loadState().restartTime
-        state.withLock { $0.sent.append(Sent(to: number, text: text, committedRestartTime: committed)) }
+    func sendSMS(_ message: OutgoingSMS) async throws(SMSSendError) {
+        let answer = state.withLock { s in
+            s.tries.append(message)
+            return s.answers[message.to] ?? s.answer
+        }
+        attemptsContinuation.yield(message)
+        await withCheckedContinuation { continuation in
+            let wait = state.withLock { s in
+                if s.holding { s.held.append(continuation) }
+                return s.holding
+            }
+            if !wait { continuation.resume() }
+        }
+        switch answer {
+        case .refuse: throw SMSSendError(.refused, partsSent: message.partsSent, "+CMS ERROR: 500")
+        case .uncertain: throw SMSSendError(.uncertain, partsSent: message.partsSent, "no answer from the modem in time")
+        case .accept: break
+        }
+        let committed = (try? Store(path: databasePath).loadState().restartTime) ?? -1
+        state.withLock { $0.sent.append(Sent(to: message.to, text: message.text, committedRestartTime: committed)) }
     }
     func acknowledge(_ receipt: MessageReceipt) async throws { state.withLock { $0.acknowledged.append(receipt) } }
     func placeCall(to number: String) async throws {}
@@ -40,8 +89,6 @@ final class RecordingModem: ModemPort {
     func setPowered(_ powered: Bool) async {}
 }
 
-struct NoNetwork: Error {}
-
 struct NullLog: SimulationLog { func record(_ event: String) {} }
 
 @Suite("The controller")
@@ -50,11 +97,13 @@ struct ControllerTests {
     let start = Instant(seconds: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 0, second: 0).epochSeconds)
     let sms = IncomingSMS(sender: "+3589123456789", text: "RESTARTTIME=5", timestamp: nil)
 
-    func makeController(_ modem: RecordingModem, bus: EventBus) throws -> Controller {
+    func makeController(
+        _ modem: RecordingModem, bus: EventBus, clock: VirtualClock? = nil, delivery: Outbox.Delivery = .inline
+    ) throws -> Controller {
         let board = Board(modem: modem, thermometer: nil, mainRelay: SimulatedRelay(name: "main", log: NullLog()), microRelay: nil, inputs: [])
         return try Controller(
             model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: try Store(path: path), board: board,
-            clock: VirtualClock(start: start), bus: bus)
+            clock: clock ?? VirtualClock(start: start), bus: bus, delivery: delivery)
     }
 
     @Test func aChangeIsCommittedBeforeItsReplyIsSent() async throws {
@@ -97,9 +146,11 @@ struct ControllerTests {
         await controller.drain()
         #expect(modem.sent.isEmpty)
         #expect(modem.acknowledged == [MessageReceipt(key: "m1")], "the command itself is committed")
+        await controller.stop()
 
+        // The next try keeps its time across the restart (30 s after the refusal).
         modem.failSends(false)
-        let restarted = try makeController(modem, bus: bus)
+        let restarted = try makeController(modem, bus: bus, clock: VirtualClock(start: start.adding(seconds: 30)))
         try await restarted.start()
         #expect(modem.sent.map(\.text) == ["RESTARTTIME=5 - OK"])
     }
@@ -111,7 +162,7 @@ struct ControllerTests {
         let board = Board(modem: modem, thermometer: nil, mainRelay: SimulatedRelay(name: "main", log: NullLog()), microRelay: nil, inputs: [])
         let controller = try Controller(
             model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: try Store(path: path), board: board,
-            clock: clock, bus: bus)
+            clock: clock, bus: bus, delivery: .inline)
         try await controller.start()
         modem.failSends(true)
         bus.post(IncomingSMS(sender: "+3589123456789", text: "RESTARTTIME=5", timestamp: nil), receipt: MessageReceipt(key: "a"))

@@ -124,10 +124,10 @@ struct StoreTests {
         try store.markSending(ids[0])
         try store.markSent(ids[0])
         try store.markSending(ids[1])  // the process dies here
-        let (pending, abandoned) = try Store(path: path).pendingOutbox()
-        #expect(pending.map(\.text) == ["third"])
-        #expect(abandoned.map(\.text) == ["second"])
-        #expect(try Store(path: path).pendingOutbox().abandoned.isEmpty)
+        let reopened = try Store(path: path)
+        #expect(try reopened.setAsideInterruptedSends().map(\.text) == ["second"])
+        #expect(try reopened.nextDueOutboxEntry(at: Instant(seconds: 1))?.text == "third")
+        #expect(try Store(path: path).setAsideInterruptedSends().isEmpty)
     }
 
     @Test func handledMessagesAreRemembered() throws {
@@ -138,7 +138,7 @@ struct StoreTests {
         change.handled = receipt
         try store.commit(change)
         #expect(try Store(path: path).wasHandled(receipt))
-        try store.forgetHandled(before: Instant(seconds: 11))
+        try store.prune(at: Instant(seconds: 10).adding(minutes: 30 * 24 * 60 + 1))
         #expect(try !store.wasHandled(receipt))
     }
 }

@@ -1,0 +1,215 @@
+import Logging
+import SocketCore
+import Synchronization
+
+/// Hands the SMS the controller committed to the modem, each message on its own schedule, beside event
+/// handling (spec §5 A72).
+///
+/// - **Committed first.** The controller queues a message in the same transaction as the state change that
+///   produced it (``Store/commit(_:)``); the outbox sends only what is committed.
+/// - **Order per recipient.** Messages to one recipient go out in the order they were queued: a message waits
+///   while an older one to the same recipient is still pending. Messages to other recipients do not wait.
+/// - **Back-off per message.** A message the network refuses (``SMSSendError/Code/refused``) is tried again
+///   30 s later, then after 1, 2, 4 and 8 min, then every 10 min. The schedule is kept in the database, so a
+///   restart neither resets it nor holds anything back.
+/// - **Give-up.** A message still refused 24 h after it was queued is given up and logged at error level with
+///   its recipient and text. The day counts from queueing, not from the first try, so that messages queued
+///   behind an undeliverable one to the same recipient do not each wait another day.
+/// - **At most once.** A message that may have reached the network is never sent again: one whose send ended
+///   ``SMSSendError/Code/uncertain`` (the PDU written, no final answer), and one a crash interrupted (still
+///   `sending` at the next start). Both are set aside as `unknown` and logged at warning level.
+/// - **Long texts.** When a part is refused after earlier parts were accepted, the next try sends only the
+///   remaining parts (``OutgoingSMS/partsSent``), under the same concatenation reference (derived from the
+///   message's row id, so it survives restarts).
+/// - **Never holding the controller.** See ``Delivery``.
+public actor Outbox {
+    /// Who hands the messages to the modem.
+    public enum Delivery: Sendable {
+        /// A worker task beside the controller (``run()``, started by ``Controller/start()``): no event waits
+        /// for the modem. For the daemon.
+        case concurrent
+        /// The controller itself, at the point of each SMS effect and at the outbox's deadlines. For a virtual
+        /// clock and a modem that answers at once (`smsocket simulate`, tests), where it keeps the order of
+        /// the output exact.
+        case inline
+    }
+
+    static let firstRetrySeconds: Int64 = 30
+    static let maxRetrySeconds: Int64 = 600
+    static let giveUpSeconds: Int64 = 86_400
+    /// How often old rows are pruned (``Store/Retention``).
+    static let maintenanceSeconds: Int64 = 86_400
+
+    private let store: Store
+    private let modem: any ModemPort
+    private let clock: any ControllerClock
+    private let logger: Logger
+    private let retention: Store.Retention
+    /// Set while a round of sends runs, so that a second caller does not start another beside it.
+    private var sending = false
+    /// After the database failed: nothing is sent before this, since every send must be recorded first.
+    private var pausedUntil: Instant?
+    private var nextMaintenance: Instant?
+    /// How ``wake()`` reaches the worker while ``run()`` runs.
+    private let wakeUp = Mutex<AsyncStream<Void>.Continuation?>(nil)
+
+    public init(
+        store: Store, modem: any ModemPort, clock: any ControllerClock, logger: Logger,
+        retention: Store.Retention = Store.Retention()
+    ) {
+        self.store = store
+        self.modem = modem
+        self.clock = clock
+        self.logger = logger
+        self.retention = retention
+    }
+
+    /// At start-up, before anything is sent: sets aside what an earlier run left mid-send (logged, never
+    /// sent again) and prunes old rows.
+    public func start() {
+        do {
+            for entry in try store.setAsideInterruptedSends() {
+                logger.warning(
+                    "SMS #\(entry.id) to \(entry.to) was being sent when the controller stopped; it may have gone out, so it is not sent again (to avoid a duplicate): \(entry.text)"
+                )
+            }
+        } catch {
+            pause(error)
+        }
+        maintainIfDue()
+    }
+
+    /// Sends every message that is due now, one at a time, oldest first, until none is due. Returns at once
+    /// when a round is already running (it picks up what became due meanwhile).
+    public func sendDue() async {
+        guard !sending else { return }
+        sending = true
+        defer { sending = false }
+        maintainIfDue()
+        while !Task.isCancelled {
+            let now = clock.now
+            if let pausedUntil, now < pausedUntil { return }
+            let entry: Store.OutboxEntry?
+            do {
+                entry = try store.nextDueOutboxEntry(at: now)
+            } catch {
+                return pause(error)
+            }
+            guard let entry else { return }
+            await attempt(entry)
+        }
+    }
+
+    /// When a message next falls due (nil: none waits).
+    public var nextAttempt: Instant? {
+        let next: Instant?
+        do {
+            next = try store.nextOutboxAttempt()
+        } catch {
+            logger.error("the outbox cannot read the state database: \(error)")
+            return pausedUntil
+        }
+        guard let next else { return nil }
+        return pausedUntil.map { max($0, next) } ?? next
+    }
+
+    /// The worker for ``Delivery/concurrent``: sends what is due, then waits for ``wake()``, the next message
+    /// falling due or the next pruning. Ends when its task is cancelled, after the send in progress.
+    public func run() async {
+        let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wakeUp.withLock { $0 = continuation }
+        continuation.yield()
+        var alarm: Task<Void, Never>?
+        for await _ in wakes {
+            alarm?.cancel()
+            guard !Task.isCancelled else { break }
+            await sendDue()
+            let next = [nextAttempt, nextMaintenance].compactMap { $0 }.min()
+            alarm = next.map { at in
+                let delay = Self.milliseconds(from: clock.now, to: at)
+                return Task {
+                    try? await Task.sleep(for: .milliseconds(delay))
+                    if !Task.isCancelled { continuation.yield() }
+                }
+            }
+        }
+        alarm?.cancel()
+        wakeUp.withLock { $0 = nil }
+    }
+
+    /// Tells the worker that a message was queued. Never blocks; without a running worker it does nothing.
+    public nonisolated func wake() {
+        _ = wakeUp.withLock { $0 }?.yield()
+    }
+
+    /// The wait after the `attempts`-th refusal: 30 s, doubling, at most 10 min.
+    static func retryDelay(afterAttempts attempts: Int) -> Int64 {
+        let doublings = min(max(attempts - 1, 0), 5)
+        return min(firstRetrySeconds << Int64(doublings), maxRetrySeconds)
+    }
+
+    // MARK: - One try
+
+    private func attempt(_ entry: Store.OutboxEntry) async {
+        do {
+            try store.markSending(entry.id)
+        } catch {
+            return pause(error)
+        }
+        let message = OutgoingSMS(
+            to: entry.to, text: entry.text, reference: UInt8(truncatingIfNeeded: entry.id), partsSent: entry.partsSent)
+        let failure: SMSSendError?
+        do {
+            try await modem.sendSMS(message)
+            failure = nil
+        } catch {
+            failure = error
+        }
+        let tries = min(entry.attempts, Int(Int32.max)) + 1
+        let now = clock.now
+        do {
+            guard let failure else { return try store.markSent(entry.id) }
+            switch failure.code {
+            case .uncertain:
+                try store.markUnknown(entry.id, partsSent: failure.partsSent)
+                logger.warning(
+                    "SMS #\(entry.id) to \(entry.to) \(failure); it is not sent again (to avoid a duplicate): \(entry.text)")
+            case .refused where entry.queuedAt <= now.adding(seconds: -Self.giveUpSeconds):
+                try store.markGivenUp(entry.id, partsSent: failure.partsSent)
+                logger.error(
+                    "SMS #\(entry.id) to \(entry.to) given up: refused \(tries) times since it was queued at \(entry.queuedAt) (last: \(failure.detail)); lost text: \(entry.text)"
+                )
+            case .refused:
+                let delay = Self.retryDelay(afterAttempts: tries)
+                try store.markRefused(entry.id, partsSent: failure.partsSent, nextAttempt: now.adding(seconds: delay))
+                logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); try \(tries), next in \(delay) s")
+            }
+        } catch {
+            pause(error)
+        }
+    }
+
+    private func pause(_ error: StoreError) {
+        pausedUntil = clock.now.adding(seconds: Self.firstRetrySeconds)
+        logger.error("the outbox cannot use the state database; no SMS is sent for \(Self.firstRetrySeconds) s: \(error)")
+    }
+
+    private func maintainIfDue() {
+        let now = clock.now
+        if let nextMaintenance, now < nextMaintenance { return }
+        nextMaintenance = now.adding(seconds: Self.maintenanceSeconds)
+        do {
+            try store.prune(at: now, retention: retention)
+        } catch {
+            logger.error("could not prune old outbox rows and handled-message keys: \(error)")
+        }
+    }
+
+    /// From `now` to `deadline`, between 0 and a day (a deadline read from the database is not trusted).
+    private static func milliseconds(from now: Instant, to deadline: Instant) -> Int64 {
+        let longest = maintenanceSeconds * 1000
+        let (difference, overflow) = deadline.milliseconds.subtractingReportingOverflow(now.milliseconds)
+        guard !overflow else { return deadline > now ? longest : 0 }
+        return min(max(difference, 0), longest)
+    }
+}
