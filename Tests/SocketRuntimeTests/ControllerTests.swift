@@ -16,8 +16,8 @@ final class RecordingModem: ModemPort {
         var committedRestartTime: Int
     }
 
-    /// How the modem ends a send.
-    enum Answer { case accept, refuse, uncertain }
+    /// How the modem ends a send. `refuseAfterParts(n)`: the network took the first `n` parts of a long text.
+    enum Answer { case accept, refuse, refuseAfterParts(Int), uncertain }
 
     private struct State {
         var sent: [Sent] = []
@@ -74,6 +74,7 @@ final class RecordingModem: ModemPort {
         }
         switch answer {
         case .refuse: throw SMSSendError(.refused, partsSent: message.partsSent, "+CMS ERROR: 500")
+        case .refuseAfterParts(let parts): throw SMSSendError(.refused, partsSent: max(parts, message.partsSent), "+CMS ERROR: 500")
         case .uncertain: throw SMSSendError(.uncertain, partsSent: message.partsSent, "no answer from the modem in time")
         case .accept: break
         }
@@ -98,9 +99,10 @@ struct ControllerTests {
     let sms = IncomingSMS(sender: "+3589123456789", text: "RESTARTTIME=5", timestamp: nil)
 
     func makeController(
-        _ modem: RecordingModem, bus: EventBus, clock: VirtualClock? = nil, delivery: Outbox.Delivery = .inline
+        _ modem: RecordingModem, bus: EventBus, clock: VirtualClock? = nil, relay: SimulatedRelay = SimulatedRelay(name: "main", log: NullLog()),
+        delivery: Outbox.Delivery = .inline
     ) throws -> Controller {
-        let board = Board(modem: modem, thermometer: nil, mainRelay: SimulatedRelay(name: "main", log: NullLog()), microRelay: nil, inputs: [])
+        let board = Board(modem: modem, thermometer: nil, mainRelay: relay, microRelay: nil, inputs: [])
         return try Controller(
             model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: try Store(path: path), board: board,
             clock: clock ?? VirtualClock(start: start), bus: bus, delivery: delivery)
@@ -181,6 +183,59 @@ struct ControllerTests {
         await controller.fireDueTimers()
         #expect(modem.sent.map(\.text) == ["RESTARTTIME=5 - OK", "RESTARTTIME=6 - OK"], "in the order they were queued")
         #expect(await controller.nextDeadline != start.adding(seconds: 90))
+    }
+
+    @Test func aRefusedRecipientDoesNotDelayOthers() async throws {
+        let modem = RecordingModem(databasePath: path)
+        let bus = EventBus()
+        let clock = VirtualClock(start: start)
+        let controller = try makeController(modem, bus: bus, clock: clock)
+        try await controller.start()
+        let owner = "+3589123456789", typo = "+3589000000001", other = "+3589000000002"
+        modem.answer(.refuse, to: typo)
+        bus.post(IncomingSMS(sender: owner, text: "ALERTNUMBER+3589000000001", timestamp: nil), receipt: MessageReceipt(key: "a"))
+        bus.post(IncomingSMS(sender: owner, text: "ALERTNUMBER+3589000000002", timestamp: nil), receipt: MessageReceipt(key: "b"))
+        bus.post(.mains(present: false))
+        bus.post(IncomingSMS(sender: owner, text: "RESTARTTIME=5", timestamp: nil), receipt: MessageReceipt(key: "c"))
+        await controller.drain()
+        #expect(modem.sent.map { [$0.to, $0.text] } == [
+            [owner, "ALERTNUMBER+3589000000001 - OK"], [owner, "ALERTNUMBER+3589000000002 - OK"],
+            [other, "Power failure!"], [owner, "RESTARTTIME=5 - OK"],
+        ], "the power notice to the other number and the later reply go out at once")
+        #expect(modem.tries.filter { $0.to == typo }.map(\.text) == ["Power failure!"])
+
+        modem.answer(.accept, to: typo)
+        clock.set(start.adding(seconds: 29))
+        await controller.fireDueTimers()
+        #expect(modem.tries.filter { $0.to == typo }.count == 1, "the refused one waits 30 s")
+        clock.set(start.adding(seconds: 30))
+        await controller.fireDueTimers()
+        #expect(modem.sent.last.map { [$0.to, $0.text] } == [typo, "Power failure!"])
+    }
+
+    @Test func eventsAreHandledWhileASendIsSlow() async throws {
+        let modem = RecordingModem(databasePath: path)
+        let bus = EventBus()
+        let relay = SimulatedRelay(name: "main", log: NullLog())
+        let controller = try makeController(modem, bus: bus, relay: relay, delivery: .concurrent)
+        try await controller.start()
+        modem.hold()
+        var attempts = modem.attempts.makeAsyncIterator()
+        bus.post(sms, receipt: MessageReceipt(key: "m1"))
+        await controller.drain()
+        #expect(await attempts.next()?.text == "RESTARTTIME=5 - OK", "the reply is in the modem, which holds it")
+
+        bus.post(IncomingSMS(sender: "+3589123456789", text: "ON", timestamp: nil), receipt: MessageReceipt(key: "m2"))
+        await controller.drain()
+        #expect(relay.on, "the second message was handled while the first reply's send is still held")
+        #expect(await controller.persistentState.mainRelayOn)
+        #expect(modem.acknowledged == [MessageReceipt(key: "m1"), MessageReceipt(key: "m2")])
+        #expect(modem.sent.isEmpty)
+
+        modem.release()
+        #expect(await attempts.next()?.text == "Power socket ON")
+        await controller.stop()
+        #expect(modem.sent.map(\.text) == ["RESTARTTIME=5 - OK", "Power socket ON"], "in order, each once")
     }
 
     @Test func localCommandsAreTrustedAndAnswered() async throws {

@@ -141,4 +141,87 @@ struct StoreTests {
         try store.prune(at: Instant(seconds: 10).adding(minutes: 30 * 24 * 60 + 1))
         #expect(try !store.wasHandled(receipt))
     }
+
+    static let day: Int64 = 86_400
+
+    func handledKeys(_ store: Store, _ keys: [String]) throws -> [String] {
+        try keys.filter { try store.wasHandled(MessageReceipt(key: $0)) }
+    }
+
+    @Test func handledKeysAreKeptThirtyDaysAfterTheModemLastReportedThem() throws {
+        let store = try Store(path: path)
+        for (key, day) in [("k1", 0), ("k2", 10)] as [(String, Int64)] {
+            var change = Store.Change(at: Instant(seconds: day * Self.day))
+            change.handled = MessageReceipt(key: key)
+            try store.commit(change)
+        }
+        try store.handledMessageSeenAgain(MessageReceipt(key: "k1"), at: Instant(seconds: 25 * Self.day))
+        try store.prune(at: Instant(seconds: 45 * Self.day))
+        #expect(try handledKeys(store, ["k1", "k2"]) == ["k1"], "k1 was reported again 20 days ago; k2 not for 35")
+        try store.prune(at: Instant(seconds: 56 * Self.day))
+        #expect(try handledKeys(store, ["k1", "k2"]).isEmpty)
+    }
+
+    @Test func theNewestHandledKeysAreKeptUpToTheLimit() throws {
+        let store = try Store(path: path)
+        let keys = (1...5).map { "k\($0)" }
+        for (i, key) in keys.enumerated() {
+            var change = Store.Change(at: Instant(seconds: Int64(i)))
+            change.handled = MessageReceipt(key: key)
+            try store.commit(change)
+        }
+        var retention = Store.Retention()
+        retention.handledKeyLimit = 3
+        try store.prune(at: Instant(seconds: 10), retention: retention)
+        #expect(try handledKeys(store, keys) == ["k3", "k4", "k5"])
+    }
+
+    @Test func settledOutboxRowsArePrunedAndPendingOnesNever() throws {
+        let store = try Store(path: path)
+        func queue(_ text: String, day: Int64) throws -> Int64 {
+            var change = Store.Change(at: Instant(seconds: day * Self.day))
+            change.outgoing = [("+358", text)]
+            return try store.commit(change)[0]
+        }
+        _ = try queue("old pending", day: 0)
+        try store.markUnknown(try queue("old unknown", day: 0), partsSent: 0)
+        try store.markGivenUp(try queue("old given up", day: 0), partsSent: 0)
+        try store.markUnknown(try queue("recent unknown", day: 20), partsSent: 0)
+        try store.markGivenUp(try queue("recent given up", day: 21), partsSent: 0)
+        func texts() throws -> [String] {
+            try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT text FROM outbox ORDER BY id") }
+        }
+        try store.prune(at: Instant(seconds: 31 * Self.day))
+        #expect(try texts() == ["old pending", "recent unknown", "recent given up"])
+        var retention = Store.Retention()
+        retention.settledOutboxLimit = 1
+        try store.prune(at: Instant(seconds: 31 * Self.day), retention: retention)
+        #expect(try texts() == ["old pending", "recent given up"])
+    }
+
+    @Test func aVersion1DatabaseIsUpgraded() throws {
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Store.migrator.migrate(queue, upTo: "v1: device state, outbox, handled messages")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('restart_time', '7')")
+                try db.execute(sql: "INSERT INTO handled_message (key, handled_ms) VALUES ('pdu-1', 1000)")
+                for (text, state, attempts) in [("waiting", "pending", 2), ("in flight", "sending", 1), ("in doubt", "unknown", 1)] {
+                    try db.execute(
+                        sql: "INSERT INTO outbox (recipient, text, state, created_ms, attempts) VALUES ('+358', ?, ?, 1000, ?)",
+                        arguments: [text, state, attempts])
+                }
+            }
+            try queue.close()
+        }
+        let store = try Store(path: path)
+        #expect(try store.loadState().restartTime == 7)
+        #expect(try store.wasHandled(MessageReceipt(key: "pdu-1")))
+        #expect(try store.setAsideInterruptedSends().map(\.text) == ["in flight"])
+        let due = try store.nextDueOutboxEntry(at: Instant(milliseconds: 1000))
+        #expect(due?.text == "waiting")
+        #expect(due?.attempts == 2)
+        #expect(due?.partsSent == 0)
+        #expect(try store.nextOutboxAttempt() == Instant(milliseconds: 0), "a waiting message is due at once after the upgrade")
+    }
 }
