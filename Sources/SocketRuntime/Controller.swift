@@ -137,7 +137,7 @@ public actor Controller {
 
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)
-            await deliverOutbox()
+            if delivery == .inline { await outbox.sendDue() }
         }
         // A dark device did not take the message: it stays in the modem for later.
         let handled = wasUp ? item.receipt : nil
@@ -146,8 +146,9 @@ public actor Controller {
         change.handled = handled
         for case .sendSMS(let to, let text) in effects { change.outgoing.append((to, text)) }
 
+        let outboxIDs: [Int64]
         do {
-            try store.commit(change)
+            outboxIDs = try store.commit(change)
             committed = core.persistent
         } catch {
             // Nothing may be acknowledged that is not durable: no SMS goes out, the message stays in the modem.
@@ -158,8 +159,18 @@ public actor Controller {
             }
             return
         }
+        // The worker starts on the new SMS while the other effects run.
+        if delivery == .concurrent, !change.outgoing.isEmpty { outbox.wake() }
         for effect in effects { await perform(effect) }
-        if let handled { await acknowledge(handled) }
+        if let handled {
+            // Concurrently, the replies go to the modem first; deleting first would delay each reply by a
+            // modem round trip.
+            if delivery == .concurrent, let last = outboxIDs.last {
+                outbox.acknowledge(handled, afterRepliesThrough: last)
+            } else {
+                await acknowledge(handled)
+            }
+        }
         await showLEDs()
     }
 
@@ -179,19 +190,15 @@ public actor Controller {
     }
 
     private func acknowledge(_ receipt: MessageReceipt) async {
-        do {
-            try await board.modem.acknowledge(receipt)
-        } catch {
-            logger.warning("could not delete message \(receipt.key) from the modem: \(error)")
-        }
+        await board.modem.deleteHandled(receipt, logger: logger)
     }
 
     private func perform(_ effect: Effect) async {
         do {
             switch effect {
             case .sendSMS:
-                // Committed to the outbox with the event's changes.
-                await deliverOutbox()
+                // Committed to the outbox with the event's changes; inline, it goes out here, in effect order.
+                if delivery == .inline { await outbox.sendDue() }
             case .reply(let text):
                 localReplies.append(text)
             case .setRelay(.main, let on):
@@ -240,14 +247,6 @@ public actor Controller {
         }
     }
 
-    /// Lets the outbox send what was committed: the worker is woken, or, inline, the messages go out now.
-    private func deliverOutbox() async {
-        switch delivery {
-        case .concurrent: outbox.wake()
-        case .inline: await outbox.sendDue()
-        }
-    }
-
     private func showLEDs() async {
         guard !board.leds.isEmpty else { return }
         let now = core.leds
@@ -256,5 +255,17 @@ public actor Controller {
             await board.leds[led]?.show(pattern)
         }
         leds = now
+    }
+}
+
+extension ModemPort {
+    /// Deletes a handled message from the modem's storage. A failure is only logged: the modem reports the
+    /// message again (at its next sweep or start), its key says it was handled, and it is deleted then.
+    func deleteHandled(_ receipt: MessageReceipt, logger: Logger) async {
+        do {
+            try await acknowledge(receipt)
+        } catch {
+            logger.warning("could not delete message \(receipt.key) from the modem: \(error)")
+        }
     }
 }

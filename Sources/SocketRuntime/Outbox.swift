@@ -52,6 +52,8 @@ public actor Outbox {
     private var nextMaintenance: Instant?
     /// How ``wake()`` reaches the worker while ``run()`` runs.
     private let wakeUp = Mutex<AsyncStream<Void>.Continuation?>(nil)
+    /// Handled messages to delete from the modem once the rows up to `lastReply` had their try.
+    private let heldAcknowledgements = Mutex<[(receipt: MessageReceipt, lastReply: Int64)]>([])
 
     public init(
         store: Store, modem: any ModemPort, clock: any ControllerClock, logger: Logger,
@@ -88,16 +90,36 @@ public actor Outbox {
         maintainIfDue()
         while !Task.isCancelled {
             let now = clock.now
-            if let pausedUntil, now < pausedUntil { return }
+            if let pausedUntil, now < pausedUntil { break }
             let entry: Store.OutboxEntry?
             do {
-                entry = try store.nextDueOutboxEntry(at: now)
+                entry = try store.claimNextDueOutboxEntry(at: now)
             } catch {
-                return pause(error)
+                pause(error)
+                break
             }
-            guard let entry else { return }
+            guard let entry else { break }
             await attempt(entry)
+            await acknowledgeHeld(through: entry.id)
         }
+        // The rest wait behind an older message to their recipient, or for later: they hold nothing back.
+        await acknowledgeHeld(through: .max)
+    }
+
+    /// With ``Delivery/concurrent``: deletes a handled message from the modem after the worker tried the
+    /// replies it caused (the outbox rows up to `lastReply`), so that a reply reaches the modem before the
+    /// deletion instead of waiting behind it. Never blocks.
+    public nonisolated func acknowledge(_ receipt: MessageReceipt, afterRepliesThrough lastReply: Int64) {
+        heldAcknowledgements.withLock { $0.append((receipt, lastReply)) }
+        wake()
+    }
+
+    private func acknowledgeHeld(through id: Int64) async {
+        let due = heldAcknowledgements.withLock { held in
+            defer { held.removeAll { $0.lastReply <= id } }
+            return held.filter { $0.lastReply <= id }
+        }
+        for (receipt, _) in due { await modem.deleteHandled(receipt, logger: logger) }
     }
 
     /// When a message next falls due (nil: none waits).
@@ -135,6 +157,7 @@ public actor Outbox {
         }
         alarm?.cancel()
         wakeUp.withLock { $0 = nil }
+        await acknowledgeHeld(through: .max)
     }
 
     /// Tells the worker that a message was queued. Never blocks; without a running worker it does nothing.
@@ -150,12 +173,8 @@ public actor Outbox {
 
     // MARK: - One try
 
+    /// Hands `entry`, already marked `sending`, to the modem and records what came of it.
     private func attempt(_ entry: Store.OutboxEntry) async {
-        do {
-            try store.markSending(entry.id)
-        } catch {
-            return pause(error)
-        }
         let message = OutgoingSMS(
             to: entry.to, text: entry.text, reference: UInt8(truncatingIfNeeded: entry.id), partsSent: entry.partsSent)
         let failure: SMSSendError?
@@ -165,7 +184,7 @@ public actor Outbox {
         } catch {
             failure = error
         }
-        let tries = min(entry.attempts, Int(Int32.max)) + 1
+        let tries = entry.attempts
         let now = clock.now
         do {
             guard let failure else { return try store.markSent(entry.id) }

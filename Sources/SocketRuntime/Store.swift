@@ -327,25 +327,31 @@ public final class Store: Sendable {
         public var text: String
         /// When the controller queued it.
         public var queuedAt: Instant
-        /// Tries so far, counting the one in progress once ``markSending(_:)`` counted it.
+        /// Tries so far, counting the one in progress once ``claimNextDueOutboxEntry(at:)`` took it.
         public var attempts: Int
         /// Parts of a long text the network already accepted.
         public var partsSent: Int
     }
 
-    /// The next entry to send at `now`: the oldest `pending` one that is due and has no older `pending`
-    /// entry to the same recipient (messages to one recipient keep their order; a refused one holds back
-    /// only its own recipient's later messages).
-    public func nextDueOutboxEntry(at now: Instant) throws(StoreError) -> OutboxEntry? {
+    /// Takes the next entry to send at `now` and marks it `sending`, counting the try, in one transaction:
+    /// the oldest `pending` entry that is due and has no older `pending` entry to the same recipient
+    /// (messages to one recipient keep their order; a refused one holds back only its own recipient's later
+    /// messages). Committed before the entry is handed to the modem, so that a crash mid-send leaves it
+    /// `sending`, which the next start sets aside as `unknown` instead of sending it twice.
+    public func claimNextDueOutboxEntry(at now: Instant) throws(StoreError) -> OutboxEntry? {
         do {
-            return try queue.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT * FROM outbox AS o WHERE \(Self.outboxHead) AND next_attempt_ms <= ? ORDER BY id LIMIT 1",
-                    arguments: [now.milliseconds]
-                ).map(Self.entry)
+            return try queue.write { db in
+                // Cached statements: this runs before every send, on the way from an SMS to its reply.
+                let due = try db.cachedStatement(
+                    sql: "SELECT * FROM outbox AS o WHERE \(Self.outboxHead) AND next_attempt_ms <= ? ORDER BY id LIMIT 1")
+                guard var entry = try Row.fetchOne(due, arguments: [now.milliseconds]).map(Self.entry) else { return nil }
+                try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?")
+                    .execute(arguments: [entry.id])
+                entry.attempts = min(entry.attempts, Int(Int32.max)) + 1
+                return entry
             }
         } catch {
-            throw Self.classify(error, path: path)
+            throw StoreError(code: .writeFailed, path: path, detail: "\(error)")
         }
     }
 
@@ -367,15 +373,6 @@ public final class Store: Sendable {
         o.state = 'pending' AND NOT EXISTS
         (SELECT 1 FROM outbox AS e WHERE e.recipient = o.recipient AND e.state = 'pending' AND e.id < o.id)
         """
-
-    /// Marks an entry as being handed to the modem and counts the try. Committed before sending, so that a
-    /// crash mid-send leaves it `sending`, which the next start sets aside as `unknown` instead of sending it
-    /// twice.
-    public func markSending(_ id: Int64) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [id])
-        }
-    }
 
     /// The modem confirmed the entry: it leaves the outbox.
     public func markSent(_ id: Int64) throws(StoreError) {

@@ -150,7 +150,7 @@ extension PseudoTerminalTests {
             simulator.script { $0.garbledSubmitFinals = 1 }
             let (modem, _) = try await started(simulator)
             let start = ContinuousClock.now
-            try await modem.sendSMS(to: "+3589123456789", text: "Power socket ON")
+            try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: "Power socket ON"))
             #expect(ContinuousClock.now - start < .seconds(10), "not held for the body timeout")
             #expect(simulator.submittedPDUs.count == 1)
             await modem.stop()
