@@ -6,7 +6,8 @@ import SocketCore
 ///
 /// Order for every event: (1) the core decides, (2) state changes, outgoing SMS and the handled message's
 /// key are committed in one transaction, (3) effects run, (4) the handled SMS is deleted from the modem.
-/// Outgoing SMS are sent by the ``Outbox``, beside event handling (see ``Outbox/Delivery``).
+/// Outgoing SMS are sent by the ``Outbox``: with ``Outbox/Delivery/concurrent`` beside event handling (and
+/// the handled SMS is deleted once they were tried), with ``Outbox/Delivery/inline`` in step (3).
 public actor Controller {
     private var core: SocketCore
     private var committed: PersistentState
@@ -155,13 +156,17 @@ public actor Controller {
             logger.critical("\(error); replies withheld and the message kept in the modem")
             for effect in effects {
                 if case .sendSMS = effect { continue }
-                await perform(effect)
+                await perform(effect, outboxID: nil)
             }
             return
         }
         // The worker starts on the new SMS while the other effects run.
-        if delivery == .concurrent, !change.outgoing.isEmpty { outbox.wake() }
-        for effect in effects { await perform(effect) }
+        if delivery == .concurrent, !outboxIDs.isEmpty { outbox.wake() }
+        var ids = outboxIDs[...]
+        for effect in effects {
+            let id: Int64? = if case .sendSMS = effect { ids.popFirst() } else { nil }
+            await perform(effect, outboxID: id)
+        }
         if let handled {
             // Concurrently, the replies go to the modem first; deleting first would delay each reply by a
             // modem round trip.
@@ -193,12 +198,13 @@ public actor Controller {
         await board.modem.deleteHandled(receipt, logger: logger)
     }
 
-    private func perform(_ effect: Effect) async {
+    /// Carries out `effect`; an SMS was committed to the outbox as row `outboxID`.
+    private func perform(_ effect: Effect, outboxID: Int64?) async {
         do {
             switch effect {
             case .sendSMS:
-                // Committed to the outbox with the event's changes; inline, it goes out here, in effect order.
-                if delivery == .inline { await outbox.sendDue() }
+                // Inline, it goes out here, in effect order (with what is due before it).
+                if delivery == .inline, let outboxID { await outbox.sendDue(through: outboxID) }
             case .reply(let text):
                 localReplies.append(text)
             case .setRelay(.main, let on):

@@ -55,7 +55,7 @@ public actor Outbox {
     /// Handled messages to delete from the modem once the rows up to `lastReply` had their try.
     private let heldAcknowledgements = Mutex<[(receipt: MessageReceipt, lastReply: Int64)]>([])
 
-    public init(
+    init(
         store: Store, modem: any ModemPort, clock: any ControllerClock, logger: Logger,
         retention: Store.Retention = Store.Retention()
     ) {
@@ -68,7 +68,7 @@ public actor Outbox {
 
     /// At start-up, before anything is sent: sets aside what an earlier run left mid-send (logged, never
     /// sent again) and prunes old rows.
-    public func start() {
+    func start() {
         do {
             for entry in try store.setAsideInterruptedSends() {
                 logger.warning(
@@ -81,9 +81,9 @@ public actor Outbox {
         maintainIfDue()
     }
 
-    /// Sends every message that is due now, one at a time, oldest first, until none is due. Returns at once
-    /// when a round is already running (it picks up what became due meanwhile).
-    public func sendDue() async {
+    /// Sends every message that is due now (with an id up to `lastID`), one at a time, oldest first, until
+    /// none is due. Returns at once when a round is already running (it picks up what became due meanwhile).
+    func sendDue(through lastID: Int64 = .max) async {
         guard !sending else { return }
         sending = true
         defer { sending = false }
@@ -93,12 +93,13 @@ public actor Outbox {
             if let pausedUntil, now < pausedUntil { break }
             let entry: Store.OutboxEntry?
             do {
-                entry = try store.claimNextDueOutboxEntry(at: now)
+                entry = try store.claimNextDueOutboxEntry(at: now, through: lastID)
             } catch {
                 pause(error)
                 break
             }
             guard let entry else { break }
+            pausedUntil = nil
             await attempt(entry)
             await acknowledgeHeld(through: entry.id)
         }
@@ -109,7 +110,7 @@ public actor Outbox {
     /// With ``Delivery/concurrent``: deletes a handled message from the modem after the worker tried the
     /// replies it caused (the outbox rows up to `lastReply`), so that a reply reaches the modem before the
     /// deletion instead of waiting behind it. Never blocks.
-    public nonisolated func acknowledge(_ receipt: MessageReceipt, afterRepliesThrough lastReply: Int64) {
+    nonisolated func acknowledge(_ receipt: MessageReceipt, afterRepliesThrough lastReply: Int64) {
         heldAcknowledgements.withLock { $0.append((receipt, lastReply)) }
         wake()
     }
@@ -123,7 +124,7 @@ public actor Outbox {
     }
 
     /// When a message next falls due (nil: none waits).
-    public var nextAttempt: Instant? {
+    var nextAttempt: Instant? {
         let next: Instant?
         do {
             next = try store.nextOutboxAttempt()
@@ -137,7 +138,7 @@ public actor Outbox {
 
     /// The worker for ``Delivery/concurrent``: sends what is due, then waits for ``wake()``, the next message
     /// falling due or the next pruning. Ends when its task is cancelled, after the send in progress.
-    public func run() async {
+    func run() async {
         let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wakeUp.withLock { $0 = continuation }
         continuation.yield()
@@ -161,7 +162,7 @@ public actor Outbox {
     }
 
     /// Tells the worker that a message was queued. Never blocks; without a running worker it does nothing.
-    public nonisolated func wake() {
+    nonisolated func wake() {
         _ = wakeUp.withLock { $0 }?.yield()
     }
 

@@ -334,17 +334,17 @@ public final class Store: Sendable {
     }
 
     /// Takes the next entry to send at `now` and marks it `sending`, counting the try, in one transaction:
-    /// the oldest `pending` entry that is due and has no older `pending` entry to the same recipient
-    /// (messages to one recipient keep their order; a refused one holds back only its own recipient's later
-    /// messages). Committed before the entry is handed to the modem, so that a crash mid-send leaves it
+    /// the oldest `pending` entry (with an id up to `lastID`) that is due and has no older `pending` entry to
+    /// the same recipient (messages to one recipient keep their order; a refused one holds back only its own
+    /// recipient's later messages). Committed before the entry is handed to the modem, so that a crash mid-send leaves it
     /// `sending`, which the next start sets aside as `unknown` instead of sending it twice.
-    public func claimNextDueOutboxEntry(at now: Instant) throws(StoreError) -> OutboxEntry? {
+    public func claimNextDueOutboxEntry(at now: Instant, through lastID: Int64 = .max) throws(StoreError) -> OutboxEntry? {
         do {
             return try queue.write { db in
                 // Cached statements: this runs before every send, on the way from an SMS to its reply.
                 let due = try db.cachedStatement(
-                    sql: "SELECT * FROM outbox AS o WHERE \(Self.outboxHead) AND next_attempt_ms <= ? ORDER BY id LIMIT 1")
-                guard var entry = try Row.fetchOne(due, arguments: [now.milliseconds]).map(Self.entry) else { return nil }
+                    sql: "SELECT * FROM outbox AS o WHERE \(Self.outboxHead) AND next_attempt_ms <= ? AND id <= ? ORDER BY id LIMIT 1")
+                guard var entry = try Row.fetchOne(due, arguments: [now.milliseconds, lastID]).map(Self.entry) else { return nil }
                 try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?")
                     .execute(arguments: [entry.id])
                 entry.attempts = min(entry.attempts, Int(Int32.max)) + 1
