@@ -46,7 +46,6 @@ extension PseudoTerminalTests {
             var configuration = ATModem.Configuration(device: "pty", vendor: nil)
             configuration.checkInterval = .milliseconds(50)
             configuration.checkTimeout = .milliseconds(400)
-            configuration.sendRetryDelay = .milliseconds(20)
             configuration.sweepInterval = sweepInterval
             configuration.sweepTimeout = .seconds(1)
             configuration.reconnectDelay = .milliseconds(50)
@@ -175,8 +174,8 @@ extension PseudoTerminalTests {
         func anSMSOutIsSubmittedOnce(_ name: String) async throws {
             let run = try await started(name)
             let long = String(repeating: "long ", count: 40)
-            try await run.modem.sendSMS(to: Self.caller, text: "Power socket ON")
-            try await run.modem.sendSMS(to: Self.caller, text: long)
+            try await run.modem.sendSMS(OutgoingSMS(to: Self.caller, text: "Power socket ON"))
+            try await run.modem.sendSMS(OutgoingSMS(to: Self.caller, text: long))
             let submitted = try run.simulator.submittedPDUs.map(ATModemPortTests.submitted).map(\.text)
             #expect(submitted == ["Power socket ON", String(long.prefix(153)), String(long.dropFirst(153))])
             await run.stop()

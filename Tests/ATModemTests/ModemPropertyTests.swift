@@ -147,7 +147,6 @@ extension PseudoTerminalTests {
             var configuration = ATModem.Configuration(device: "pty", vendor: nil)
             configuration.checkInterval = .milliseconds(50)
             configuration.checkTimeout = .milliseconds(300)
-            configuration.sendRetryDelay = .milliseconds(10)
             configuration.sweepInterval = .milliseconds(150)
             configuration.sweepTimeout = .seconds(1)
             configuration.reconnectDelay = .milliseconds(30)
@@ -198,7 +197,7 @@ extension PseudoTerminalTests {
                     let before = simulator.submittedPDUs.count
                     // A refused or unconfirmed send throws; the controller keeps it in its outbox. Either way no
                     // PDU may go twice within this one call.
-                    try? await modem.sendSMS(to: Self.sender, text: text)
+                    try? await modem.sendSMS(OutgoingSMS(to: Self.sender, text: text))
                     let submitted = simulator.submittedPDUs.dropFirst(before)
                     if Set(submitted).count != submitted.count {
                         failures.append("step \(number) (\(step)): a PDU was submitted \(submitted.count - Set(submitted).count) extra time(s)")
