@@ -62,7 +62,7 @@ public actor Controller {
         }
         if faults.contains("thermometer") { thermometerInService = false }
         if !faults.isEmpty { bus.post(.hardwareFaults(faults)) }
-        await outbox.start()
+        outbox.start()
         // What the ports reported while starting: the input levels reach the core before it powers up,
         // everything else (stored SMS) after.
         var early: [EventBus.Item] = []
@@ -94,10 +94,8 @@ public actor Controller {
 
     /// When the next timer is due; with ``Outbox/Delivery/inline`` also the outbox's next try.
     public var nextDeadline: Instant? {
-        get async {
-            let outboxNext = delivery == .inline ? await outbox.nextAttempt : nil
-            return [timers.next?.at, outboxNext].compactMap { $0 }.min()
-        }
+        let outboxNext = delivery == .inline ? outbox.nextAttempt : nil
+        return [timers.next?.at, outboxNext].compactMap { $0 }.min()
     }
 
     /// Fires every timer due at or before the clock's current time, then drains the bus after each; with
@@ -107,7 +105,7 @@ public actor Controller {
             await handle(EventBus.Item(event: .timer(id), receipt: nil))
             await drain()
         }
-        if delivery == .inline, let next = await outbox.nextAttempt, next <= clock.now { await outbox.sendDue() }
+        if delivery == .inline, let next = outbox.nextAttempt, next <= clock.now { await outbox.sendDue() }
     }
 
     /// Runs a command from the local console (trusted: no password, no window) and returns its replies.
@@ -160,8 +158,8 @@ public actor Controller {
             }
             return
         }
-        // The worker starts on the new SMS while the other effects run.
-        if delivery == .concurrent, !outboxIDs.isEmpty { outbox.wake() }
+        // Concurrently, the worker starts on the new SMS while the other effects run.
+        if !outboxIDs.isEmpty { outbox.wake() }
         var ids = outboxIDs[...]
         for effect in effects {
             let id: Int64? = if case .sendSMS = effect { ids.popFirst() } else { nil }

@@ -22,7 +22,10 @@ import Synchronization
 ///   remaining parts (``OutgoingSMS/partsSent``), under the same concatenation reference (derived from the
 ///   message's row id, so it survives restarts).
 /// - **Never holding the controller.** See ``Delivery``.
-public actor Outbox {
+///
+/// Its methods run on their caller's executor (the controller's, or the worker's task), so that sending
+/// inline costs no hop to another executor; its own state is behind a lock, never held across a wait.
+public final class Outbox: Sendable {
     /// Who hands the messages to the modem.
     public enum Delivery: Sendable {
         /// A worker task beside the controller (``run()``, started by ``Controller/start()``): no event waits
@@ -40,20 +43,27 @@ public actor Outbox {
     /// How often old rows are pruned (``Store/Retention``).
     static let maintenanceSeconds: Int64 = 86_400
 
+    private struct State {
+        /// Set while a round of sends runs, so that a second caller does not start another beside it.
+        var sending = false
+        /// After the database failed: nothing is sent before this, since every send must be recorded first.
+        var pausedUntil: Instant?
+        var nextMaintenance: Instant?
+        /// ``nextAttempt`` as last read from the database (nil: to be read again, as after a round of sends
+        /// or ``wake()``): the simulation asks for it at every step.
+        var knownNextAttempt: Instant??
+        /// How ``wake()`` reaches the worker while ``run()`` runs.
+        var wakeUp: AsyncStream<Void>.Continuation?
+        /// Handled messages to delete from the modem once the rows up to `lastReply` had their try.
+        var heldAcknowledgements: [(receipt: MessageReceipt, lastReply: Int64)] = []
+    }
+
     private let store: Store
     private let modem: any ModemPort
     private let clock: any ControllerClock
     private let logger: Logger
     private let retention: Store.Retention
-    /// Set while a round of sends runs, so that a second caller does not start another beside it.
-    private var sending = false
-    /// After the database failed: nothing is sent before this, since every send must be recorded first.
-    private var pausedUntil: Instant?
-    private var nextMaintenance: Instant?
-    /// How ``wake()`` reaches the worker while ``run()`` runs.
-    private let wakeUp = Mutex<AsyncStream<Void>.Continuation?>(nil)
-    /// Handled messages to delete from the modem once the rows up to `lastReply` had their try.
-    private let heldAcknowledgements = Mutex<[(receipt: MessageReceipt, lastReply: Int64)]>([])
+    private let state = Mutex(State())
 
     init(
         store: Store, modem: any ModemPort, clock: any ControllerClock, logger: Logger,
@@ -83,14 +93,17 @@ public actor Outbox {
 
     /// Sends every message that is due now (with an id up to `lastID`), one at a time, oldest first, until
     /// none is due. Returns at once when a round is already running (it picks up what became due meanwhile).
-    func sendDue(through lastID: Int64 = .max) async {
-        guard !sending else { return }
-        sending = true
-        defer { sending = false }
+    nonisolated(nonsending) func sendDue(through lastID: Int64 = .max) async {
+        let alreadySending = state.withLock { s in
+            defer { s.sending = true }
+            return s.sending
+        }
+        guard !alreadySending else { return }
         maintainIfDue()
+        var tried = false
         while !Task.isCancelled {
             let now = clock.now
-            if let pausedUntil, now < pausedUntil { break }
+            if let pausedUntil = state.withLock({ $0.pausedUntil }), now < pausedUntil { break }
             let entry: Store.OutboxEntry?
             do {
                 entry = try store.claimNextDueOutboxEntry(at: now, through: lastID)
@@ -99,9 +112,16 @@ public actor Outbox {
                 break
             }
             guard let entry else { break }
-            pausedUntil = nil
+            state.withLock { $0.pausedUntil = nil }
+            tried = true
             await attempt(entry)
             await acknowledgeHeld(through: entry.id)
+            // Entries are taken in id order: none up to `lastID` is left that was due when this one was taken.
+            if entry.id >= lastID { break }
+        }
+        state.withLock { s in
+            if tried { s.knownNextAttempt = nil }
+            s.sending = false
         }
         // The rest wait behind an older message to their recipient, or for later: they hold nothing back.
         await acknowledgeHeld(through: .max)
@@ -110,27 +130,33 @@ public actor Outbox {
     /// With ``Delivery/concurrent``: deletes a handled message from the modem after the worker tried the
     /// replies it caused (the outbox rows up to `lastReply`), so that a reply reaches the modem before the
     /// deletion instead of waiting behind it. Never blocks.
-    nonisolated func acknowledge(_ receipt: MessageReceipt, afterRepliesThrough lastReply: Int64) {
-        heldAcknowledgements.withLock { $0.append((receipt, lastReply)) }
+    func acknowledge(_ receipt: MessageReceipt, afterRepliesThrough lastReply: Int64) {
+        state.withLock { $0.heldAcknowledgements.append((receipt, lastReply)) }
         wake()
     }
 
-    private func acknowledgeHeld(through id: Int64) async {
-        let due = heldAcknowledgements.withLock { held in
-            defer { held.removeAll { $0.lastReply <= id } }
-            return held.filter { $0.lastReply <= id }
+    private nonisolated(nonsending) func acknowledgeHeld(through id: Int64) async {
+        let due = state.withLock { s in
+            defer { s.heldAcknowledgements.removeAll { $0.lastReply <= id } }
+            return s.heldAcknowledgements.filter { $0.lastReply <= id }
         }
         for (receipt, _) in due { await modem.deleteHandled(receipt, logger: logger) }
     }
 
     /// When a message next falls due (nil: none waits).
     var nextAttempt: Instant? {
+        let (known, pausedUntil) = state.withLock { ($0.knownNextAttempt, $0.pausedUntil) }
         let next: Instant?
-        do {
-            next = try store.nextOutboxAttempt()
-        } catch {
-            logger.error("the outbox cannot read the state database: \(error)")
-            return pausedUntil
+        if let known {
+            next = known
+        } else {
+            do {
+                next = try store.nextOutboxAttempt()
+            } catch {
+                logger.error("the outbox cannot read the state database: \(error)")
+                return pausedUntil
+            }
+            state.withLock { $0.knownNextAttempt = .some(next) }
         }
         guard let next else { return nil }
         return pausedUntil.map { max($0, next) } ?? next
@@ -138,16 +164,16 @@ public actor Outbox {
 
     /// The worker for ``Delivery/concurrent``: sends what is due, then waits for ``wake()``, the next message
     /// falling due or the next pruning. Ends when its task is cancelled, after the send in progress.
-    func run() async {
+    nonisolated(nonsending) func run() async {
         let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        wakeUp.withLock { $0 = continuation }
+        state.withLock { $0.wakeUp = continuation }
         continuation.yield()
         var alarm: Task<Void, Never>?
         for await _ in wakes {
             alarm?.cancel()
             guard !Task.isCancelled else { break }
             await sendDue()
-            let next = [nextAttempt, nextMaintenance].compactMap { $0 }.min()
+            let next = [nextAttempt, state.withLock { $0.nextMaintenance }].compactMap { $0 }.min()
             alarm = next.map { at in
                 let delay = Self.milliseconds(from: clock.now, to: at)
                 return Task {
@@ -157,13 +183,17 @@ public actor Outbox {
             }
         }
         alarm?.cancel()
-        wakeUp.withLock { $0 = nil }
+        state.withLock { $0.wakeUp = nil }
         await acknowledgeHeld(through: .max)
     }
 
-    /// Tells the worker that a message was queued. Never blocks; without a running worker it does nothing.
-    nonisolated func wake() {
-        _ = wakeUp.withLock { $0 }?.yield()
+    /// Tells the outbox that a message was queued, and wakes its worker if it runs. Never blocks.
+    func wake() {
+        let worker = state.withLock { s in
+            s.knownNextAttempt = nil
+            return s.wakeUp
+        }
+        worker?.yield()
     }
 
     /// The wait after the `attempts`-th refusal: 30 s, doubling, at most 10 min.
@@ -175,7 +205,7 @@ public actor Outbox {
     // MARK: - One try
 
     /// Hands `entry`, already marked `sending`, to the modem and records what came of it.
-    private func attempt(_ entry: Store.OutboxEntry) async {
+    private nonisolated(nonsending) func attempt(_ entry: Store.OutboxEntry) async {
         let message = OutgoingSMS(
             to: entry.to, text: entry.text, reference: UInt8(truncatingIfNeeded: entry.id), partsSent: entry.partsSent)
         let failure: SMSSendError?
@@ -210,14 +240,18 @@ public actor Outbox {
     }
 
     private func pause(_ error: StoreError) {
-        pausedUntil = clock.now.adding(seconds: Self.firstRetrySeconds)
+        state.withLock { $0.pausedUntil = clock.now.adding(seconds: Self.firstRetrySeconds) }
         logger.error("the outbox cannot use the state database; no SMS is sent for \(Self.firstRetrySeconds) s: \(error)")
     }
 
     private func maintainIfDue() {
         let now = clock.now
-        if let nextMaintenance, now < nextMaintenance { return }
-        nextMaintenance = now.adding(seconds: Self.maintenanceSeconds)
+        let due = state.withLock { s in
+            if let next = s.nextMaintenance, now < next { return false }
+            s.nextMaintenance = now.adding(seconds: Self.maintenanceSeconds)
+            return true
+        }
+        guard due else { return }
         do {
             try store.prune(at: now, retention: retention)
         } catch {

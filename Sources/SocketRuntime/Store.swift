@@ -117,8 +117,6 @@ public final class Store: Sendable {
                 t.add(column: "next_attempt_ms", .integer).notNull().defaults(to: 0)
                 t.add(column: "parts_sent", .integer).notNull().defaults(to: 0)
             }
-            try db.create(index: "outbox_by_recipient", on: "outbox", columns: ["recipient", "state", "id"])
-            try db.create(index: "handled_message_by_time", on: "handled_message", columns: ["handled_ms"])
         }
         return migrator
     }
@@ -360,7 +358,7 @@ public final class Store: Sendable {
     public func nextOutboxAttempt() throws(StoreError) -> Instant? {
         do {
             return try queue.read { db in
-                try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ms) FROM outbox AS o WHERE \(Self.outboxHead)")
+                try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_attempt_ms) FROM outbox AS o WHERE \(Self.outboxHead)"))
                     .map(Instant.init(milliseconds:))
             }
         } catch {
