@@ -49,9 +49,11 @@ public final class Outbox: Sendable {
         /// After the database failed: nothing is sent before this, since every send must be recorded first.
         var pausedUntil: Instant?
         var nextMaintenance: Instant?
-        /// ``nextAttempt`` as last read from the database (nil: to be read again, as after a round of sends
-        /// or ``wake()``): the simulation asks for it at every step.
+        /// ``nextAttempt`` as last read from the database (nil: to be read again): the simulation asks for it
+        /// at every step. ``wake()`` clears it and counts `queued`, so that an answer read before a message
+        /// was queued is not kept.
         var knownNextAttempt: Instant??
+        var queued: UInt64 = 0
         /// How ``wake()`` reaches the worker while ``run()`` runs.
         var wakeUp: AsyncStream<Void>.Continuation?
         /// Handled messages to delete from the modem once the rows up to `lastReply` had their try.
@@ -100,7 +102,6 @@ public final class Outbox: Sendable {
         }
         guard !alreadySending else { return }
         maintainIfDue()
-        var tried = false
         while !Task.isCancelled {
             let now = clock.now
             if let pausedUntil = state.withLock({ $0.pausedUntil }), now < pausedUntil { break }
@@ -113,16 +114,12 @@ public final class Outbox: Sendable {
             }
             guard let entry else { break }
             state.withLock { $0.pausedUntil = nil }
-            tried = true
             await attempt(entry)
             await acknowledgeHeld(through: entry.id)
             // Entries are taken in id order: none up to `lastID` is left that was due when this one was taken.
             if entry.id >= lastID { break }
         }
-        state.withLock { s in
-            if tried { s.knownNextAttempt = nil }
-            s.sending = false
-        }
+        state.withLock { $0.sending = false }
         // The rest wait behind an older message to their recipient, or for later: they hold nothing back.
         await acknowledgeHeld(through: .max)
     }
@@ -191,6 +188,7 @@ public final class Outbox: Sendable {
     func wake() {
         let worker = state.withLock { s in
             s.knownNextAttempt = nil
+            s.queued &+= 1
             return s.wakeUp
         }
         worker?.yield()
@@ -215,27 +213,42 @@ public final class Outbox: Sendable {
         } catch {
             failure = error
         }
-        let tries = entry.attempts
-        let now = clock.now
+        let outcome = self.outcome(of: entry, failure)
+        let queuedBefore = state.withLock { $0.queued }
         do {
-            guard let failure else { return try store.markSent(entry.id) }
-            switch failure.code {
-            case .uncertain:
-                try store.markUnknown(entry.id, partsSent: failure.partsSent)
-                logger.warning(
-                    "SMS #\(entry.id) to \(entry.to) \(failure); it is not sent again (to avoid a duplicate): \(entry.text)")
-            case .refused where entry.queuedAt <= now.adding(seconds: -Self.giveUpSeconds):
-                try store.markGivenUp(entry.id, partsSent: failure.partsSent)
-                logger.error(
-                    "SMS #\(entry.id) to \(entry.to) given up: refused \(tries) times since it was queued at \(entry.queuedAt) (last: \(failure.detail)); lost text: \(entry.text)"
-                )
-            case .refused:
-                let delay = Self.retryDelay(afterAttempts: tries)
-                try store.markRefused(entry.id, partsSent: failure.partsSent, nextAttempt: now.adding(seconds: delay))
-                logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); try \(tries), next in \(delay) s")
-            }
+            let next = try store.record(outcome, for: entry.id)
+            state.withLock { s in s.knownNextAttempt = s.queued == queuedBefore ? .some(next) : nil }
         } catch {
+            state.withLock { $0.knownNextAttempt = nil }
             pause(error)
+        }
+        guard let failure else { return }
+        switch outcome {
+        case .sent:
+            break
+        case .unknown:
+            logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); it is not sent again (to avoid a duplicate): \(entry.text)")
+        case .givenUp:
+            logger.error(
+                "SMS #\(entry.id) to \(entry.to) given up: refused \(entry.attempts) times since it was queued at \(entry.queuedAt) (last: \(failure.detail)); lost text: \(entry.text)"
+            )
+        case .refused(_, let next):
+            logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); try \(entry.attempts), next at \(next)")
+        }
+    }
+
+    /// The rule: sent; in doubt, never again; refused, tried again after the back-off, or given up a day after
+    /// it was queued.
+    private func outcome(of entry: Store.OutboxEntry, _ failure: SMSSendError?) -> Store.SendOutcome {
+        guard let failure else { return .sent }
+        switch failure.code {
+        case .uncertain:
+            return .unknown(partsSent: failure.partsSent)
+        case .refused:
+            let now = clock.now
+            if entry.queuedAt <= now.adding(seconds: -Self.giveUpSeconds) { return .givenUp(partsSent: failure.partsSent) }
+            let delay = Self.retryDelay(afterAttempts: entry.attempts)
+            return .refused(partsSent: failure.partsSent, nextAttempt: now.adding(seconds: delay))
         }
     }
 

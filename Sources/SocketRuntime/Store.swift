@@ -341,7 +341,7 @@ public final class Store: Sendable {
             return try queue.write { db in
                 // Cached statements: this runs before every send, on the way from an SMS to its reply.
                 let due = try db.cachedStatement(
-                    sql: "SELECT * FROM outbox AS o WHERE \(Self.outboxHead) AND next_attempt_ms <= ? AND id <= ? ORDER BY id LIMIT 1")
+                    sql: "SELECT \(Self.entryColumns) FROM outbox AS o WHERE \(Self.outboxHead) AND next_attempt_ms <= ? AND id <= ? ORDER BY id LIMIT 1")
                 guard var entry = try Row.fetchOne(due, arguments: [now.milliseconds, lastID]).map(Self.entry) else { return nil }
                 try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?")
                     .execute(arguments: [entry.id])
@@ -357,13 +357,15 @@ public final class Store: Sendable {
     /// to the same recipient do not count: they fall due only after it.
     public func nextOutboxAttempt() throws(StoreError) -> Instant? {
         do {
-            return try queue.read { db in
-                try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_attempt_ms) FROM outbox AS o WHERE \(Self.outboxHead)"))
-                    .map(Instant.init(milliseconds:))
-            }
+            return try queue.read(Self.nextOutboxAttempt)
         } catch {
             throw Self.classify(error, path: path)
         }
+    }
+
+    private static func nextOutboxAttempt(_ db: Database) throws -> Instant? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_attempt_ms) FROM outbox AS o WHERE \(outboxHead)"))
+            .map(Instant.init(milliseconds:))
     }
 
     /// A `pending` row (alias `o`) with no older `pending` row to the same recipient.
@@ -372,31 +374,40 @@ public final class Store: Sendable {
         (SELECT 1 FROM outbox AS e WHERE e.recipient = o.recipient AND e.state = 'pending' AND e.id < o.id)
         """
 
-    /// The modem confirmed the entry: it leaves the outbox.
-    public func markSent(_ id: Int64) throws(StoreError) {
-        try write { db in try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id]) }
+    /// What became of a try of an outbox entry.
+    public enum SendOutcome: Sendable, Equatable {
+        /// The modem confirmed it: it leaves the outbox.
+        case sent
+        /// The network refused it: it waits until `nextAttempt`, with the parts it accepted noted.
+        case refused(partsSent: Int, nextAttempt: Instant)
+        /// It may have been sent (no final answer after the PDU was written): never sent again.
+        case unknown(partsSent: Int)
+        /// It was refused for too long: never sent again.
+        case givenUp(partsSent: Int)
     }
 
-    /// The network refused the entry: it waits until `nextAttempt`, with the parts already accepted noted.
-    public func markRefused(_ id: Int64, partsSent: Int, nextAttempt: Instant) throws(StoreError) {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET state = 'pending', parts_sent = ?, next_attempt_ms = ? WHERE id = ?",
-                arguments: [partsSent, nextAttempt.milliseconds, id])
-        }
-    }
-
-    /// The entry may have been sent (no final answer after the PDU was written): never sent again.
-    public func markUnknown(_ id: Int64, partsSent: Int) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'unknown', parts_sent = ? WHERE id = ?", arguments: [partsSent, id])
-        }
-    }
-
-    /// The entry was refused for too long: never sent again.
-    public func markGivenUp(_ id: Int64, partsSent: Int) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "UPDATE outbox SET state = 'given-up', parts_sent = ? WHERE id = ?", arguments: [partsSent, id])
+    /// Records `outcome` for entry `id`; returns, from the same transaction, when the next entry falls due
+    /// (as ``nextOutboxAttempt()``), which saves a read after every send.
+    @discardableResult
+    public func record(_ outcome: SendOutcome, for id: Int64) throws(StoreError) -> Instant? {
+        do {
+            return try queue.write { db in
+                switch outcome {
+                case .sent:
+                    try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?").execute(arguments: [id])
+                case .refused(let parts, let next):
+                    try db.execute(
+                        sql: "UPDATE outbox SET state = 'pending', parts_sent = ?, next_attempt_ms = ? WHERE id = ?",
+                        arguments: [parts, next.milliseconds, id])
+                case .unknown(let parts):
+                    try db.execute(sql: "UPDATE outbox SET state = 'unknown', parts_sent = ? WHERE id = ?", arguments: [parts, id])
+                case .givenUp(let parts):
+                    try db.execute(sql: "UPDATE outbox SET state = 'given-up', parts_sent = ? WHERE id = ?", arguments: [parts, id])
+                }
+                return try Self.nextOutboxAttempt(db)
+            }
+        } catch {
+            throw StoreError(code: .writeFailed, path: path, detail: "\(error)")
         }
     }
 
@@ -405,7 +416,7 @@ public final class Store: Sendable {
     public func setAsideInterruptedSends() throws(StoreError) -> [OutboxEntry] {
         do {
             return try queue.write { db in
-                let interrupted = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'sending' ORDER BY id").map(Self.entry)
+                let interrupted = try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns) FROM outbox WHERE state = 'sending' ORDER BY id").map(Self.entry)
                 try db.execute(sql: "UPDATE outbox SET state = 'unknown' WHERE state = 'sending'")
                 return interrupted
             }
@@ -414,10 +425,12 @@ public final class Store: Sendable {
         }
     }
 
+    /// The columns ``entry(_:)`` reads, by position (a name lookup per column costs more than the query).
+    private static let entryColumns = "id, recipient, text, created_ms, attempts, parts_sent"
+
     private static func entry(_ row: Row) -> OutboxEntry {
         OutboxEntry(
-            id: row["id"], to: row["recipient"], text: row["text"], queuedAt: Instant(milliseconds: row["created_ms"]),
-            attempts: row["attempts"], partsSent: row["parts_sent"])
+            id: row[0], to: row[1], text: row[2], queuedAt: Instant(milliseconds: row[3]), attempts: row[4], partsSent: row[5])
     }
 
     private func write(_ body: (Database) throws -> Void) throws(StoreError) {

@@ -122,7 +122,7 @@ struct StoreTests {
         change.outgoing = [("+358", "first"), ("+358", "second"), ("+358", "third")]
         let ids = try store.commit(change)
         #expect(try store.claimNextDueOutboxEntry(at: Instant(seconds: 1))?.id == ids[0])
-        try store.markSent(ids[0])
+        try store.record(.sent, for: ids[0])
         #expect(try store.claimNextDueOutboxEntry(at: Instant(seconds: 1))?.id == ids[1])  // the process dies here
         let reopened = try Store(path: path)
         #expect(try reopened.setAsideInterruptedSends().map(\.text) == ["second"])
@@ -184,10 +184,10 @@ struct StoreTests {
             return try store.commit(change)[0]
         }
         _ = try queue("old pending", day: 0)
-        try store.markUnknown(try queue("old unknown", day: 0), partsSent: 0)
-        try store.markGivenUp(try queue("old given up", day: 0), partsSent: 0)
-        try store.markUnknown(try queue("recent unknown", day: 20), partsSent: 0)
-        try store.markGivenUp(try queue("recent given up", day: 21), partsSent: 0)
+        try store.record(.unknown(partsSent: 0), for: try queue("old unknown", day: 0))
+        try store.record(.givenUp(partsSent: 0), for: try queue("old given up", day: 0))
+        try store.record(.unknown(partsSent: 0), for: try queue("recent unknown", day: 20))
+        try store.record(.givenUp(partsSent: 0), for: try queue("recent given up", day: 21))
         func texts() throws -> [String] {
             try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT text FROM outbox ORDER BY id") }
         }
