@@ -160,8 +160,9 @@ public final class Outbox: Sendable {
     }
 
     /// The worker for ``Delivery/concurrent``: sends what is due, then waits for ``wake()``, the next message
-    /// falling due or the next pruning. Ends when its task is cancelled, after the send in progress.
-    nonisolated(nonsending) func run() async {
+    /// falling due or the next pruning. Ends when its task is cancelled, after the send in progress. Runs off
+    /// the caller's actor (`@concurrent`): the controller's executor stays free for events.
+    @concurrent func run() async {
         let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         state.withLock { $0.wakeUp = continuation }
         continuation.yield()
