@@ -21,10 +21,12 @@ import Synchronization
 /// - **Long texts.** When a part is refused after earlier parts were accepted, the next try sends only the
 ///   remaining parts (``OutgoingSMS/partsSent``), under the same concatenation reference (derived from the
 ///   message's row id, so it survives restarts).
-/// - **Never holding the controller.** See ``Delivery``.
+/// - **Never holding the controller.** See ``Delivery``. With ``Delivery/concurrent`` the controller also
+///   leaves the deletion of a handled message from the modem to the outbox, which does it once the message's
+///   replies were tried, so that a reply never waits behind a deletion in the modem's command queue.
 ///
-/// Its methods run on their caller's executor (the controller's, or the worker's task), so that sending
-/// inline costs no hop to another executor; its own state is behind a lock, never held across a wait.
+/// Its methods run on their caller's executor (inline, the controller's: no hop to another executor) and the
+/// worker ``run()`` off every actor; its own state is behind a lock, never held across a wait.
 public final class Outbox: Sendable {
     /// Who hands the messages to the modem.
     public enum Delivery: Sendable {
