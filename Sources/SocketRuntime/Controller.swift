@@ -127,7 +127,7 @@ public actor Controller {
 
     func handle(_ item: EventBus.Item) async {
         if let receipt = item.receipt, alreadyHandled(receipt) {
-            return await acknowledge(receipt)
+            return await acknowledge(receipt, afterRepliesThrough: nil)
         }
         let now = clock.now
         let wasUp = core.isPoweredUp
@@ -165,15 +165,7 @@ public actor Controller {
             let id: Int64? = if case .sendSMS = effect { ids.popFirst() } else { nil }
             await perform(effect, outboxID: id)
         }
-        if let handled {
-            // Concurrently, the replies go to the modem first; deleting first would delay each reply by a
-            // modem round trip.
-            if delivery == .concurrent, let last = outboxIDs.last {
-                outbox.acknowledge(handled, afterRepliesThrough: last)
-            } else {
-                await acknowledge(handled)
-            }
-        }
+        if let handled { await acknowledge(handled, afterRepliesThrough: outboxIDs.last) }
         await showLEDs()
     }
 
@@ -192,8 +184,15 @@ public actor Controller {
         return true
     }
 
-    private func acknowledge(_ receipt: MessageReceipt) async {
-        await board.modem.deleteHandled(receipt, logger: logger)
+    /// Deletes a handled message from the modem, after its replies (outbox rows up to `lastReply`). Inline
+    /// they were sent already. Concurrently the outbox's worker deletes it once it tried them: a reply does
+    /// not wait behind the deletion, and the controller does not wait for a deletion queued in the modem
+    /// behind a slow send.
+    private func acknowledge(_ receipt: MessageReceipt, afterRepliesThrough lastReply: Int64?) async {
+        switch delivery {
+        case .concurrent: outbox.acknowledge(receipt, afterRepliesThrough: lastReply ?? 0)
+        case .inline: await board.modem.deleteHandled(receipt, logger: logger)
+        }
     }
 
     /// Carries out `effect`; an SMS was committed to the outbox as row `outboxID`.

@@ -22,8 +22,9 @@ import Synchronization
 ///   remaining parts (``OutgoingSMS/partsSent``), under the same concatenation reference (derived from the
 ///   message's row id, so it survives restarts).
 /// - **Never holding the controller.** See ``Delivery``. With ``Delivery/concurrent`` the controller also
-///   leaves the deletion of a handled message from the modem to the outbox, which does it once the message's
-///   replies were tried, so that a reply never waits behind a deletion in the modem's command queue.
+///   leaves the deletion of handled messages from the modem to the outbox, which does it once the message's
+///   replies were tried: a reply never waits behind a deletion in the modem's command queue, nor the
+///   controller for a deletion queued behind a slow send.
 ///
 /// Its methods run on their caller's executor (inline, the controller's: no hop to another executor) and the
 /// worker ``run()`` off every actor; its own state is behind a lock, never held across a wait.
@@ -127,8 +128,9 @@ public final class Outbox: Sendable {
     }
 
     /// With ``Delivery/concurrent``: deletes a handled message from the modem after the worker tried the
-    /// replies it caused (the outbox rows up to `lastReply`), so that a reply reaches the modem before the
-    /// deletion instead of waiting behind it. Never blocks.
+    /// replies it caused (the outbox rows up to `lastReply`; 0 for none), so that a reply reaches the modem
+    /// before the deletion instead of waiting behind it, and the controller never waits for a deletion
+    /// queued in the modem behind a slow send. Never blocks.
     func acknowledge(_ receipt: MessageReceipt, afterRepliesThrough lastReply: Int64) {
         state.withLock { $0.heldAcknowledgements.append((receipt, lastReply)) }
         wake()

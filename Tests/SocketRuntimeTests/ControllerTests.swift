@@ -231,12 +231,15 @@ struct ControllerTests {
         #expect(try Store(path: path).wasHandled(MessageReceipt(key: "m2")), "and committed")
         #expect(modem.sent.isEmpty)
         #expect(modem.acknowledged.isEmpty, "each message is deleted from the modem after its reply was tried")
+        // Reported again: handled once; its deletion waits in the outbox, not in the controller.
+        bus.post(sms, receipt: MessageReceipt(key: "m1"))
+        await controller.drain()
 
         modem.release()
         #expect(await attempts.next()?.text == "Power socket ON")
         await controller.stop()
         #expect(modem.sent.map(\.text) == ["RESTARTTIME=5 - OK", "Power socket ON"], "in order, each once")
-        #expect(modem.acknowledged == [MessageReceipt(key: "m1"), MessageReceipt(key: "m2")])
+        #expect(modem.acknowledged.map(\.key) == ["m1", "m1", "m2"])
     }
 
     @Test func localCommandsAreTrustedAndAnswered() async throws {
