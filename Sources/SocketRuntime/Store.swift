@@ -109,6 +109,8 @@ public final class Store: Sendable {
                 t.column("handled_ms", .integer).notNull()
             }
         }
+        // The identifier is the one databases recorded; the migration adds no index after all (each one is
+        // another page written with every SMS, and the tables stay small enough to scan).
         migrator.registerMigration("v2: per-message outbox schedule, retention indexes") { db in
             // States: pending → sending → (row deleted once sent); `unknown` when the send may have happened
             // (a crash or no final answer mid-send), `given-up` after 24 h of refusals. Only `pending` is sent.
