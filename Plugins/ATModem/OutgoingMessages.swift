@@ -9,9 +9,9 @@ extension ATModem {
     /// this modem's channel nor the messages to other numbers.
     ///
     /// Throws ``SMSSendError``: `refused` for an error final before or after the prompt, no prompt, no
-    /// channel, a failed write, or a text that cannot be encoded; `uncertain` when the final result did not
-    /// come after the PDU may have been written (a timeout; the port closing, since the channel does not say
-    /// whether that happened before or after the PDU went out).
+    /// channel, a failed write, a port that closed before the PDU was written (``ATChannelError/bodyWritten``),
+    /// or a text that cannot be encoded; `uncertain` when the final result did not come after the PDU was
+    /// written (a timeout, or the port closing then).
     public func sendSMS(_ message: OutgoingSMS) async throws(SMSSendError) {
         let parts: [EncodedPDU]
         do {
@@ -31,6 +31,9 @@ extension ATModem {
                 switch error.code {
                 // No prompt means no PDU; a failed write stops before its last byte, the Ctrl-Z that submits.
                 case .noPrompt, .writeFailed, .noResponse:
+                    throw SMSSendError(.refused, partsSent: sent, "\(which): \(error)")
+                case .closed where !error.bodyWritten:
+                    // Closed while the submit waited in the queue or for its prompt: the PDU never went.
                     throw SMSSendError(.refused, partsSent: sent, "\(which): \(error)")
                 case .timeout, .closed:
                     throw SMSSendError(.uncertain, partsSent: sent, "\(which): \(error)")

@@ -125,7 +125,7 @@ extension PseudoTerminalTests {
             for part in parts.reversed() { simulator.inject("+CMTI: \"SM\",\(simulator.store(pdu: part))") }
             await eventually { sink.messages.count == 1 }
             #expect(sink.messages.first?.text == text)
-            try await modem.acknowledge(sink.receipts[0])
+            try await modem.acknowledge(try #require(sink.receipts.first))
             await eventually { simulator.storage.isEmpty }
             await modem.stop()
         }

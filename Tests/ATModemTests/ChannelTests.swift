@@ -34,6 +34,7 @@ struct ChannelTests {
         let first = Task { try await channel.send("AT+CSQ") }
         await transport.waitForWrites(1)
         let second = Task { try await channel.send("AT+CREG?") }
+        await eventually { await channel.queuedCount == 1 }
         let third = Task { try await channel.send("AT+CPMS?") }
         // Nothing else goes while the first is in flight.
         try await Task.sleep(for: .milliseconds(20))

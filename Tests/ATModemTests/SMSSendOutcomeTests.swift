@@ -87,6 +87,16 @@ struct SMSSendOutcomeTests {
         #expect(await send.value?.code == .uncertain)
     }
 
+    @Test func thePortClosingBeforeThePDUIsRefused() async {
+        let modem = await connectedModem()
+        let send = sending(short, with: modem)
+        await transport.waitForWrites(1)  // AT+CMGS=…, no prompt yet
+        transport.unplug()
+        let error = await send.value
+        #expect(error?.code == .refused)
+        #expect(error?.partsSent == 0)
+    }
+
     @Test func noChannelIsRefused() async {
         let modem = ATModem(configuration: ATModem.Configuration(device: "fake"), logger: Logger(label: "test"))
         #expect(await sending(short, with: modem).value?.code == .refused)

@@ -80,11 +80,16 @@ public struct ATChannelError: Error, Hashable, Sendable, CustomStringConvertible
     public let command: String?
     /// The transport's error or other detail.
     public let detail: String?
+    /// For a command with a body (`AT+CMGS`): whether the body had been written when it failed. A body never
+    /// written (the port closed while the command waited in the queue or for its prompt) was certainly not
+    /// submitted.
+    public let bodyWritten: Bool
 
-    public init(_ code: Code, command: String? = nil, detail: String? = nil) {
+    public init(_ code: Code, command: String? = nil, detail: String? = nil, bodyWritten: Bool = false) {
         self.code = code
         self.command = command
         self.detail = detail
+        self.bodyWritten = bodyWritten
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code && lhs.command == rhs.command }
@@ -225,6 +230,9 @@ public actor ATChannel {
         throw ATChannelError(.noResponse, detail: "\(tries) tries")
     }
 
+    /// Commands waiting behind the one in flight.
+    var queuedCount: Int { queue.count }
+
     /// Gets the modem's attention whatever it was doing: sends ESC, which ends a `> ` prompt that a
     /// previous process left open without sending anything (the modem would otherwise take the next
     /// commands as message text), and is ignored in command mode. Call it before ``synchronize(tries:timeout:)``
@@ -349,7 +357,10 @@ public actor ATChannel {
             active.quiet?.cancel()
             current = nil
             active.request.reply?.resume(
-                returning: .failure(ATChannelError(.closed, command: active.request.command, detail: reason)))
+                returning: .failure(
+                    ATChannelError(
+                        .closed, command: active.request.command, detail: reason,
+                        bodyWritten: active.request.body != nil && active.phase == .awaitingFinal)))
         }
         let waiting = queue
         queue.removeAll()
