@@ -41,7 +41,9 @@ extension PseudoTerminalTests {
         }
 
         /// A port on `simulator`, with short intervals so supervision happens within a test.
-        static func port(_ simulator: ModemSimulator, vendor: ModemVendor? = nil) -> ATModem {
+        static func port(
+            _ simulator: ModemSimulator, vendor: ModemVendor? = nil, _ adjust: (inout ATModem.Configuration) -> Void = { _ in }
+        ) -> ATModem {
             var configuration = ATModem.Configuration(device: "pty", vendor: vendor)
             configuration.checkInterval = .milliseconds(50)
             configuration.checkTimeout = .milliseconds(400)
@@ -49,6 +51,7 @@ extension PseudoTerminalTests {
             configuration.reconnectDelay = .milliseconds(50)
             configuration.callPollInterval = .milliseconds(20)
             configuration.timeouts = ATTimeouts(command: .seconds(2), prompt: .seconds(2), body: .seconds(2), abort: .milliseconds(200))
+            adjust(&configuration)
             return ATModem(configuration: configuration, logger: Logger(label: "test")) { _ in
                 try SerialTransport(path: simulator.slavePath)
             }

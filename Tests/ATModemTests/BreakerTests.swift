@@ -112,12 +112,7 @@ extension ChannelTests {
     /// ends with `OK` only after its `> ` prompt and PDU: taking it would count an unsent reply as sent.
     @Test func aLateFinalIsNotTakenForASubmitWaitingForItsPrompt() async throws {
         let channel = channel(ATTimeouts(command: .seconds(5), impliedFinal: .seconds(1)))
-        let pin = Task { try await channel.send("AT+CPIN?") }
-        await transport.waitForWrites(1)
-        transport.receive("\r\n+CPIN: READY\r\n")
-        await clock.waitForSleepers(2)
-        clock.advance(by: .seconds(1))
-        #expect(try await pin.value.final == .implied)
+        try await answerImplied(on: channel)
         let submit = Task { try await channel.sendSMS(pdu: "0011", tpduLength: 1) }
         // The channel's probe goes first and takes the late final as stray (ChannelTests has that case);
         // a final that still comes before the prompt is no answer to the submit either.

@@ -203,14 +203,19 @@ struct ChannelTests {
         await eventually { await channel.strayLines == ["OK"] }
     }
 
-    @Test func aLateFinalAfterAnImpliedAnswerIsNotTakenForTheNextCommand() async throws {
-        let channel = channel(ATTimeouts(command: .seconds(5), impliedFinal: .seconds(1)))
+    /// `AT+CPIN?` answered by its line alone (no final): ended as `.implied` by a 1 s quiet period.
+    func answerImplied(on channel: ATChannel) async throws {
         let pin = Task { try await channel.send("AT+CPIN?") }
         await transport.waitForWrites(1)
         transport.receive("\r\n+CPIN: READY\r\n")
         await clock.waitForSleepers(2)
         clock.advance(by: .seconds(1))
         #expect(try await pin.value.final == .implied)
+    }
+
+    @Test func aLateFinalAfterAnImpliedAnswerIsNotTakenForTheNextCommand() async throws {
+        let channel = channel(ATTimeouts(command: .seconds(5), impliedFinal: .seconds(1)))
+        try await answerImplied(on: channel)
         let next = Task { try await channel.send("AT+CMGD=1") }
         #expect(await transport.waitForWrites(2).last == "AT+CSQ\r", "a probe goes first")
         transport.receive("\r\nOK\r\n")  // AT+CPIN?'s final, late

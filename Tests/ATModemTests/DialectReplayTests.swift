@@ -43,17 +43,7 @@ extension PseudoTerminalTests {
         static let caller = "+3589123456789"
 
         static func port(_ simulator: ModemSimulator, sweepInterval: Duration) -> ATModem {
-            var configuration = ATModem.Configuration(device: "pty", vendor: nil)
-            configuration.checkInterval = .milliseconds(50)
-            configuration.checkTimeout = .milliseconds(400)
-            configuration.sweepInterval = sweepInterval
-            configuration.sweepTimeout = .seconds(1)
-            configuration.reconnectDelay = .milliseconds(50)
-            configuration.callPollInterval = .milliseconds(20)
-            configuration.timeouts = ATTimeouts(command: .seconds(2), prompt: .seconds(2), body: .seconds(2), abort: .milliseconds(200))
-            return ATModem(configuration: configuration, logger: Logger(label: "test")) { _ in
-                try SerialTransport(path: simulator.slavePath)
-            }
+            ATModemPortTests.port(simulator) { $0.sweepInterval = sweepInterval }
         }
 
         struct Running {
