@@ -90,9 +90,7 @@ public actor ATModem: ModemPort {
 
     // Incoming messages
     var reassembler: ConcatenationReassembler<ContinuousClock.Instant>
-    /// Where each message posted and not yet acknowledged is, by receipt key.
-    var awaitingAcknowledgement: [String: [MessageSlot]] = [:]
-    /// What each message posted and not yet acknowledged was posted as, and when (last).
+    /// Each message posted and not yet acknowledged, by receipt key.
     var handedOver: [String: HandedOver] = [:]
     /// Where each part waiting for the rest of its message is, by its PDU key.
     var partSlots: [String: MessageSlot] = [:]
@@ -113,7 +111,9 @@ public actor ATModem: ModemPort {
     var outgoing: OutgoingCall?
     var ringing: RingingCall?
 
+    /// A message posted to the controller: where it is, what it was posted as, and when (last).
     struct HandedOver {
+        var slots: [MessageSlot]
         var sms: IncomingSMS
         var receipt: MessageReceipt
         var at: ContinuousClock.Instant

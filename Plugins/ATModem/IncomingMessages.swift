@@ -115,10 +115,10 @@ extension ATModem {
         }
         // Keyed by the octets decoded, so stray characters or lower case on the line do not make a new message.
         let key = Self.key(ofPDU: Hex.string(pdu.raw))
-        if awaitingAcknowledgement[key] != nil || partSlots[key] != nil || postedParts[key] != nil {
+        if handedOver[key] != nil || partSlots[key] != nil || postedParts[key] != nil {
             // Delivered again directly (the network missed the acknowledgement): this delivery needs its own
             // AT+CNMA, unless the acknowledgement still to come sends it.
-            if slot == .direct, awaitingAcknowledgement[key] != [.direct] { await acknowledgeDirect() }
+            if slot == .direct, handedOver[key]?.slots != [.direct] { await acknowledgeDirect() }
             return
         }
         // Read again just as it was acknowledged (a second +CMTI, a sweep): it is done, only delete it.
@@ -203,9 +203,8 @@ extension ATModem {
 
     /// Posts a message to the controller; it stays the port's until the controller acknowledges it.
     func handOver(_ sms: IncomingSMS, key: String, slots: [MessageSlot]) {
-        awaitingAcknowledgement[key] = slots
         let receipt = MessageReceipt(key: key, storageIndex: slots.first?.index)
-        handedOver[key] = HandedOver(sms: sms, receipt: receipt, at: clock.now)
+        handedOver[key] = HandedOver(slots: slots, sms: sms, receipt: receipt, at: clock.now)
         sink?.post(sms, receipt: receipt)
     }
 
@@ -231,8 +230,7 @@ extension ATModem {
     public func acknowledge(_ receipt: MessageReceipt) async throws {
         // A receipt the port does not know (acknowledged before) names an index but not its storage, which
         // may hold another message now: nothing is deleted, and the sweep deletes the message where it is.
-        let slots = awaitingAcknowledgement.removeValue(forKey: receipt.key) ?? []
-        handedOver[receipt.key] = nil
+        let slots = handedOver.removeValue(forKey: receipt.key)?.slots ?? []
         let parts = postedParts.filter { $0.value == receipt.key }.map(\.key)
         for part in parts { postedParts[part] = nil }
         recentlyAcknowledged.append(contentsOf: [receipt.key] + parts)
