@@ -19,6 +19,8 @@ extension SocketCore {
     }
 
     mutating func armAlarm() {
+        // A scheduler AON stored before the alarm input was removed from the board.
+        guard equipment.contains(.alarmInput) else { return emit(.note("no alarm input on this board: the alarm stays disarmed")) }
         guard !persistent.alarmArmed else {
             volatile.alarm.activitySinceArming = false
             return

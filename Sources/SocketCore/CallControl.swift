@@ -16,6 +16,9 @@ extension SocketCore {
         else { return }
         emit(.rejectCall(from: address))
         let text: String
+        // The caller asked for the switching: if it fails, they hear of it as an SMS sender would.
+        volatile.requester = .sms(address)
+        defer { volatile.requester = .nobody }
         switch persistent.ring {
         case .toggle:
             let on = !persistent.mainRelayOn

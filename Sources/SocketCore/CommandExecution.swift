@@ -317,7 +317,10 @@ extension SocketCore {
     /// R-STATUS (§3.1); Light models get only the lines they have (§5 A23).
     func statusReport() -> String {
         var lines = ["Power socket " + (persistent.mainRelayOn ? "ON" : "OFF")]
-        if !model.isLight { lines.append("Microrelay " + (volatile.microRelayOn ? "ON" : "OFF")) }
+        if !model.isLight {
+            lines.append(
+                equipment.contains(.microRelay) ? "Microrelay " + (volatile.microRelayOn ? "ON" : "OFF") : ReplyText.microRelayNotConnected)
+        }
         lines.append(volatile.modemOnline ? ReplyText.signal(volatile.signal) : ReplyText.modemOffline)
         if !model.isLight {
             lines.append("TEMP: " + temperatureText)
@@ -325,7 +328,8 @@ extension SocketCore {
             lines.append(volatile.alarm.activitySinceArming ? ReplyText.activityDetected : ReplyText.noActivity)
             lines.append("Time: " + (wallClock?.deviceFormat ?? ReplyText.notAvailable))
         }
-        if !volatile.faults.isEmpty { lines.append(ReplyText.faults(volatile.faults)) }
+        let faults = faultyParts
+        if !faults.isEmpty { lines.append(ReplyText.faults(faults)) }
         return lines.joined(separator: "\n")
     }
 
@@ -333,9 +337,10 @@ extension SocketCore {
     func alarmReport() -> String {
         [
             "ALARM function: " + (persistent.alarmArmed ? "Enabled" : "Disabled"),
-            volatile.sensorConnected ? ReplyText.sensorsConnected : ReplyText.sensorsNotConnected,
+            equipment.contains(.alarmInput) && volatile.sensorConnected ? ReplyText.sensorsConnected : ReplyText.sensorsNotConnected,
             volatile.alarm.activitySinceArming ? ReplyText.activityDetected : ReplyText.noActivity,
-            "Microrelay: " + (persistent.microRelayTime > 0 ? "Enabled" : "Disabled"),
+            equipment.contains(.microRelay)
+                ? "Microrelay: " + (persistent.microRelayTime > 0 ? "Enabled" : "Disabled") : ReplyText.microRelayNotConnected,
         ].joined(separator: "\n")
     }
 }

@@ -1,5 +1,15 @@
 /// The two relays of the device.
-public enum Relay: String, CaseIterable, Hashable, Sendable { case main, micro }
+public enum Relay: String, CaseIterable, Hashable, Sendable {
+    case main, micro
+
+    /// The part's name in STATUS's `Fault:` line, the fault SMS and the log.
+    public var partName: String {
+        switch self {
+        case .main: "main relay"
+        case .micro: "micro relay"
+        }
+    }
+}
 
 /// Something the core asks the shell to do. Effects are returned in the order they must be carried out.
 public enum Effect: Equatable, Hashable, Sendable {
@@ -22,6 +32,10 @@ public enum Effect: Equatable, Hashable, Sendable {
     case cancelTimer(TimerID)
     /// The device is going dark (mains lost without a battery, or the battery run ended).
     case powerDown
+    /// Answers a ``Event/outputFailed(_:on:)``: the replies that the failed switching produced and that the
+    /// shell has not let out yet are dropped: SMS to this address, or with nil the local console's replies.
+    /// They claimed a switching that did not happen; an error reply follows instead.
+    case retractReplies(to: String?)
     /// A human-readable note for logs and the simulator's `#` lines.
     case note(String)
 }

@@ -91,6 +91,12 @@ public enum Event: Equatable, Hashable, Sendable {
     case modemOnline(Bool)
     /// The time the network announced; sets the device clock if it was never set.
     case networkTime(NetworkTimestamp)
+    /// Carrying out an event's ``Effect/setRelay(_:on:)`` failed for these relays, with the state each was to
+    /// take (the exec command exited non-zero, the GPIO write failed, the port never started): each is taken
+    /// to have stayed as it was.
+    case outputsFailed([Relay: Bool])
+    /// An output that had failed switched again.
+    case outputWorks(Relay)
 
     /// Whether the event reports the current level of an input or of the network (what a port says when it
     /// starts). The core keeps such reports even while the device is dark, so that it powers up knowing

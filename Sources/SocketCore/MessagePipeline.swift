@@ -7,7 +7,7 @@ public enum Origin: Equatable, Hashable, Sendable {
 }
 
 /// Where a reply goes once it is known (USSD answers arrive later than their command).
-enum ReplyTarget: Equatable, Sendable {
+enum ReplyTarget: Hashable, Sendable {
     case sms(String)
     case local
     case nobody
@@ -86,7 +86,14 @@ extension SocketCore {
             if commandClass == .configuration, !trusted, !windowOpen {
                 return replyError(ReplyText.windowExpired(echo), to: target)
             }
-            switch execute(command, origin: origin) {
+            // A part the board does not have cannot do what the command asks (§2.7 step 8).
+            if let part = command.requiredEquipment, !equipment.contains(part) {
+                return replyError(ReplyText.executeError, to: target)
+            }
+            volatile.requester = target
+            let outcome = execute(command, origin: origin)
+            volatile.requester = .nobody
+            switch outcome {
             case .done(let text):
                 if commandClass == .configuration { renewWindow() }
                 if command.alwaysAnswers || persistent.smsConfirm || trusted {

@@ -18,7 +18,9 @@ extension SocketCore {
         }
         applyMain(main, force: true)
         if !model.isLight {
-            applyMicro(false, force: true)
+            if equipment.contains(.microRelay) { applyMicro(false, force: true) }
+            // A probe at once, so that a missing thermometer is a fault now, not after the warm-up.
+            if equipment.contains(.thermometer) { emit(.readTemperature) }
             schedule(.temperatureReading, afterSeconds: Timing.temperatureWarmUp)
             if persistent.alarmArmed { startAlarmEngine(resetActivity: true) }
             scheduleNextRule()
@@ -82,6 +84,8 @@ extension SocketCore {
         fresh.mainsPresent = volatile.mainsPresent
         fresh.signal = volatile.signal
         fresh.faults = volatile.faults
+        fresh.outputFaults = volatile.outputFaults
+        fresh.outputFaultsAnnounced = volatile.outputFaultsAnnounced
         fresh.modemOnline = volatile.modemOnline
         fresh.poweredDownAt = volatile.poweredDownAt
         volatile = fresh

@@ -26,6 +26,7 @@ extension SocketCore {
         if changed { update { $0.mainRelayOn = on } }
         if changed || force {
             emit(.setRelay(.main, on: on))
+            volatile.switchRequester[.main] = volatile.requester
             if on { volatile.mainOnSince = wallClock }
         }
     }
@@ -37,6 +38,7 @@ extension SocketCore {
     }
 
     mutating func setMicro(_ on: Bool, thenRevertAfterSeconds seconds: Int64? = nil) {
+        guard equipment.contains(.microRelay) else { return }
         if volatile.microTimerTarget != nil {
             volatile.microTimerTarget = nil
             emit(.cancelTimer(.microRelay))
@@ -52,6 +54,7 @@ extension SocketCore {
         guard volatile.microRelayOn != on || force else { return }
         volatile.microRelayOn = on
         emit(.setRelay(.micro, on: on))
+        volatile.switchRequester[.micro] = volatile.requester
     }
 
     mutating func microTimerExpired() {

@@ -78,6 +78,11 @@ public enum ReplyText {
     public static func fallAlert(_ t: Int) -> String { "Temperature fall alert! TEMP: \(t)C" }
     /// The last STATUS line when parts of the board are out of service.
     public static func faults(_ names: [String]) -> String { "Fault: " + names.joined(separator: ", ") }
+    /// To the ALERTNUMBERs when switching nobody asked for (a timer, the thermostat, the scheduler, the alarm,
+    /// the button) failed; once per fault. `part` is `main relay` or `micro relay`.
+    public static func outputFault(_ part: String, on: Bool) -> String { "Fault: \(part) did not switch \(on ? "ON" : "OFF")" }
+    /// STATUS and ALARM? on a board without a micro-relay.
+    public static let microRelayNotConnected = "Microrelay: Not connected"
     public static let powerFailure = "Power failure!"
     public static let powerRestored = "Power restored!"
 }

@@ -31,6 +31,8 @@ public struct SocketCore: Sendable {
 
     public let model: Model
     public let identity: DeviceIdentity
+    /// The optional parts this board has.
+    public let equipment: Equipment
     /// What survives power loss; the shell commits it whenever ``persistentRevision`` changes.
     public private(set) var persistent: PersistentState
     /// Incremented on every change of ``persistent``.
@@ -40,10 +42,14 @@ public struct SocketCore: Sendable {
     var now = Instant(milliseconds: 0)
 
     /// A device in the given persisted state, still switched off: hand it ``Event/powerUp`` to start it.
-    public init(model: Model, identity: DeviceIdentity, persistent: PersistentState = PersistentState()) {
+    /// `equipment` is what the board has of the model's optional parts (all of them by default).
+    public init(
+        model: Model, identity: DeviceIdentity, persistent: PersistentState = PersistentState(), equipment: Equipment? = nil
+    ) {
         self.model = model
         self.identity = identity
         self.persistent = persistent
+        self.equipment = (equipment ?? .complete(for: model)).intersection(.complete(for: model))
     }
 
     /// Handles one event that happened at `now` and returns what the shell must do, in order.
@@ -89,6 +95,8 @@ public struct SocketCore: Sendable {
         case .hardwareFaults(let faults): volatile.faults = faults
         case .modemOnline(let online): volatile.modemOnline = online
         case .networkTime(let stamp): setClockIfUnset(from: stamp)
+        case .outputsFailed(let failed): outputsFailed(failed)
+        case .outputWorks(let relay): outputWorks(relay)
         }
     }
 
@@ -179,7 +187,15 @@ struct VolatileState: Sendable {
     var call: ActiveCall?
     var factoryResetPending = false
     var ussdRequester: ReplyTarget?
-    /// Parts of the board out of service, named in STATUS.
+    /// Parts of the board that could not start, named in STATUS.
     var faults: [String] = []
+    /// Outputs whose last switching failed, until one succeeds again.
+    var outputFaults: Set<Relay> = []
+    /// Outputs whose fault the ALERTNUMBERs were told about (once per fault).
+    var outputFaultsAnnounced: Set<Relay> = []
+    /// Who asked for the command being executed (set only while it runs).
+    var requester: ReplyTarget = .nobody
+    /// Who asked for each relay's latest switching, to answer them if it fails.
+    var switchRequester: [Relay: ReplyTarget] = [:]
     var modemOnline = true
 }

@@ -11,6 +11,7 @@ extension SocketCore {
 
     /// `25C`, or why there is no number.
     var temperatureText: String {
+        guard equipment.contains(.thermometer) else { return ReplyText.noSensor }
         switch volatile.reading {
         case nil: return ReplyText.notAvailable
         case .missing: return ReplyText.noSensor
@@ -26,6 +27,11 @@ extension SocketCore {
 
     mutating func temperatureRead(_ reading: TemperatureReading) {
         guard !model.isLight else { return }
+        // The probe at power-up only says whether the sensor is there: values count after the warm-up (§4.5).
+        if case .celsius = reading, now < volatile.poweredUpAt.adding(seconds: Timing.temperatureWarmUp) {
+            if volatile.reading != nil { volatile.reading = nil }
+            return
+        }
         volatile.reading = reading
         guard let t = calibratedTemperature else { return }
         runThermostat(t)

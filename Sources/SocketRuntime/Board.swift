@@ -24,6 +24,15 @@ public struct Board: Sendable {
         self.leds = leds
     }
 
+    /// The model's optional parts this board has a role for.
+    public var equipment: Equipment {
+        var parts: Equipment = []
+        if thermometer != nil { parts.insert(.thermometer) }
+        if inputs.contains(where: { $0.role == .alarmInput }) { parts.insert(.alarmInput) }
+        if microRelay != nil { parts.insert(.microRelay) }
+        return parts
+    }
+
     /// Every port with the name of its role, for starting and stopping them together and for saying
     /// which one failed.
     var namedPorts: [(name: String, port: any Port)] {

@@ -23,6 +23,11 @@ public actor Controller {
     /// The outbox's worker, with ``Outbox/Delivery/concurrent`` once started.
     private var outboxWorker: Task<Void, Never>?
     private var localReplies: [String] = []
+    /// Outputs whose last switching failed.
+    private var faultyOutputs: Set<Relay> = []
+    /// Events whose commit failed, oldest first, and when they are tried again.
+    private var postponed: [Work] = []
+    private var retryAt: Instant?
     private let logger: Logger
     private let onNote: @Sendable (Instant, String) -> Void
 
@@ -33,7 +38,7 @@ public actor Controller {
         onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
     ) throws(StoreError) {
         let state = try store.loadState()
-        self.core = SocketCore(model: model, identity: identity, persistent: state)
+        self.core = SocketCore(model: model, identity: identity, persistent: state, equipment: board.equipment)
         self.committed = state
         self.store = store
         self.board = board
@@ -95,12 +100,14 @@ public actor Controller {
     /// When the next timer is due; with ``Outbox/Delivery/inline`` also the outbox's next try.
     public var nextDeadline: Instant? {
         let outboxNext = delivery == .inline ? outbox.nextAttempt : nil
-        return [timers.next?.at, outboxNext].compactMap { $0 }.min()
+        return [timers.next?.at, outboxNext, retryAt].compactMap { $0 }.min()
     }
 
-    /// Fires every timer due at or before the clock's current time, then drains the bus after each; with
-    /// ``Outbox/Delivery/inline`` then sends the outbox's messages that are due.
+    /// Tries again the events whose commit failed once their retry is due, fires every timer due at or before
+    /// the clock's current time, then drains the bus after each; with ``Outbox/Delivery/inline`` then sends the
+    /// outbox's messages that are due.
     public func fireDueTimers() async {
+        if let retryAt, retryAt <= clock.now { await retryPostponed() }
         while let (id, _) = timers.popDue(notAfter: clock.now) {
             await handle(EventBus.Item(event: .timer(id), receipt: nil))
             await drain()
@@ -125,48 +132,174 @@ public actor Controller {
 
     // MARK: - One event
 
+    /// An event to handle, with what it may take back: a correction (``Event/outputsFailed(_:)``) carries the
+    /// replies that the failed switching produced and that were held back.
+    struct Work {
+        var item: EventBus.Item
+        var heldReplies: [HeldReply] = []
+    }
+
+    /// A reply held back because an output before it in its event failed. `outboxID` is nil for a reply to
+    /// the local console.
+    struct HeldReply {
+        var outboxID: Int64?
+        var to: String?
+        var text: String
+    }
+
+    /// How long an event whose commit failed waits before it is tried again.
+    static let commitRetrySeconds: Int64 = 10
+    /// Events kept for a retry while the database refuses commits; later ones are dropped with a log line
+    /// (an SMS among them stays in the modem, which hands it over again).
+    static let postponedCapacity = 256
+
     func handle(_ item: EventBus.Item) async {
         if let receipt = item.receipt, alreadyHandled(receipt) {
             return await acknowledge(receipt, afterRepliesThrough: nil)
         }
+        let work = Work(item: item)
+        // Events keep their order: while earlier ones wait for the database, this one waits behind them.
+        if postponed.isEmpty {
+            if await run(work) { return }
+            postpone(work)
+        } else {
+            postpone(work)
+            await retryPostponed()
+        }
+    }
+
+    /// Handles one event: (1) the core decides, (2) what changed is committed, or, if that fails, the core goes
+    /// back to the committed state and nothing of the event happens, (3) effects run in order; an SMS or
+    /// console reply is let out only if the outputs before it switched, (4) the handled SMS is deleted from the
+    /// modem, (5) failed outputs are handed back to the core as one more event. Returns false when the commit
+    /// failed (the caller keeps the event for a retry).
+    private func run(_ work: Work) async -> Bool {
+        let item = work.item
         let now = clock.now
+        let before = core
         let wasUp = core.isPoweredUp
         let revision = core.persistentRevision
         let effects = core.handle(item.event, at: now)
 
-        if !wasUp, core.isPoweredUp {
-            await board.modem.setPowered(true)
-            if delivery == .inline { await outbox.sendDue() }
-        }
         // A dark device did not take the message: it stays in the modem for later.
         let handled = wasUp ? item.receipt : nil
         var change = Store.Change(at: now)
         if core.persistentRevision != revision { change.state = (committed, core.persistent) }
         change.handled = handled
         for case .sendSMS(let to, let text) in effects { change.outgoing.append((to, text)) }
+        let retracted = Set(effects.compactMap { effect -> String?? in
+            if case .retractReplies(let to) = effect { return .some(to) } else { return nil }
+        })
+        change.withdrawn = work.heldReplies.filter { retracted.contains($0.to) }.compactMap(\.outboxID)
+        let kept = work.heldReplies.filter { !retracted.contains($0.to) }
 
         let outboxIDs: [Int64]
         do {
             outboxIDs = try store.commit(change)
             committed = core.persistent
         } catch {
-            // Nothing may be acknowledged that is not durable: no SMS goes out, the message stays in the modem.
-            logger.critical("\(error); replies withheld and the message kept in the modem")
-            for effect in effects {
-                if case .sendSMS = effect { continue }
-                await perform(effect, outboxID: nil)
-            }
-            return
+            // Nothing may happen that is not durable: no effect runs, the message stays in the modem.
+            core = before
+            logger.critical("\(error); the \(item.event.summary) is not acted on and will be tried again in \(Self.commitRetrySeconds) s")
+            return false
         }
-        // Concurrently, the worker starts on the new SMS while the other effects run.
-        if !outboxIDs.isEmpty { outbox.wake() }
+        if !wasUp, core.isPoweredUp {
+            await board.modem.setPowered(true)
+            if delivery == .inline { await outbox.sendDue() }
+        }
+        for reply in kept { await letOut(reply) }
+
+        var failed: [Relay: Bool] = [:]
+        var held: [HeldReply] = []
         var ids = outboxIDs[...]
         for effect in effects {
-            let id: Int64? = if case .sendSMS = effect { ids.popFirst() } else { nil }
-            await perform(effect, outboxID: id)
+            switch effect {
+            case .sendSMS(let to, let text):
+                guard let id = ids.popFirst() else { continue }
+                let reply = HeldReply(outboxID: id, to: to, text: text)
+                if failed.isEmpty { await letOut(reply) } else { held.append(reply) }
+            case .reply(let text):
+                let reply = HeldReply(outboxID: nil, to: nil, text: text)
+                if failed.isEmpty { await letOut(reply) } else { held.append(reply) }
+            case .setRelay(let relay, let on):
+                if await !switchOutput(relay, on: on) { failed[relay] = on }
+            default:
+                await perform(effect)
+            }
         }
         if let handled { await acknowledge(handled, afterRepliesThrough: outboxIDs.last) }
         await showLEDs()
+        if !failed.isEmpty {
+            let correction = Work(item: EventBus.Item(event: .outputsFailed(failed), receipt: nil), heldReplies: held)
+            if await !run(correction) { postpone(correction, first: true) }
+        }
+        return true
+    }
+
+    /// Sends a reply whose effects before it succeeded: an SMS is released to the outbox (inline, sent here, in
+    /// effect order), a console reply is returned to the caller.
+    private func letOut(_ reply: HeldReply) async {
+        guard let id = reply.outboxID else { return localReplies.append(reply.text) }
+        outbox.release(through: id)
+        switch delivery {
+        case .inline: await outbox.sendDue(through: id)
+        case .concurrent: outbox.wake()
+        }
+    }
+
+    /// Switches a relay; says whether it did. A failure is logged in plain words; the first success after a
+    /// failure is reported to the core.
+    private func switchOutput(_ relay: Relay, on: Bool) async -> Bool {
+        let port: (any OutputPort)? = relay == .main ? board.mainRelay : board.microRelay
+        do {
+            guard let port else { throw OutputMissing() }
+            try await port.set(on: on)
+        } catch {
+            logger.error("the \(relay.partName) did not switch \(on ? "on" : "off"): \(error)")
+            faultyOutputs.insert(relay)
+            return false
+        }
+        if faultyOutputs.remove(relay) != nil {
+            let recovery = Work(item: EventBus.Item(event: .outputWorks(relay), receipt: nil))
+            if await !run(recovery) { postpone(recovery, first: true) }
+        }
+        return true
+    }
+
+    private struct OutputMissing: Error, CustomStringConvertible {
+        var description: String { "the board has no such output" }
+    }
+
+    /// Keeps an event whose commit failed (or that must wait behind one) for ``retryPostponed()``.
+    private func postpone(_ work: Work, first: Bool = false) {
+        let event = work.item.event
+        let duplicate = postponed.contains { waiting in
+            if let receipt = work.item.receipt { return waiting.item.receipt?.key == receipt.key }
+            if case .timer = event { return waiting.item.event == event }
+            return false
+        }
+        if !duplicate {
+            if postponed.count >= Self.postponedCapacity, !first {
+                logger.error("\(Self.postponedCapacity) events already wait for the state database; the \(event.summary) is dropped")
+            } else {
+                postponed.insert(work, at: first ? 0 : postponed.endIndex)
+            }
+        }
+        retryAt = clock.now.adding(seconds: Self.commitRetrySeconds)
+    }
+
+    /// Handles the events that wait for the database, in order, until one fails again.
+    private func retryPostponed() async {
+        while !postponed.isEmpty {
+            let work = postponed.removeFirst()
+            guard await run(work) else {
+                postponed.insert(work, at: 0)
+                retryAt = clock.now.adding(seconds: Self.commitRetrySeconds)
+                return
+            }
+        }
+        retryAt = nil
+        logger.notice("the state database takes commits again; every waiting event was handled")
     }
 
     private func alreadyHandled(_ receipt: MessageReceipt) -> Bool {
@@ -195,19 +328,12 @@ public actor Controller {
         }
     }
 
-    /// Carries out `effect`; an SMS was committed to the outbox as row `outboxID`.
-    private func perform(_ effect: Effect, outboxID: Int64?) async {
+    /// Carries out an effect other than an SMS, a console reply or a relay switching.
+    private func perform(_ effect: Effect) async {
         do {
             switch effect {
-            case .sendSMS:
-                // Inline, it goes out here, in effect order (with what is due before it).
-                if delivery == .inline, let outboxID { await outbox.sendDue(through: outboxID) }
-            case .reply(let text):
-                localReplies.append(text)
-            case .setRelay(.main, let on):
-                try await board.mainRelay.set(on: on)
-            case .setRelay(.micro, let on):
-                try await board.microRelay?.set(on: on)
+            case .sendSMS, .reply, .setRelay, .retractReplies:
+                break  // handled in ``run(_:)``
             case .placeCall(let number):
                 do {
                     try await board.modem.placeCall(to: number)
@@ -246,7 +372,7 @@ public actor Controller {
                 onNote(clock.now, text)
             }
         } catch {
-            logger.error("\(effect) failed: \(error)")
+            logger.error("could not \(effect.summary): \(error)")
         }
     }
 

@@ -21,6 +21,9 @@ import Synchronization
 /// - **Long texts.** When a part is refused after earlier parts were accepted, the next try sends only the
 ///   remaining parts (``OutgoingSMS/partsSent``), under the same concatenation reference (derived from the
 ///   message's row id, so it survives restarts).
+/// - **Released by the controller.** A committed message goes out only once the controller released it, after
+///   the effects before it succeeded (``release(through:)``): a reply never claims a switching that failed.
+///   The controller withdraws such a reply instead (``Store/Change/withdrawn``).
 /// - **Never holding the controller.** See ``Delivery``. With ``Delivery/concurrent`` the controller also
 ///   leaves the deletion of handled messages from the modem to the outbox, which does it once the message's
 ///   replies were tried: a reply never waits behind a deletion in the modem's command queue, nor the
@@ -61,6 +64,8 @@ public final class Outbox: Sendable {
         var wakeUp: AsyncStream<Void>.Continuation?
         /// Handled messages to delete from the modem once the rows up to `lastReply` had their try.
         var heldAcknowledgements: [(receipt: MessageReceipt, lastReply: Int64)] = []
+        /// Rows up to this id may be sent; later ones wait for ``release(through:)``.
+        var released: Int64 = 0
     }
 
     private let store: Store
@@ -85,6 +90,8 @@ public final class Outbox: Sendable {
     /// sent again) and prunes old rows.
     func start() {
         do {
+            let last = try store.lastOutboxID()
+            state.withLock { $0.released = max($0.released, last) }
             for entry in try store.setAsideInterruptedSends() {
                 logger.warning(
                     "SMS #\(entry.id) to \(entry.to) was being sent when the controller stopped; it may have gone out, so it is not sent again (to avoid a duplicate): \(entry.text)"
@@ -109,8 +116,9 @@ public final class Outbox: Sendable {
             let now = clock.now
             if let pausedUntil = state.withLock({ $0.pausedUntil }), now < pausedUntil { break }
             let entry: Store.OutboxEntry?
+            let limit = min(lastID, state.withLock { $0.released })
             do {
-                entry = try store.claimNextDueOutboxEntry(at: now, through: lastID)
+                entry = try store.claimNextDueOutboxEntry(at: now, through: limit)
             } catch {
                 pause(error)
                 break
@@ -152,7 +160,7 @@ public final class Outbox: Sendable {
             next = known
         } else {
             do {
-                next = try store.nextOutboxAttempt()
+                next = try store.nextOutboxAttempt(through: state.withLock { $0.released })
             } catch {
                 logger.error("the outbox cannot read the state database: \(error)")
                 return pausedUntil
@@ -189,7 +197,17 @@ public final class Outbox: Sendable {
         await acknowledgeHeld(through: .max)
     }
 
-    /// Tells the outbox that a message was queued, and wakes its worker if it runs. Never blocks.
+    /// Lets the committed rows up to `id` go out. Never blocks.
+    func release(through id: Int64) {
+        state.withLock { s in
+            guard id > s.released else { return }
+            s.released = id
+            s.knownNextAttempt = nil
+            s.queued &+= 1
+        }
+    }
+
+    /// Tells the outbox that a message was queued or released, and wakes its worker if it runs. Never blocks.
     func wake() {
         let worker = state.withLock { s in
             s.knownNextAttempt = nil
@@ -219,9 +237,9 @@ public final class Outbox: Sendable {
             failure = error
         }
         let outcome = self.outcome(of: entry, failure)
-        let queuedBefore = state.withLock { $0.queued }
+        let (queuedBefore, released) = state.withLock { ($0.queued, $0.released) }
         do {
-            let next = try store.record(outcome, for: entry.id)
+            let next = try store.record(outcome, for: entry.id, nextThrough: released)
             state.withLock { s in s.knownNextAttempt = s.queued == queuedBefore ? .some(next) : nil }
         } catch {
             state.withLock { $0.knownNextAttempt = nil }

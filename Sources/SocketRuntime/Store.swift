@@ -167,10 +167,12 @@ public final class Store: Sendable {
         public var outgoing: [(to: String, text: String)] = []
         /// The received message this event handled.
         public var handled: MessageReceipt?
+        /// Outbox rows not sent yet that the event takes back (replies claiming a switching that failed).
+        public var withdrawn: [Int64] = []
         public var at: Instant
 
         public init(at: Instant) { self.at = at }
-        public var isEmpty: Bool { state == nil && outgoing.isEmpty && handled == nil }
+        public var isEmpty: Bool { state == nil && outgoing.isEmpty && handled == nil && withdrawn.isEmpty }
     }
 
     /// Commits `change`; returns the outbox ids of its outgoing SMS, in order.
@@ -184,6 +186,9 @@ public final class Store: Sendable {
                     try db.execute(
                         sql: "INSERT OR IGNORE INTO handled_message (key, handled_ms) VALUES (?, ?)",
                         arguments: [handled.key, change.at.milliseconds])
+                }
+                for id in change.withdrawn {
+                    try db.execute(sql: "UPDATE outbox SET state = 'withdrawn' WHERE id = ? AND state = 'pending'", arguments: [id])
                 }
                 var ids: [Int64] = []
                 for sms in change.outgoing {
@@ -280,7 +285,7 @@ public final class Store: Sendable {
     ///   start when that deletion failed, and every such report refreshes the key
     ///   (``handledMessageSeenAgain(_:at:)``). Thirty days of silence is far beyond that, and no modem
     ///   receives 10,000 messages between two sweeps (a SIM stores a few dozen).
-    /// - Outbox rows that are settled without being sent (`unknown`, `given-up`): 30 days after they were
+    /// - Outbox rows that are settled without being sent (`unknown`, `given-up`, `withdrawn`): 30 days after they were
     ///   queued, and at most 1,000. Nothing ever sends such a row again, so deleting it cannot cause a send or
     ///   a duplicate; it is kept only as a record for a person reading the database, and it was logged at
     ///   warning or error level when it settled. Rows still `pending` are never pruned: each is sent or given
@@ -307,11 +312,11 @@ public final class Store: Sendable {
                     """,
                 arguments: [retention.handledKeyLimit])
             try db.execute(
-                sql: "DELETE FROM outbox WHERE state IN ('unknown', 'given-up') AND created_ms < ?",
+                sql: "DELETE FROM outbox WHERE state IN ('unknown', 'given-up', 'withdrawn') AND created_ms < ?",
                 arguments: [now.milliseconds - retention.settledOutboxDays * day])
             try db.execute(
                 sql: """
-                    DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state IN ('unknown', 'given-up')
+                    DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE state IN ('unknown', 'given-up', 'withdrawn')
                     ORDER BY id DESC LIMIT -1 OFFSET ?)
                     """,
                 arguments: [retention.settledOutboxLimit])
@@ -355,19 +360,30 @@ public final class Store: Sendable {
         }
     }
 
-    /// When the next entry falls due (nil: nothing waits to be sent). Entries held back behind an older one
-    /// to the same recipient do not count: they fall due only after it.
-    public func nextOutboxAttempt() throws(StoreError) -> Instant? {
+    /// The highest outbox row id (0 for an empty outbox).
+    public func lastOutboxID() throws(StoreError) -> Int64 {
         do {
-            return try queue.read(Self.nextOutboxAttempt)
+            return try queue.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM outbox") ?? 0 }
         } catch {
             throw Self.classify(error, path: path)
         }
     }
 
-    private static func nextOutboxAttempt(_ db: Database) throws -> Instant? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MIN(next_attempt_ms) FROM outbox AS o WHERE \(outboxHead)"))
-            .map(Instant.init(milliseconds:))
+    /// When the next entry with an id up to `lastID` falls due (nil: nothing waits to be sent). Entries held
+    /// back behind an older one to the same recipient do not count: they fall due only after it.
+    public func nextOutboxAttempt(through lastID: Int64 = .max) throws(StoreError) -> Instant? {
+        do {
+            return try queue.read { try Self.nextOutboxAttempt($0, through: lastID) }
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+    }
+
+    private static func nextOutboxAttempt(_ db: Database, through lastID: Int64) throws -> Instant? {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT MIN(next_attempt_ms) FROM outbox AS o WHERE \(outboxHead) AND id <= ?"),
+            arguments: [lastID]
+        ).map(Instant.init(milliseconds:))
     }
 
     /// A `pending` row (alias `o`) with no older `pending` row to the same recipient.
@@ -388,10 +404,10 @@ public final class Store: Sendable {
         case givenUp(partsSent: Int)
     }
 
-    /// Records `outcome` for entry `id`; returns, from the same transaction, when the next entry falls due
-    /// (as ``nextOutboxAttempt()``), which saves a read after every send.
+    /// Records `outcome` for entry `id`; returns, from the same transaction, when the next entry with an id up
+    /// to `lastID` falls due (as ``nextOutboxAttempt(through:)``), which saves a read after every send.
     @discardableResult
-    public func record(_ outcome: SendOutcome, for id: Int64) throws(StoreError) -> Instant? {
+    public func record(_ outcome: SendOutcome, for id: Int64, nextThrough lastID: Int64 = .max) throws(StoreError) -> Instant? {
         do {
             return try queue.write { db in
                 switch outcome {
@@ -406,7 +422,7 @@ public final class Store: Sendable {
                 case .givenUp(let parts):
                     try db.execute(sql: "UPDATE outbox SET state = 'given-up', parts_sent = ? WHERE id = ?", arguments: [parts, id])
                 }
-                return try Self.nextOutboxAttempt(db)
+                return try Self.nextOutboxAttempt(db, through: lastID)
             }
         } catch {
             throw StoreError(code: .writeFailed, path: path, detail: "\(error)")

@@ -115,18 +115,19 @@ struct ThermostatTests {
     /// Readings are raw; TEMPCAL 5 by default, so raw = T + 5.
     static func raw(_ t: Double) -> TemperatureReading { .celsius(t + 5) }
 
-    @Test("readings start 10 minutes after power-up and come every minute")
+    @Test("a probe at power-up; readings count from 10 minutes after it and come every minute")
     func warmUp() {
         var shell = TestShell(model: .gsm707)
         shell.advance(seconds: 599)
-        #expect(shell.readings == 0)
+        #expect(shell.readings == 1, "the probe: is a sensor there?")
         #expect(shell.reply(to: "TEMPERATURE") == "TEMPERATURE: N/A")
         #expect(shell.reply(to: "STATUS")?.contains("\nTEMP: N/A\n") == true)
+        #expect(shell.reply(to: "STATUS")?.contains("Fault:") == false)
         shell.advance(seconds: 1)
-        #expect(shell.readings == 1)
+        #expect(shell.readings == 2)
         #expect(shell.reply(to: "TEMPERATURE") == "TEMPERATURE: 25C")
         shell.advance(minutes: 5)
-        #expect(shell.readings == 6)
+        #expect(shell.readings == 7)
     }
 
     @Test("HEATING: off at T ≥ TEMPOFF, on below (§4.6)", arguments: [

@@ -24,12 +24,14 @@ struct OutboxTests {
         return (Outbox(store: store, modem: modem, clock: clock, logger: Logger(label: "test") { _ in log }), store)
     }
 
-    /// Queues SMS as the controller does: one commit at `time`.
+    /// Queues SMS as the controller does: one commit at `time`, then the rows released to `outbox`.
     @discardableResult
-    func queue(_ messages: [(to: String, text: String)], in store: Store, at time: Instant) throws -> [Int64] {
+    func queue(_ messages: [(to: String, text: String)], in store: Store, releasedBy outbox: Outbox, at time: Instant) throws -> [Int64] {
         var change = Store.Change(at: time)
         change.outgoing = messages
-        return try store.commit(change)
+        let ids = try store.commit(change)
+        if let last = ids.last { outbox.release(through: last) }
+        return ids
     }
 
     /// Runs every try falling due until `limit`, each at its own time; returns the times, in seconds from the start.
@@ -56,7 +58,7 @@ struct OutboxTests {
         let clock = VirtualClock(start: start)
         let (outbox, store) = try makeOutbox(modem, clock)
         modem.answer(.refuse, to: a)
-        try queue([(a, "a1"), (b, "b1"), (a, "a2"), (b, "b2")], in: store, at: start)
+        try queue([(a, "a1"), (b, "b1"), (a, "a2"), (b, "b2")], in: store, releasedBy: outbox, at: start)
         await outbox.sendDue()
         #expect(modem.tries.map(\.text) == ["a1", "b1", "b2"], "a2 waits behind a1; b's messages do not")
         #expect(modem.sent.map(\.text) == ["b1", "b2"])
@@ -75,7 +77,7 @@ struct OutboxTests {
         let clock = VirtualClock(start: start)
         let (outbox, store) = try makeOutbox(modem, clock)
         modem.answer(.refuse, to: a)
-        try queue([(a, "a1")], in: store, at: start)
+        try queue([(a, "a1")], in: store, releasedBy: outbox, at: start)
         let times = await runUntil(start.adding(seconds: 2200), outbox, clock)
         #expect(times == [0, 30, 90, 210, 450, 930, 1530, 2130])
         let warnings = logged(.warning)
@@ -93,14 +95,14 @@ struct OutboxTests {
         let clock = VirtualClock(start: start)
         let (outbox, store) = try makeOutbox(modem, clock)
         modem.answer(.refuse, to: a)
-        try queue([(a, "a1")], in: store, at: start)
+        try queue([(a, "a1")], in: store, releasedBy: outbox, at: start)
         #expect(await runUntil(start.adding(seconds: 40), outbox, clock) == [0, 30])
 
         clock.set(start.adding(seconds: 40))
         let (restarted, reopened) = try makeOutbox(modem, clock)
         restarted.start()
         #expect(restarted.nextAttempt == start.adding(seconds: 90), "the third try keeps its time")
-        try queue([(b, "b1")], in: reopened, at: clock.now)
+        try queue([(b, "b1")], in: reopened, releasedBy: restarted, at: clock.now)
         await restarted.sendDue()
         #expect(modem.tries.map(\.text) == ["a1", "a1", "b1"], "a new message goes out at once; a1 is not tried early")
         #expect(await runUntil(start.adding(seconds: 300), restarted, clock) == [90, 210])
@@ -111,8 +113,8 @@ struct OutboxTests {
         let clock = VirtualClock(start: start)
         let (outbox, store) = try makeOutbox(modem, clock)
         modem.answer(.refuse, to: a)
-        try queue([(a, "first notice")], in: store, at: start)
-        try queue([(a, "second notice")], in: store, at: start.adding(seconds: 3600))
+        try queue([(a, "first notice")], in: store, releasedBy: outbox, at: start)
+        try queue([(a, "second notice")], in: store, releasedBy: outbox, at: start.adding(seconds: 3600))
         let times = await runUntil(start.adding(seconds: 3 * 86_400), outbox, clock)
         #expect(outbox.nextAttempt == nil, "nothing is tried again")
         #expect(try rowStates() == ["given-up", "given-up"])
@@ -134,7 +136,7 @@ struct OutboxTests {
         let clock = VirtualClock(start: start)
         let (outbox, store) = try makeOutbox(modem, clock)
         modem.answer(.uncertain, to: a)
-        try queue([(a, "Power socket ON")], in: store, at: start)
+        try queue([(a, "Power socket ON")], in: store, releasedBy: outbox, at: start)
         await outbox.sendDue()
         #expect(try rowStates() == ["unknown"])
         let warnings = logged(.warning)
@@ -142,7 +144,7 @@ struct OutboxTests {
         #expect(warnings.first?.contains("Power socket ON") == true && warnings.first?.contains("not sent again") == true)
 
         modem.answer(.accept, to: a)
-        try queue([(a, "Power socket OFF")], in: store, at: start)
+        try queue([(a, "Power socket OFF")], in: store, releasedBy: outbox, at: start)
         await outbox.sendDue()
         #expect(modem.sent.map(\.text) == ["Power socket OFF"], "the message in doubt holds nothing back")
 
@@ -157,8 +159,8 @@ struct OutboxTests {
     @Test func aSendACrashInterruptedIsSetAsideAtStartAndLogged() async throws {
         let modem = RecordingModem(databasePath: path)
         let clock = VirtualClock(start: start)
-        let (_, store) = try makeOutbox(modem, clock)
-        try queue([(a, "interrupted"), (a, "next")], in: store, at: start)
+        let (outbox, store) = try makeOutbox(modem, clock)
+        try queue([(a, "interrupted"), (a, "next")], in: store, releasedBy: outbox, at: start)
         #expect(try store.claimNextDueOutboxEntry(at: start)?.text == "interrupted")  // the process dies here
 
         let (restarted, _) = try makeOutbox(modem, clock)
@@ -175,7 +177,7 @@ struct OutboxTests {
         let (outbox, store) = try makeOutbox(modem, clock)
         modem.answer(.refuseAfterParts(1), to: a)
         let text = String(repeating: "w", count: 200)
-        let ids = try queue([(a, text)], in: store, at: start)
+        let ids = try queue([(a, text)], in: store, releasedBy: outbox, at: start)
         await outbox.sendDue()
 
         modem.answer(.accept, to: a)

@@ -1,0 +1,77 @@
+/// Outputs that fail to switch, and the parts STATUS names as faulty (issue 8: never claim what did not
+/// happen).
+///
+/// A relay whose switching failed is taken to have stayed as it was: its timer is dropped, the command that
+/// asked for it answers `Execute error!` (§2.7 step 8) instead of its confirmation, and switching nobody asked
+/// for (timers, thermostat, scheduler, alarm, button) tells the ALERTNUMBERs once per fault. The part stays in
+/// STATUS's `Fault:` line until one of its switchings succeeds.
+extension SocketCore {
+    mutating func outputsFailed(_ failed: [Relay: Bool]) {
+        var requesters: [ReplyTarget] = []
+        var unannounced: [(Relay, Bool)] = []
+        for relay in Relay.allCases {
+            guard let on = failed[relay] else { continue }
+            keepUnswitched(relay, wasToBe: on)
+            volatile.outputFaults.insert(relay)
+            emit(.note("the \(relay.partName) did not switch \(on ? "on" : "off")"))
+            let requester = volatile.switchRequester[relay] ?? .nobody
+            if requester == .nobody {
+                if volatile.outputFaultsAnnounced.insert(relay).inserted { unannounced.append((relay, on)) }
+            } else if !requesters.contains(requester) {
+                requesters.append(requester)
+            }
+        }
+        // One answer per command, however many of its outputs failed (ONALL).
+        for requester in requesters {
+            switch requester {
+            case .sms(let address): emit(.retractReplies(to: address))
+            case .local: emit(.retractReplies(to: nil))
+            case .nobody: break
+            }
+            replyError(ReplyText.executeError, to: requester)
+        }
+        for (relay, on) in unannounced { notifyAlertNumbers(ReplyText.outputFault(relay.partName, on: on)) }
+    }
+
+    /// A relay that did not switch stays as it was, and its timer goes: it would only switch it back.
+    private mutating func keepUnswitched(_ relay: Relay, wasToBe on: Bool) {
+        switch relay {
+        case .main:
+            if volatile.mainTimerTarget != nil {
+                volatile.mainTimerTarget = nil
+                emit(.cancelTimer(.mainRelay))
+            }
+            if persistent.mainRelayOn == on { update { $0.mainRelayOn = !on } }
+        case .micro:
+            if volatile.microTimerTarget != nil {
+                volatile.microTimerTarget = nil
+                emit(.cancelTimer(.microRelay))
+            }
+            volatile.microRelayOn = !on
+        }
+    }
+
+    mutating func outputWorks(_ relay: Relay) {
+        guard volatile.outputFaults.remove(relay) != nil else { return }
+        volatile.outputFaultsAnnounced.remove(relay)
+        emit(.note("the \(relay.partName) switches again"))
+    }
+
+    /// Every part out of service, for STATUS's `Fault:` line: those that could not start, outputs whose last
+    /// switching failed, and a thermometer that is missing or gives no trustworthy value.
+    var faultyParts: [String] {
+        var names = volatile.faults
+        for relay in Relay.allCases where volatile.outputFaults.contains(relay) && !names.contains(relay.partName) {
+            names.append(relay.partName)
+        }
+        switch volatile.reading {
+        case .missing?, .faulty?:
+            if equipment.contains(.thermometer), !names.contains(Self.thermometerPart) { names.append(Self.thermometerPart) }
+        default:
+            break
+        }
+        return names
+    }
+
+    static let thermometerPart = "thermometer"
+}

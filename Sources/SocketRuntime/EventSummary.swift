@@ -1,0 +1,50 @@
+import SocketCore
+
+/// Events and effects in plain words, for log lines a person reads (never Swift's enum dumps).
+extension Event {
+    var summary: String {
+        switch self {
+        case .powerUp: "power-up"
+        case .sms(let sms): "SMS from \(sms.sender ?? "a hidden number")"
+        case .localCommand: "local command"
+        case .incomingCall(let from): "call from \(from ?? "a hidden number")"
+        case .callAnswered(let number): "answer of the call to \(number)"
+        case .callEnded(let number, let outcome): "end of the call to \(number) (\(outcome.rawValue))"
+        case .ussdReply: "USSD answer"
+        case .temperature: "temperature reading"
+        case .sensor(let closed): "alarm input \(closed ? "closed" : "open")"
+        case .sensorConnected(let connected): "alarm sensor \(connected ? "plugged in" : "unplugged")"
+        case .button: "button press"
+        case .mains(let present): "mains \(present ? "back" : "lost")"
+        case .signal: "signal report"
+        case .timer(let id): "\(id.rawValue) timer"
+        case .hardwareFaults: "hardware fault report"
+        case .modemOnline(let online): "modem \(online ? "online" : "offline")"
+        case .networkTime: "network time"
+        case .outputsFailed(let failed): "failure of the \(Relay.allCases.filter { failed[$0] != nil }.map(\.partName).joined(separator: " and "))"
+        case .outputWorks(let relay): "recovery of the \(relay.partName)"
+        }
+    }
+}
+
+extension Effect {
+    /// What the controller was doing, completing "could not …".
+    var summary: String {
+        switch self {
+        case .sendSMS(let to, _): "send an SMS to \(to)"
+        case .reply: "answer the local console"
+        case .setRelay(let relay, let on): "switch the \(relay.partName) \(on ? "on" : "off")"
+        case .placeCall(let number): "call \(number)"
+        case .endCall(let number): "end the call to \(number)"
+        case .rejectCall(let number): "hang up the call from \(number)"
+        case .sendUSSD(let code): "send the USSD request \(code)"
+        case .audio(let on): "switch the microphone channel \(on ? "on" : "off")"
+        case .readTemperature: "read the thermometer"
+        case .schedule(let id, _): "schedule the \(id.rawValue) timer"
+        case .cancelTimer(let id): "cancel the \(id.rawValue) timer"
+        case .powerDown: "power down"
+        case .retractReplies: "take back replies"
+        case .note: "log a note"
+        }
+    }
+}
