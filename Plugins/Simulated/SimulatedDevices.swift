@@ -1,29 +1,54 @@
 import SocketCore
 import Synchronization
 
-/// A relay that reports each change of state (`relay main on`).
+/// A relay that reports each change of state (`relay main on`), and that can be made to fail, as a relay
+/// whose driver or wiring broke (`relay main fail`): each switching then throws and the contact stays put.
 public final class SimulatedRelay: OutputPort {
+    private struct State {
+        var on = false
+        var failing = false
+    }
+
     private let name: String
     private let log: any SimulationLog
-    private let isOn = Mutex(false)
+    private let state = Mutex(State())
 
     public init(name: String, log: any SimulationLog) {
         self.name = name
         self.log = log
     }
 
-    public var on: Bool { isOn.withLock { $0 } }
+    public var on: Bool { state.withLock { $0.on } }
+
+    /// From now on every switching fails (true) or works (false).
+    public func setFailing(_ failing: Bool) { state.withLock { $0.failing = failing } }
 
     public func start(events: any EventSink) async throws {}
     public func stop() async {}
 
     public func set(on: Bool) async throws {
-        let changed = isOn.withLock { current in
-            defer { current = on }
-            return current != on
+        let changed = try state.withLock { s throws(SimulatedRelayFailure) in
+            guard !s.failing else { throw SimulatedRelayFailure(name: name) }
+            defer { s.on = on }
+            return s.on != on
         }
         if changed { log.record("relay \(name) \(on ? "on" : "off")") }
     }
+
+    /// The contact drops out with the board's power, failing or not.
+    func dropOut() {
+        let changed = state.withLock { s in
+            defer { s.on = false }
+            return s.on
+        }
+        if changed { log.record("relay \(name) off") }
+    }
+}
+
+/// A simulated relay told to fail (`relay main fail`).
+public struct SimulatedRelayFailure: Error, CustomStringConvertible {
+    public var name: String
+    public var description: String { "the simulated \(name) relay is set to fail (simulator input 'relay \(name) fail')" }
 }
 
 /// A thermometer whose raw reading the simulation sets (`temp 21.5`, `temp none`).

@@ -22,7 +22,7 @@ public final class SimulatedWorld: Sendable {
 
     /// The relays drop out, as they do when the board loses power.
     public func dropRelays() async {
-        try? await mainRelay.set(on: false)
-        try? await microRelay.set(on: false)
+        mainRelay.dropOut()
+        microRelay.dropOut()
     }
 }

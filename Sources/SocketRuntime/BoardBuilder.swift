@@ -70,3 +70,14 @@ public struct BoardBuilder {
         return board
     }
 }
+
+extension ControllerConfig {
+    /// The model's optional parts that have a role in this configuration.
+    public var equipment: Equipment {
+        var parts: Equipment = []
+        if roles[.thermometer] != nil { parts.insert(.thermometer) }
+        if roles[.alarmInput] != nil { parts.insert(.alarmInput) }
+        if roles[.microRelay] != nil { parts.insert(.microRelay) }
+        return parts.intersection(.complete(for: model))
+    }
+}

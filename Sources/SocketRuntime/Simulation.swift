@@ -17,6 +17,9 @@ public actor Simulation {
         /// Nil: a fresh temporary database, removed at the end.
         public var statePath: String?
         public var rulesPath: String?
+        /// The optional parts the simulated board has (all the model's by default; `simulate --config` takes
+        /// them from the roles the file configures).
+        public var equipment: Equipment?
         /// Print the controller's notes as `#` lines.
         public var verbose = false
         public init() {}
@@ -70,12 +73,12 @@ public actor Simulation {
         var logger = Logger(label: "smsocket.simulate")
         // Notes are printed as # lines; the log carries only what went wrong.
         logger.logLevel = .warning
-        let light = options.model.isLight
+        let parts = (options.equipment ?? .complete(for: options.model)).intersection(.complete(for: options.model))
         var inputs = [RoleInput(role: .button, input: world.button, clock: clock), RoleInput(role: .mainsSense, input: world.mains, clock: clock)]
-        if !light { inputs.append(RoleInput(role: .alarmInput, input: world.sensor, clock: clock)) }
+        if parts.contains(.alarmInput) { inputs.append(RoleInput(role: .alarmInput, input: world.sensor, clock: clock)) }
         let board = Board(
-            modem: world.network, thermometer: light ? nil : world.thermometer, mainRelay: world.mainRelay,
-            microRelay: light ? nil : world.microRelay, inputs: inputs)
+            modem: world.network, thermometer: parts.contains(.thermometer) ? world.thermometer : nil, mainRelay: world.mainRelay,
+            microRelay: parts.contains(.microRelay) ? world.microRelay : nil, inputs: inputs)
         let controller = try Controller(
             model: options.model, identity: DeviceIdentity(serialNumber: "00000000000000001"), store: store, board: board,
             clock: clock, logger: logger, delivery: .inline,

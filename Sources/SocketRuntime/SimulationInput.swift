@@ -16,6 +16,9 @@ public enum SimulationInput: Equatable, Sendable {
     case ussdReply(String)
     /// `signal -67` / `signal none`: an extension for trying STATUS and the GSM LED.
     case signal(dBm: Int?)
+    /// `relay main fail` / `relay micro work`: an extension; from now on that relay's switching fails (its
+    /// contact stays put) or works again.
+    case relayFailing(Relay, Bool)
     case help
     /// A blank line or a `#` comment.
     case nothing
@@ -72,6 +75,12 @@ public enum SimulationInput: Equatable, Sendable {
             if rest == "none" { return .signal(dBm: nil) }
             guard let dBm = Int(rest), (-150...0).contains(dBm) else { throw .init("usage: signal DBM (e.g. signal -67) or signal none") }
             return .signal(dBm: dBm)
+        case "relay":
+            let (name, mode) = split(rest)
+            guard let relay = Relay(rawValue: String(name)), mode == "fail" || mode == "work" else {
+                throw .init("usage: relay main|micro fail|work")
+            }
+            return .relayFailing(relay, mode == "fail")
         case "help":
             return .help
         default:
@@ -126,6 +135,7 @@ public enum SimulationInput: Equatable, Sendable {
         restart                    a power cycle from the persisted state
         ussd-reply TEXT            the network's answer to the next USSD request
         signal DBM|none            the GSM signal the modem reports
+        relay main|micro fail|work that relay's switching fails from now on / works again
         Try: sms +3589123456789 STATUS
         """
 }
@@ -155,6 +165,8 @@ extension SimulatedWorld {
         case .mains(let present): mains.set(present)
         case .ussdReply(let text): network.setNextUSSDReply(text)
         case .signal(let dBm): network.setSignal(dBm)
+        case .relayFailing(.main, let failing): mainRelay.setFailing(failing)
+        case .relayFailing(.micro, let failing): microRelay.setFailing(failing)
         case .nothing: break
         case .wait, .buttonHold, .restart, .help: return false
         }

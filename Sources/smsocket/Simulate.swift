@@ -38,6 +38,7 @@ struct Simulate: AsyncParsableCommand {
             options.model = file.model
             options.statePath = file.statePath
             options.rulesPath = file.rulesPath
+            options.equipment = file.equipment
         }
         if let model {
             guard let m = Model(rawValue: model.uppercased()) else {

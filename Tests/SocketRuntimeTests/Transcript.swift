@@ -5,7 +5,9 @@ import Synchronization
 
 /// A conversation with `smsocket simulate`, stored as the simulator's own output: lines starting with
 /// `< ` are the input (echoed), every other line is expected output. An optional first line
-/// `#! --model 706 --start 2026-01-05T08:00:00Z` gives the simulator's options.
+/// `#! --model 706 --start 2026-01-05T08:00:00Z` gives the simulator's options; `--without thermometer,micro_relay`
+/// (role names) builds the simulated board without those parts, as `simulate --config` does for a file without
+/// their tables.
 struct Transcript: CustomStringConvertible, Sendable {
     var name: String
     var options: Simulation.Options
@@ -50,6 +52,17 @@ struct Transcript: CustomStringConvertible, Sendable {
                 switch words[i] {
                 case "--model": options.model = Model(rawValue: words[i + 1]) ?? .gsm707
                 case "--start": options.start = ISO8601.parse(words[i + 1]) ?? options.start
+                case "--without":
+                    var parts = Equipment.complete(for: options.model)
+                    for role in words[i + 1].split(separator: ",") {
+                        switch role {
+                        case "thermometer": parts.remove(.thermometer)
+                        case "alarm_input": parts.remove(.alarmInput)
+                        case "micro_relay": parts.remove(.microRelay)
+                        default: throw TranscriptError(description: "--without: unknown part \(role)")
+                        }
+                    }
+                    options.equipment = parts
                 default: break
                 }
                 i += 2
@@ -70,6 +83,10 @@ struct Transcript: CustomStringConvertible, Sendable {
         await simulation.finish()
         return output.withLock { $0 }
     }
+}
+
+struct TranscriptError: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// Listing a folder for tests, without Foundation.
