@@ -11,10 +11,11 @@ extension SocketCore {
         var unannounced: [(Relay, Bool)] = []
         for relay in Relay.allCases {
             guard let on = failed[relay] else { continue }
-            keepUnswitched(relay, wasToBe: on)
+            let last = volatile.lastSwitch[relay] ?? (.nobody, !on)
+            keepUnswitched(relay, at: last.from)
             volatile.outputFaults.insert(relay)
             emit(.note("the \(relay.partName) did not switch \(on ? "on" : "off")"))
-            let requester = volatile.switchRequester[relay] ?? .nobody
+            let requester = last.requester
             if requester == .nobody {
                 if volatile.outputFaultsAnnounced.insert(relay).inserted { unannounced.append((relay, on)) }
             } else if !requesters.contains(requester) {
@@ -33,21 +34,22 @@ extension SocketCore {
         for (relay, on) in unannounced { notifyAlertNumbers(ReplyText.outputFault(relay.partName, on: on)) }
     }
 
-    /// A relay that did not switch stays as it was, and its timer goes: it would only switch it back.
-    private mutating func keepUnswitched(_ relay: Relay, wasToBe on: Bool) {
+    /// A relay that did not switch is taken to be as it was believed before (a switching that was only to
+    /// confirm the state, as at power-up, changes no belief), and its timer goes: it would only switch it back.
+    private mutating func keepUnswitched(_ relay: Relay, at state: Bool) {
         switch relay {
         case .main:
             if volatile.mainTimerTarget != nil {
                 volatile.mainTimerTarget = nil
                 emit(.cancelTimer(.mainRelay))
             }
-            if persistent.mainRelayOn == on { update { $0.mainRelayOn = !on } }
+            if persistent.mainRelayOn != state { update { $0.mainRelayOn = state } }
         case .micro:
             if volatile.microTimerTarget != nil {
                 volatile.microTimerTarget = nil
                 emit(.cancelTimer(.microRelay))
             }
-            volatile.microRelayOn = !on
+            volatile.microRelayOn = state
         }
     }
 

@@ -21,12 +21,15 @@ extension SocketCore {
     }
 
     /// Drives the relay and remembers the state for POWERSTATE=REMEMBER.
+    /// A relay in fault is driven even when it is believed to be in place already, so that the answer says
+    /// what it really did.
     mutating func applyMain(_ on: Bool, force: Bool = false) {
-        let changed = persistent.mainRelayOn != on
+        let before = persistent.mainRelayOn
+        let changed = before != on
         if changed { update { $0.mainRelayOn = on } }
-        if changed || force {
+        if changed || force || volatile.outputFaults.contains(.main) {
             emit(.setRelay(.main, on: on))
-            volatile.switchRequester[.main] = volatile.requester
+            volatile.lastSwitch[.main] = (volatile.requester, before)
             if on { volatile.mainOnSince = wallClock }
         }
     }
@@ -51,10 +54,11 @@ extension SocketCore {
     }
 
     mutating func applyMicro(_ on: Bool, force: Bool = false) {
-        guard volatile.microRelayOn != on || force else { return }
+        let before = volatile.microRelayOn
+        guard before != on || force || volatile.outputFaults.contains(.micro) else { return }
         volatile.microRelayOn = on
         emit(.setRelay(.micro, on: on))
-        volatile.switchRequester[.micro] = volatile.requester
+        volatile.lastSwitch[.micro] = (volatile.requester, before)
     }
 
     mutating func microTimerExpired() {

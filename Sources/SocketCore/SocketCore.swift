@@ -195,7 +195,8 @@ struct VolatileState: Sendable {
     var outputFaultsAnnounced: Set<Relay> = []
     /// Who asked for the command being executed (set only while it runs).
     var requester: ReplyTarget = .nobody
-    /// Who asked for each relay's latest switching, to answer them if it fails.
-    var switchRequester: [Relay: ReplyTarget] = [:]
+    /// Each relay's latest switching: who asked for it (to answer them if it fails) and the state it was
+    /// believed to be in before (what it is taken to be if the switching fails).
+    var lastSwitch: [Relay: (requester: ReplyTarget, from: Bool)] = [:]
     var modemOnline = true
 }

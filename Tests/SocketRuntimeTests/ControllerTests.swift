@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Simulated
 import SocketCore
 import Synchronization
@@ -240,6 +241,26 @@ struct ControllerTests {
         await controller.stop()
         #expect(modem.sent.map(\.text) == ["RESTARTTIME=5 - OK", "Power socket ON"], "in order, each once")
         #expect(modem.acknowledged.map(\.key) == ["m1", "m1", "m2"])
+    }
+
+    @Test func aReplyClaimingAFailedSwitchingNeverReachesTheModem() async throws {
+        let modem = RecordingModem(databasePath: path)
+        let bus = EventBus()
+        let relay = SimulatedRelay(name: "main", log: NullLog())
+        relay.setFailing(true)
+        let controller = try makeController(modem, bus: bus, relay: relay, delivery: .concurrent)
+        try await controller.start()
+        var attempts = modem.attempts.makeAsyncIterator()
+        bus.post(IncomingSMS(sender: "+3589123456789", text: "ON", timestamp: nil), receipt: MessageReceipt(key: "m1"))
+        await controller.drain()
+        #expect(await attempts.next()?.text == "Execute error!")
+        #expect(await controller.execute(localCommand: "ON") == ["Execute error!"], "the console hears it too")
+        await controller.stop()
+        #expect(modem.sent.map(\.text) == ["Execute error!"], "the worker never saw the held confirmation")
+        #expect(modem.acknowledged.map(\.key) == ["m1"])
+        #expect(await controller.persistentState.mainRelayOn == false, "REMEMBER restores what the relay really is")
+        let rows = try await DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT state FROM outbox ORDER BY id") }
+        #expect(rows == ["withdrawn"], "the confirmation is kept as a record, never sent")
     }
 
     @Test func localCommandsAreTrustedAndAnswered() async throws {
