@@ -1,5 +1,8 @@
 import Foundation
+import Exec
 import GRDB
+import InMemoryLogging
+import Logging
 import Simulated
 import SocketCore
 import Synchronization
@@ -261,6 +264,23 @@ struct ControllerTests {
         #expect(await controller.persistentState.mainRelayOn == false, "REMEMBER restores what the relay really is")
         let rows = try await DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT state FROM outbox ORDER BY id") }
         #expect(rows == ["withdrawn"], "the confirmation is kept as a record, never sent")
+    }
+
+    @Test func aRelayCommandThatExitsNonZeroIsAFaultInPlainWords() async throws {
+        let log = InMemoryLogHandler()
+        let logger = Logger(label: "test") { _ in log }
+        let relay = ExecOutput(command: ["/bin/sh", "-c", "exit 1", "relay"], logger: logger)
+        let board = Board(modem: RecordingModem(databasePath: path), thermometer: nil, mainRelay: relay, microRelay: nil, inputs: [])
+        let controller = try Controller(
+            model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: try Store(path: path), board: board,
+            clock: VirtualClock(start: start), logger: logger, delivery: .inline)
+        try await controller.start()
+        #expect(await controller.execute(localCommand: "ON") == ["Execute error!"])
+        let status = await controller.execute(localCommand: "STATUS").first ?? ""
+        #expect(status.hasPrefix("Power socket OFF\n") && status.hasSuffix("\nFault: main relay"))
+        let errors = log.entries.filter { $0.level == .error }.map(\.message.description)
+        #expect(errors.contains { $0.hasPrefix("the main relay did not switch on: ") && $0.contains("exit") })
+        #expect(!errors.contains { $0.contains("setRelay") || $0.contains("SocketCore.") }, "plain words, no Swift dumps: \(errors)")
     }
 
     @Test func localCommandsAreTrustedAndAnswered() async throws {
