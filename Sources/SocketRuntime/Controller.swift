@@ -158,6 +158,11 @@ public actor Controller {
             return await acknowledge(receipt, afterRepliesThrough: nil)
         }
         let work = Work(item: item)
+        // The console waits for its answer: it is refused at once rather than kept for a retry.
+        if case .localCommand = item.event {
+            guard postponed.isEmpty, await run(work) else { return localReplies = [ReplyText.executeError] }
+            return
+        }
         // Events keep their order: while earlier ones wait for the database, this one waits behind them.
         if postponed.isEmpty {
             if await run(work) { return }

@@ -102,6 +102,14 @@ public actor Simulation {
         await settle()
     }
 
+    /// Runs a command from the local console (trusted, as `smsocket send` and rules are) and returns its replies.
+    public func localCommand(_ text: String) async -> [String] {
+        guard let controller else { return [] }
+        let replies = await controller.execute(localCommand: text)
+        await settle()
+        return replies
+    }
+
     /// Runs the work due at the current virtual time, then removes a temporary state database.
     public func finish() async {
         await settle()

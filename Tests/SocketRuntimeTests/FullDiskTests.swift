@@ -27,6 +27,7 @@ struct FullDiskTests {
 
         #expect(await say("sms \(Self.owner) ALERTNUMBER+3589223456789").count == 1)
         try disk.fill()
+        #expect(await simulation.localCommand("RESTARTTIME=20") == ["Execute error!"], "the console is answered at once")
         #expect(await say("sms \(Self.owner) ON") == [], "no relay and no reply without a commit")
         #expect(await say("sms \(Self.owner) STATUS") == [], "later messages wait behind it, in order")
         #expect(await say("wait 30s") == [], "still full: retried every 10 s, nothing happens")
@@ -43,6 +44,7 @@ struct FullDiskTests {
         #expect(await say("wait 1h") == [])
         let status = await say("sms \(Self.owner) STATUS")
         #expect(status.count == 1 && status[0].contains("\"Power socket ON\\n"))
+        #expect(await simulation.localCommand("RESTARTTIME?") == ["RESTARTTIME=10 seconds"], "the refused setting was not applied")
         await simulation.finish()
     }
 
