@@ -75,5 +75,6 @@ extension SocketCore {
         return names
     }
 
-    static let thermometerPart = "thermometer"
+    /// The thermometer's name in STATUS's `Fault:` line and the log.
+    public static let thermometerPart = "thermometer"
 }

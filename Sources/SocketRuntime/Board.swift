@@ -36,9 +36,9 @@ public struct Board: Sendable {
     /// Every port with the name of its role, for starting and stopping them together and for saying
     /// which one failed.
     var namedPorts: [(name: String, port: any Port)] {
-        var ports: [(String, any Port)] = [("modem", modem), ("main relay", mainRelay)]
-        if let thermometer { ports.append(("thermometer", thermometer)) }
-        if let microRelay { ports.append(("micro relay", microRelay)) }
+        var ports: [(String, any Port)] = [("modem", modem), (Relay.main.partName, mainRelay)]
+        if let thermometer { ports.append((SocketCore.thermometerPart, thermometer)) }
+        if let microRelay { ports.append((Relay.micro.partName, microRelay)) }
         for input in inputs { ports.append((input.role.rawValue.replacingUnderscores, input)) }
         if let modemPowerKey { ports.append(("modem power key", modemPowerKey)) }
         for (led, driver) in leds.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

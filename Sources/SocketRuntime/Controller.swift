@@ -17,7 +17,8 @@ public actor Controller {
     private let bus: EventBus
     private var timers = TimerTable()
     private var leds: [LED: LEDPattern] = [:]
-    private var thermometerInService = true
+    /// The parts whose port did not start, by name: out of service until the controller restarts.
+    private var outOfService: Set<String> = []
     private let outbox: Outbox
     private let delivery: Outbox.Delivery
     /// The outbox's worker, with ``Outbox/Delivery/concurrent`` once started.
@@ -65,7 +66,7 @@ public actor Controller {
                 faults.append(name)
             }
         }
-        if faults.contains("thermometer") { thermometerInService = false }
+        outOfService = Set(faults)
         if !faults.isEmpty { bus.post(.hardwareFaults(faults)) }
         outbox.start()
         // What the ports reported while starting: the input levels reach the core before it powers up,
@@ -257,7 +258,8 @@ public actor Controller {
     private func switchOutput(_ relay: Relay, on: Bool) async -> Bool {
         let port: (any OutputPort)? = relay == .main ? board.mainRelay : board.microRelay
         do {
-            guard let port else { throw OutputMissing() }
+            guard let port else { throw OutputUnavailable.missing }
+            guard !outOfService.contains(relay.partName) else { throw OutputUnavailable.didNotStart }
             try await port.set(on: on)
         } catch {
             logger.error("the \(relay.partName) did not switch \(on ? "on" : "off"): \(error)")
@@ -271,8 +273,14 @@ public actor Controller {
         return true
     }
 
-    private struct OutputMissing: Error, CustomStringConvertible {
-        var description: String { "the board has no such output" }
+    private enum OutputUnavailable: Error, CustomStringConvertible {
+        case missing, didNotStart
+        var description: String {
+            switch self {
+            case .missing: "the board has no such output"
+            case .didNotStart: "it is out of service since it did not start (see the start-up log)"
+            }
+        }
     }
 
     /// Keeps an event whose commit failed (or that must wait behind one) for ``retryPostponed()``.
@@ -360,7 +368,7 @@ public actor Controller {
             case .audio(let on):
                 try await board.modem.setAudio(on: on)
             case .readTemperature:
-                if let thermometer = board.thermometer, thermometerInService {
+                if let thermometer = board.thermometer, !outOfService.contains(SocketCore.thermometerPart) {
                     thermometer.requestReading()
                 } else {
                     bus.post(.temperature(.missing))

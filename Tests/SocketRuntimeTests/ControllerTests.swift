@@ -283,6 +283,25 @@ struct ControllerTests {
         #expect(!errors.contains { $0.contains("setRelay") || $0.contains("SocketCore.") }, "plain words, no Swift dumps: \(errors)")
     }
 
+    @Test func aMicroRelayThatNeverStartedIsNeverReportedOn() async throws {
+        struct DeadOnArrival: OutputPort {
+            struct NoChip: Error {}
+            func start(events: any EventSink) async throws { throw NoChip() }
+            func stop() async {}
+            func set(on: Bool) async throws {}  // a port that cannot tell: the controller must not ask it
+        }
+        let board = Board(
+            modem: RecordingModem(databasePath: path), thermometer: nil, mainRelay: SimulatedRelay(name: "main", log: NullLog()),
+            microRelay: DeadOnArrival(), inputs: [])
+        let controller = try Controller(
+            model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: try Store(path: path), board: board,
+            clock: VirtualClock(start: start), delivery: .inline)
+        try await controller.start()
+        #expect(await controller.execute(localCommand: "ONM") == ["Execute error!"])
+        #expect(await controller.execute(localCommand: "STATUS").first?.contains("\nMicrorelay OFF\n") == true)
+        #expect(await controller.execute(localCommand: "STATUS").first?.hasSuffix("\nFault: micro relay") == true)
+    }
+
     @Test func localCommandsAreTrustedAndAnswered() async throws {
         let modem = RecordingModem(databasePath: path)
         let controller = try makeController(modem, bus: EventBus())
