@@ -106,9 +106,9 @@ public final class Outbox: Sendable {
     /// Sends every message that is due now (with an id up to `lastID`), one at a time, oldest first, until
     /// none is due. Returns at once when a round is already running (it picks up what became due meanwhile).
     nonisolated(nonsending) func sendDue(through lastID: Int64 = .max) async {
-        let alreadySending = state.withLock { s in
+        let (alreadySending, releasedAtStart) = state.withLock { s in
             defer { s.sending = true }
-            return s.sending
+            return (s.sending, s.released)
         }
         guard !alreadySending else { return }
         maintainIfDue()
@@ -131,8 +131,9 @@ public final class Outbox: Sendable {
             if entry.id >= lastID { break }
         }
         state.withLock { $0.sending = false }
-        // The rest wait behind an older message to their recipient, or for later: they hold nothing back.
-        await acknowledgeHeld(through: .max)
+        // The rest wait behind an older message to their recipient, or for later: they hold nothing back. Rows
+        // released while this round ran are the next round's: their messages wait for it.
+        await acknowledgeHeld(through: releasedAtStart)
     }
 
     /// With ``Delivery/concurrent``: deletes a handled message from the modem after the worker tried the
