@@ -299,15 +299,22 @@ struct PowerTests {
         #expect(shell.mainOn == onAfter)
     }
 
-    @Test("pending ON<n> timers are lost; REMEMBER restores the state at the loss (§4.13)")
-    func timersLost() {
+    @Test(
+        "a pending ON<n> survives a power cut: the time left, or its final state once past (§4.13, §5 A67)",
+        arguments: [(1, true), (4, true), (5, false), (10, false)] as [(Int64, Bool)])
+    func timerSurvivesPowerCut(minutesDark: Int64, onAtPowerUp: Bool) {
         var shell = TestShell.s0(.gsm706)
+        let start = shell.now
         shell.sms("ON5")
         shell.handle(.mains(present: false))
-        shell.advance(minutes: 1)
+        shell.advance(minutes: minutesDark)
         shell.handle(.mains(present: true))
+        #expect(shell.mainOn == onAtPowerUp)
+        shell.advance(to: start.adding(minutes: 5))
+        #expect(!shell.mainOn)
+        #expect(shell.persistent.mainTimer == nil)
         shell.advance(minutes: 10)
-        #expect(shell.mainOn)
+        #expect(!shell.mainOn)
     }
 
     @Test("a dark device hears nothing")
