@@ -317,6 +317,20 @@ struct PowerTests {
         #expect(!shell.mainOn)
     }
 
+    /// (milliseconds from now to the deadline, whole duration in seconds, whether the timer still runs)
+    @Test(
+        "a stored timer runs on only while its deadline is ahead by no more than its whole duration (§4.13)",
+        arguments: [
+            (1, 300, true), (300_000, 300, true), (300_001, 300, false), (0, 300, false), (-1, 300, false),
+            (3_600_000, 1800, false), (1000, 0, false), (1000, TimedSwitch.longest + 1, false),
+            (Int64.min, 300, false), (Int64.max, 300, false),
+        ] as [(Int64, Int64, Bool)])
+    func storedTimerResumption(left: Int64, seconds: Int64, running: Bool) {
+        let now = Instant(milliseconds: -5)
+        let deadline = Instant(milliseconds: left == Int64.min || left == Int64.max ? left : now.milliseconds + left)
+        #expect(TimedSwitch(deadline: deadline, seconds: seconds, finalOn: false).isRunning(at: now) == running)
+    }
+
     @Test("a dark device hears nothing")
     func darkDevice() {
         var shell = TestShell.s0(.gsm706)
