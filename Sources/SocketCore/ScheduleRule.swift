@@ -28,7 +28,8 @@ public struct ScheduleRule: Equatable, Hashable, Sendable {
     public static let wallSecondsRange: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
 
     /// The calendar days of ``wallSecondsRange``, as ``day(ofWallSeconds:)`` numbers them.
-    public static let dayRange: ClosedRange<Int64> = day(ofWallSeconds: wallSecondsRange.lowerBound)...day(ofWallSeconds: wallSecondsRange.upperBound)
+    public static let dayRange: ClosedRange<Int64> =
+        day(ofWallSeconds: wallSecondsRange.lowerBound)...day(ofWallSeconds: wallSecondsRange.upperBound)
 
     /// The calendar day of a device-clock reading: days since 1970-01-01 (negative before).
     public static func day(ofWallSeconds wall: Int64) -> Int64 { CivilTime.floorDiv(wall, 86_400) }

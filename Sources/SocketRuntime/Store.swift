@@ -262,10 +262,11 @@ public final class Store: Sendable {
                 days[rule] = day
             default:
                 let range = ScheduleRule.dayRange
+                let cell = "schedule_rule row \(Self.cellText(row["position"])) column last_fired_day"
                 throw StoreError(
                     code: .invalidValue, path: path,
-                    detail: "schedule_rule row \(Self.cellText(row["position"])) column last_fired_day = '\(Self.cellText(value))' "
-                        + "(expected NULL or a whole number of days since 1970-01-01 in \(range.lowerBound)...\(range.upperBound))")
+                    detail: "\(cell) = '\(Self.cellText(value))' (expected NULL or a whole number of days since "
+                        + "1970-01-01 in \(range.lowerBound)...\(range.upperBound))")
             }
         }
         return days
