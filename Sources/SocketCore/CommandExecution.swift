@@ -131,11 +131,15 @@ extension SocketCore {
 
         // Temperature (§3.5)
         case .thermostatOn:
-            update { $0.thermostatEnabled = true }
+            if !s.thermostatEnabled {
+                update { $0.thermostatEnabled = true }
+                armThermostatFailSafe()
+            }
             return .done(
                 "THERMOSTATON - OK\nTHERMOSTAT=\(s.thermostatMode.rawValue)\nTEMPOFF=\(s.tempOff)\nAttention! Thermostat is working now!")
         case .thermostatOff:
             update { $0.thermostatEnabled = false }
+            disarmThermostatFailSafe()
             return .done("THERMOSTATOFF - OK\nAttention! Thermostat was disabled!")
         case .setThermostatMode(let mode):
             update { $0.thermostatMode = mode }
@@ -244,12 +248,10 @@ extension SocketCore {
             guard s.schedule.contains(where: { $0.hour == hour && $0.minute == minute }) else {
                 return .refused(ReplyText.incorrectValue)
             }
-            update { $0.schedule.removeAll { $0.hour == hour && $0.minute == minute } }
-            scheduleNextRule()
+            removeRules { $0.hour == hour && $0.minute == minute }
             return .done(ReplyText.ok("SCHEDULER-\(CivilTime.two(hour)):\(CivilTime.two(minute))"))
         case .clearSchedule:
-            update { $0.schedule.removeAll() }
-            scheduleNextRule()
+            removeRules { _ in true }
             return .done(ReplyText.ok("SCHEDULER-ALL"))
         case .querySchedule:
             return .done(s.schedule.isEmpty ? ReplyText.noScheduleRules : s.schedule.map(\.text).joined(separator: "\n"))

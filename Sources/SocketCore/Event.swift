@@ -56,7 +56,7 @@ public enum CallOutcome: String, Equatable, Hashable, Sendable {
 /// Named timers of the core. At most one of each is pending; scheduling it again replaces it.
 public enum TimerID: String, CaseIterable, Hashable, Sendable {
     case mainRelay, microRelay, temperatureReading, alarmLockout, alarmPulse, callRing, callListen
-    case factoryResetWindow, batteryShutdown, ussdTimeout, scheduler
+    case factoryResetWindow, batteryShutdown, ussdTimeout, scheduler, thermostatFailSafe
 }
 
 /// Something that happened, handed to ``SocketCore/handle(_:at:)`` with the time it happened.

@@ -39,8 +39,8 @@ extension SocketCore {
     private mutating func keepUnswitched(_ relay: Relay, at state: Bool) {
         switch relay {
         case .main:
-            if volatile.mainTimerTarget != nil {
-                volatile.mainTimerTarget = nil
+            if persistent.mainTimer != nil {
+                update { $0.mainTimer = nil }
                 emit(.cancelTimer(.mainRelay))
             }
             if persistent.mainRelayOn != state { update { $0.mainRelayOn = state } }

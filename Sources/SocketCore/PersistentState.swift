@@ -60,10 +60,15 @@ public struct PersistentState: Equatable, Hashable, Sendable {
     public var alertMode = AlertMode.sms
     public var alarmArmed = false
     public var schedule: [ScheduleRule] = []
+    /// The day of the device clock (``ScheduleRule/day(ofWallSeconds:)``) on which each rule of `schedule` last
+    /// fired: a rule fires at most once per calendar day, even when the clock is set back (§5 A71).
+    public var ruleLastFired: [ScheduleRule: Int64] = [:]
     public var powerState = PowerState.remember
     public var saldoCode: String? = nil
     /// The main socket's last state, restored at power-up under POWERSTATE=REMEMBER.
     public var mainRelayOn = false
+    /// The pending ON<n>/OFF<n>/RESTART of the main socket, resumed at power-up (§4.13, §5 A67).
+    public var mainTimer: TimedSwitch? = nil
     public var alarmLog: [AlarmLogEntry] = []
     /// The battery-backed clock; survives a restart, is dropped after a long outage (§4.9).
     public var clock: DeviceClock? = nil

@@ -10,18 +10,15 @@ extension SocketCore {
         renewWindow()
         emit(.note("power up"))
 
-        let main: Bool
-        switch persistent.powerState {
-        case .remember: main = persistent.mainRelayOn
-        case .on: main = true
-        case .off: main = false
-        }
-        applyMain(main, force: true)
+        restoreMainAtPowerUp()
         if !model.isLight {
+            // The micro-relay always comes up open, and a RESTARTM or alarm pulse in progress is dropped: an
+            // open contact is its safe state, so a timed revert cannot leave it closed for ever.
             if equipment.contains(.microRelay) { applyMicro(false, force: true) }
             // A probe at once, so that a missing thermometer is a fault now, not after the warm-up.
             if equipment.contains(.thermometer) { emit(.readTemperature) }
             schedule(.temperatureReading, afterSeconds: Timing.temperatureWarmUp)
+            armThermostatFailSafe()
             if persistent.alarmArmed { startAlarmEngine(resetActivity: true) }
             scheduleNextRule()
         }

@@ -1,16 +1,18 @@
 /// The main socket and the micro-relay (spec §4.1, §4.2).
 extension SocketCore {
     /// Sets the main socket, cancelling a pending ON<n>/OFF<n>/RESTART timer; optionally schedules the
-    /// return to the opposite state.
+    /// return to the opposite state after `seconds` (1 … ``TimedSwitch/longest``). The timer is persisted
+    /// with the new relay state, in the same commit (§4.13).
     mutating func setMain(_ on: Bool, thenRevertAfterSeconds seconds: Int64? = nil) {
-        if volatile.mainTimerTarget != nil {
-            volatile.mainTimerTarget = nil
+        if persistent.mainTimer != nil {
+            update { $0.mainTimer = nil }
             emit(.cancelTimer(.mainRelay))
         }
         applyMain(on)
         if let seconds {
-            volatile.mainTimerTarget = !on
-            schedule(.mainRelay, afterSeconds: seconds)
+            let timer = TimedSwitch(deadline: now.adding(seconds: seconds), seconds: seconds, finalOn: !on)
+            update { $0.mainTimer = timer }
+            emit(.schedule(.mainRelay, at: timer.deadline))
         }
     }
 
@@ -35,9 +37,27 @@ extension SocketCore {
     }
 
     mutating func mainTimerExpired() {
-        guard let target = volatile.mainTimerTarget else { return }
-        volatile.mainTimerTarget = nil
-        applyMain(target)
+        guard let timer = persistent.mainTimer else { return }
+        update { $0.mainTimer = nil }
+        applyMain(timer.finalOn)
+    }
+
+    /// The main socket at power-up (§4.13): POWERSTATE=ON or OFF wins and drops a pending timer. With
+    /// REMEMBER a timer that still runs goes on for the time left, with the socket as it was; one that ran
+    /// out while the device was down, or that has more time left than it ever had (the clock went back),
+    /// gives its final state at once.
+    mutating func restoreMainAtPowerUp() {
+        let timer = persistent.mainTimer
+        let running = persistent.powerState == .remember && timer?.isRunning(at: now) == true
+        if timer != nil, !running { update { $0.mainTimer = nil } }
+        let on: Bool
+        switch persistent.powerState {
+        case .remember: on = running ? persistent.mainRelayOn : timer?.finalOn ?? persistent.mainRelayOn
+        case .on: on = true
+        case .off: on = false
+        }
+        applyMain(on, force: true)
+        if running, let timer { emit(.schedule(.mainRelay, at: timer.deadline)) }
     }
 
     mutating func setMicro(_ on: Bool, thenRevertAfterSeconds seconds: Int64? = nil) {

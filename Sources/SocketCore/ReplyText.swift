@@ -74,6 +74,8 @@ public enum ReplyText {
     public static let alarmSMS = "ALARM! Sensor triggered"
     public static func sensorState(active: Bool) -> String { active ? "Sensor state: Active" : "Sensor state: Inactive" }
     public static func thermAlert(tempOff: Int, temperature: Int) -> String { "TEMPOFF=\(tempOff) reached, TEMP: \(temperature)C" }
+    /// To the ALERTNUMBERs when the thermostat's fail-safe switched the socket off (§4.6, §5 A68).
+    public static let thermostatSensorFault = "Thermostat: sensor fault, socket OFF"
     public static func riseAlert(_ t: Int) -> String { "Temperature rise alert! TEMP: \(t)C" }
     public static func fallAlert(_ t: Int) -> String { "Temperature fall alert! TEMP: \(t)C" }
     /// The last STATUS line when parts of the board are out of service.

@@ -22,6 +22,18 @@ public struct ScheduleRule: Equatable, Hashable, Sendable {
         "\(CivilTime.two(hour)):\(CivilTime.two(minute)),\(weekday.map(String.init) ?? "*"),\(action.rawValue)"
     }
 
+    /// Device-clock readings at which rules fire: the years 0000 … 9999, wall-clock seconds since
+    /// 1970-01-01T00:00:00 (a reading outside is a clock beyond reckoning, and keeps the arithmetic far from
+    /// overflow).
+    public static let wallSecondsRange: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+
+    /// The calendar days of ``wallSecondsRange``, as ``day(ofWallSeconds:)`` numbers them.
+    public static let dayRange: ClosedRange<Int64> =
+        day(ofWallSeconds: wallSecondsRange.lowerBound)...day(ofWallSeconds: wallSecondsRange.upperBound)
+
+    /// The calendar day of a device-clock reading: days since 1970-01-01 (negative before).
+    public static func day(ofWallSeconds wall: Int64) -> Int64 { CivilTime.floorDiv(wall, 86_400) }
+
     /// Whether the rule fires at the minute `wall` falls in.
     func matches(_ wall: CivilTime) -> Bool {
         wall.hour == hour && wall.minute == minute && (weekday == nil || weekday == wall.isoWeekday)

@@ -15,6 +15,8 @@ public struct SocketCore: Sendable {
         public static let configurationWindow: Int64 = 30 * 60
         public static let temperatureWarmUp: Int64 = 10 * 60
         public static let temperatureInterval: Int64 = 60
+        /// An enabled thermostat without a valid reading for this long switches the socket off (§4.6).
+        public static let thermostatFailSafe: Int64 = 5 * 60
         public static let alarmCallRing: Int64 = 20
         public static let alarmLockout: Int64 = 60
         /// How long an answered alarm call stays open for listening in before the device hangs up.
@@ -113,6 +115,7 @@ public struct SocketCore: Sendable {
         case .batteryShutdown: powerDown(becauseOfMains: true)
         case .ussdTimeout: ussdTimedOut()
         case .scheduler: schedulerFired()
+        case .thermostatFailSafe: thermostatFailSafeExpired()
         }
     }
 
@@ -169,13 +172,13 @@ struct VolatileState: Sendable {
     var poweredUpAt = Instant(milliseconds: 0)
     var poweredDownAt: Instant?
     var windowDeadline = Instant(milliseconds: 0)
-    /// The main socket's state to restore when the ON<n>/OFF<n>/RESTART timer fires.
-    var mainTimerTarget: Bool?
     var microRelayOn = false
     var microTimerTarget: Bool?
     /// Clock reading when the main socket was last switched on (RUNTIME).
     var mainOnSince: CivilTime?
     var reading: TemperatureReading?
+    /// The thermostat's fail-safe switched the socket off and waits for a valid reading (§4.6).
+    var thermostatFailed = false
     var riseAlertArmed = true
     var fallAlertArmed = true
     var signal: Int?

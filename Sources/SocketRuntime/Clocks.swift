@@ -33,4 +33,10 @@ public final class VirtualClock: ControllerClock {
     public func set(_ instant: Instant) {
         current.withLock { $0 = max($0, instant) }
     }
+
+    /// Moves the clock to `instant`, backwards too: a board whose clock was set back while the controller
+    /// was stopped (`restart -DURATION` in `smsocket simulate`).
+    public func jump(to instant: Instant) {
+        current.withLock { $0 = instant }
+    }
 }

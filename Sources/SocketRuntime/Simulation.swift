@@ -136,8 +136,8 @@ public actor Simulation {
             world.button.set(true)
             await advance(to: clock.now.adding(milliseconds: milliseconds))
             world.button.set(false)
-        case .restart:
-            await powerCycle()
+        case .restart(let offSeconds):
+            await powerCycle(offSeconds: offSeconds)
         case .help:
             for line in SimulationInput.helpText.split(separator: "\n") { write("# " + line) }
         default:
@@ -156,12 +156,14 @@ public actor Simulation {
         clock.set(target)
     }
 
-    /// The controller stops, the relays drop out, and a new controller starts from the database.
-    private func powerCycle() async {
+    /// The controller stops, the relays drop out, the clock moves by `offSeconds` (forward while the device
+    /// is off, or back), and a new controller starts from the database.
+    private func powerCycle(offSeconds: Int64) async {
         await controller?.drain()
         await controller?.stop()
         controller = nil
         await world.dropRelays()
+        clock.jump(to: clock.now.adding(seconds: offSeconds))
         do {
             try await startController()
         } catch {

@@ -12,7 +12,9 @@ public enum SimulationInput: Equatable, Sendable {
     case buttonPress
     case buttonHold(milliseconds: Int64)
     case mains(present: Bool)
-    case restart
+    /// A power cycle lasting `offSeconds` (0: at once). Negative: the controller's clock went back that far
+    /// while it was off (a board whose clock was set back).
+    case restart(offSeconds: Int64)
     case ussdReply(String)
     /// `signal -67` / `signal none`: an extension for trying STATUS and the GSM LED.
     case signal(dBm: Int?)
@@ -67,8 +69,12 @@ public enum SimulationInput: Equatable, Sendable {
             guard rest == "on" || rest == "off" else { throw .init("usage: mains on|off") }
             return .mains(present: rest == "on")
         case "restart":
-            guard rest.isEmpty else { throw .init("usage: restart") }
-            return .restart
+            if rest.isEmpty { return .restart(offSeconds: 0) }
+            let back = rest.hasPrefix("-")
+            guard let seconds = duration(back ? rest.dropFirst() : rest) else {
+                throw .init("usage: restart, restart DURATION (off that long) or restart -DURATION (the clock went back)")
+            }
+            return .restart(offSeconds: back ? -seconds : seconds)
         case "ussd-reply":
             return .ussdReply(String(rest))
         case "signal":
@@ -88,7 +94,12 @@ public enum SimulationInput: Equatable, Sendable {
         }
     }
 
-    /// `45s`, `5m`, `2h`, `1d`, `1h30m`: whole numbers with units, largest first or in any order.
+    /// The longest duration a line may give: 100,000 days, so that any sum of units stays far from overflow
+    /// on the clock's millisecond time line.
+    static let longestDuration: Int64 = 100_000 * 86_400
+
+    /// `45s`, `5m`, `2h`, `1d`, `1h30m`: whole numbers with units, largest first or in any order, at most
+    /// ``longestDuration`` in all.
     static func duration(_ text: Substring) -> Int64? {
         var total: Int64 = 0
         var number: Int64?
@@ -109,6 +120,7 @@ public enum SimulationInput: Equatable, Sendable {
             }
             guard let n = number else { return nil }
             total += n * scale
+            guard total <= longestDuration else { return nil }
             number = nil
             units += 1
         }
@@ -132,7 +144,8 @@ public enum SimulationInput: Equatable, Sendable {
         button press               a short press of the hidden button
         button hold SECONDS        hold the button, then release
         mains off|on               external power lost / restored
-        restart                    a power cycle from the persisted state
+        restart [DURATION]         a power cycle from the persisted state, off for DURATION
+        restart -DURATION          a power cycle in which the clock went back DURATION
         ussd-reply TEXT            the network's answer to the next USSD request
         signal DBM|none            the GSM signal the modem reports
         relay main|micro fail|work that relay's switching fails from now on / works again

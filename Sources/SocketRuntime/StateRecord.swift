@@ -35,7 +35,36 @@ enum StateRecord {
             out["clock_offset"] = String(clock.offsetSeconds)
             out["clock_zone"] = clock.zone
         }
+        out.merge(mainTimerSettings(of: s)) { _, timer in timer }
         return out
+    }
+
+    /// The rows of the pending ON<n>/OFF<n>/RESTART timer (§4.13): none when no timer runs.
+    static func mainTimerSettings(of s: PersistentState) -> [String: String] {
+        guard let timer = s.mainTimer else { return [:] }
+        return [
+            "main_timer_deadline_ms": String(timer.deadline.milliseconds),
+            "main_timer_seconds": String(timer.seconds),
+            "main_timer_final_on": flag(timer.finalOn),
+        ]
+    }
+
+    /// Rebuilds the pending main-socket timer: all three rows, or none (no timer).
+    static func applyMainTimer(_ rows: [String: String], to s: inout PersistentState) throws(RecordError) {
+        let keys = ["main_timer_deadline_ms", "main_timer_seconds", "main_timer_final_on"]
+        let present = keys.filter { rows[$0] != nil }
+        guard !present.isEmpty else { return }
+        if let missing = keys.first(where: { rows[$0] == nil }) {
+            throw RecordError(key: missing, value: "", expected: "a row, as \(present.joined(separator: " and ")) is there")
+        }
+        let reader = Reader(rows: rows)
+        var deadline: Int64 = 0
+        var seconds = 0
+        var finalOn = false
+        try reader.int64("main_timer_deadline_ms") { deadline = $0 }
+        try reader.int("main_timer_seconds", 1...Int(TimedSwitch.longest)) { seconds = $0 }
+        try reader.flag("main_timer_final_on") { finalOn = $0 }
+        s.mainTimer = TimedSwitch(deadline: Instant(milliseconds: deadline), seconds: Int64(seconds), finalOn: finalOn)
     }
 
     /// Rebuilds the settings from rows; a missing row keeps its factory default.
@@ -69,6 +98,7 @@ enum StateRecord {
         var offset: Int64?
         try reader.int64("clock_offset") { offset = $0 }
         try reader.text("clock_zone") { zone in s.clock = offset.map { DeviceClock(offsetSeconds: $0, zone: zone) } }
+        try applyMainTimer(rows, to: &s)
         if let unknown = rows.keys.first(where: { !known.contains($0) }) {
             throw RecordError(key: unknown, value: rows[unknown] ?? "", expected: "no such setting")
         }
@@ -82,6 +112,7 @@ enum StateRecord {
         s.fallAlert = 0
         s.saldoCode = "x"
         s.clock = DeviceClock(offsetSeconds: 0, zone: "+00")
+        s.mainTimer = TimedSwitch(deadline: Instant(milliseconds: 0), seconds: 1, finalOn: false)
         return s
     }()).keys)
 

@@ -120,6 +120,13 @@ public final class Store: Sendable {
                 t.add(column: "parts_sent", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v3: scheduler rules keep the day they last fired") { db in
+            // The day of the device clock (days since 1970-01-01) the rule last fired on; NULL: not yet. A rule
+            // fires at most once per day, also when the clock is set back or the controller restarts (§5 A71).
+            try db.alter(table: "schedule_rule") { t in
+                t.add(column: "last_fired_day", .integer)
+            }
+        }
         return migrator
     }
 
@@ -141,12 +148,14 @@ public final class Store: Sendable {
                 }
                 state.secNumbers = try String.fetchAll(db, sql: "SELECT number FROM sec_number ORDER BY position")
                 state.alertNumbers = try String.fetchAll(db, sql: "SELECT number FROM alert_number ORDER BY position")
-                state.schedule = try Row.fetchAll(db, sql: "SELECT * FROM schedule_rule ORDER BY position").map { row in
+                let ruleRows = try Row.fetchAll(db, sql: "SELECT * FROM schedule_rule ORDER BY position")
+                state.schedule = try ruleRows.map { row in
                     guard let action = ScheduleRule.Action(rawValue: row["action"]) else {
                         throw StoreError(code: .invalidValue, path: path, detail: "scheduler action '\(row["action"] ?? "")'")
                     }
                     return ScheduleRule(hour: row["hour"], minute: row["minute"], weekday: row["weekday"], action: action)
                 }
+                state.ruleLastFired = try lastFiredDays(ruleRows, of: state.schedule)
                 state.alarmLog = try String?.fetchAll(db, sql: "SELECT time FROM alarm_event ORDER BY position").map {
                     AlarmLogEntry(time: try $0.map(Self.parseTime))
                 }
@@ -218,12 +227,15 @@ public final class Store: Sendable {
         }
         if new.secNumbers != old.secNumbers { try replaceNumbers("sec_number", new.secNumbers, db) }
         if new.alertNumbers != old.alertNumbers { try replaceNumbers("alert_number", new.alertNumbers, db) }
-        if new.schedule != old.schedule {
+        if new.schedule != old.schedule || new.ruleLastFired != old.ruleLastFired {
             try db.execute(sql: "DELETE FROM schedule_rule")
             for (position, rule) in new.schedule.enumerated() {
                 try db.execute(
-                    sql: "INSERT INTO schedule_rule (position, hour, minute, weekday, action) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [position, rule.hour, rule.minute, rule.weekday, rule.action.rawValue])
+                    sql: """
+                        INSERT INTO schedule_rule (position, hour, minute, weekday, action, last_fired_day)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [position, rule.hour, rule.minute, rule.weekday, rule.action.rawValue, new.ruleLastFired[rule]])
             }
         }
         if new.alarmLog != old.alarmLog {
@@ -233,6 +245,41 @@ public final class Store: Sendable {
                     sql: "INSERT INTO alarm_event (position, time) VALUES (?, ?)",
                     arguments: [position, entry.time.map(\.iso8601UTC)])
             }
+        }
+    }
+
+    /// The day each scheduler rule last fired, from its row's `last_fired_day` (rows and rules in the same
+    /// order): NULL, or a day number of ``ScheduleRule/dayRange``; anything else is damage, reported with its
+    /// row.
+    private func lastFiredDays(_ rows: [Row], of rules: [ScheduleRule]) throws(StoreError) -> [ScheduleRule: Int64] {
+        var days: [ScheduleRule: Int64] = [:]
+        for (row, rule) in zip(rows, rules) {
+            let value: DatabaseValue = row["last_fired_day"]
+            switch value.storage {
+            case .null:
+                continue
+            case .int64(let day) where ScheduleRule.dayRange.contains(day):
+                days[rule] = day
+            default:
+                let range = ScheduleRule.dayRange
+                let cell = "schedule_rule row \(Self.cellText(row["position"])) column last_fired_day"
+                throw StoreError(
+                    code: .invalidValue, path: path,
+                    detail: "\(cell) = '\(Self.cellText(value))' (expected NULL or a whole number of days since "
+                        + "1970-01-01 in \(range.lowerBound)...\(range.upperBound))")
+            }
+        }
+        return days
+    }
+
+    /// A stored value as a person would type it (text unquoted), for damage reports.
+    static func cellText(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: return "NULL"
+        case .int64(let n): return String(n)
+        case .double(let d): return String(d)
+        case .string(let text): return text
+        case .blob(let data): return "a blob of \(data.count) bytes"
         }
     }
 

@@ -299,15 +299,36 @@ struct PowerTests {
         #expect(shell.mainOn == onAfter)
     }
 
-    @Test("pending ON<n> timers are lost; REMEMBER restores the state at the loss (§4.13)")
-    func timersLost() {
+    @Test(
+        "a pending ON<n> survives a power cut: the time left, or its final state once past (§4.13, §5 A67)",
+        arguments: [(1, true), (4, true), (5, false), (10, false)] as [(Int64, Bool)])
+    func timerSurvivesPowerCut(minutesDark: Int64, onAtPowerUp: Bool) {
         var shell = TestShell.s0(.gsm706)
+        let start = shell.now
         shell.sms("ON5")
         shell.handle(.mains(present: false))
-        shell.advance(minutes: 1)
+        shell.advance(minutes: minutesDark)
         shell.handle(.mains(present: true))
+        #expect(shell.mainOn == onAtPowerUp)
+        shell.advance(to: start.adding(minutes: 5))
+        #expect(!shell.mainOn)
+        #expect(shell.persistent.mainTimer == nil)
         shell.advance(minutes: 10)
-        #expect(shell.mainOn)
+        #expect(!shell.mainOn)
+    }
+
+    /// (milliseconds from now to the deadline, whole duration in seconds, whether the timer still runs)
+    @Test(
+        "a stored timer runs on only while its deadline is ahead by no more than its whole duration (§4.13)",
+        arguments: [
+            (1, 300, true), (300_000, 300, true), (300_001, 300, false), (0, 300, false), (-1, 300, false),
+            (3_600_000, 1800, false), (1000, 0, false), (1000, TimedSwitch.longest + 1, false),
+            (Int64.min, 300, false), (Int64.max, 300, false),
+        ] as [(Int64, Int64, Bool)])
+    func storedTimerResumption(left: Int64, seconds: Int64, running: Bool) {
+        let now = Instant(milliseconds: -5)
+        let deadline = Instant(milliseconds: left == Int64.min || left == Int64.max ? left : now.milliseconds + left)
+        #expect(TimedSwitch(deadline: deadline, seconds: seconds, finalOn: false).isRunning(at: now) == running)
     }
 
     @Test("a dark device hears nothing")

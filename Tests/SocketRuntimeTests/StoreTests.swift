@@ -46,9 +46,11 @@ struct StoreTests {
             ScheduleRule(hour: 8, minute: 0, weekday: nil, action: .on),
             ScheduleRule(hour: 18, minute: 30, weekday: 5, action: .disarmAlarm),
         ]
+        s.ruleLastFired = [ScheduleRule(hour: 18, minute: 30, weekday: 5, action: .disarmAlarm): 20_458]
         s.powerState = .off
         s.saldoCode = "*100#"
         s.mainRelayOn = true
+        s.mainTimer = TimedSwitch(deadline: Instant(milliseconds: 1_767_600_000_123), seconds: 1800, finalOn: false)
         s.alarmLog = [AlarmLogEntry(time: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 1, second: 2)), AlarmLogEntry(time: nil)]
         s.clock = DeviceClock(offsetSeconds: -3600, zone: "+12")
         s.restoreNoticePending = true
@@ -114,6 +116,107 @@ struct StoreTests {
         let error = #expect(throws: StoreError.self) { try Store(path: path).loadState() }
         #expect(error?.code == .invalidValue)
         #expect(error?.description.contains("tempcal") == true)
+    }
+
+    /// Damaged rows of the pending main-socket timer (§4.13): each is reported with its row, never obeyed.
+    struct DamagedTimer: CustomStringConvertible, Sendable {
+        var description: String
+        var rows: [String: String]
+        /// The setting the report must name.
+        var key: String
+    }
+
+    static let damagedTimers: [DamagedTimer] = {
+        let whole = ["main_timer_deadline_ms": "1767600000123", "main_timer_seconds": "1800", "main_timer_final_on": "0"]
+        func with(_ key: String, _ value: String?) -> [String: String] {
+            var rows = whole
+            rows[key] = value
+            return rows
+        }
+        return [
+            DamagedTimer(description: "no duration", rows: with("main_timer_seconds", "0"), key: "main_timer_seconds"),
+            DamagedTimer(description: "longer than ON720", rows: with("main_timer_seconds", "43201"), key: "main_timer_seconds"),
+            DamagedTimer(description: "a text duration", rows: with("main_timer_seconds", "half an hour"), key: "main_timer_seconds"),
+            DamagedTimer(description: "a text deadline", rows: with("main_timer_deadline_ms", "soon"), key: "main_timer_deadline_ms"),
+            DamagedTimer(
+                description: "a deadline beyond 64 bits", rows: with("main_timer_deadline_ms", "9223372036854775808"),
+                key: "main_timer_deadline_ms"),
+            DamagedTimer(description: "a final state of 2", rows: with("main_timer_final_on", "2"), key: "main_timer_final_on"),
+            DamagedTimer(description: "the final state missing", rows: with("main_timer_final_on", nil), key: "main_timer_final_on"),
+            DamagedTimer(description: "only a deadline", rows: ["main_timer_deadline_ms": "1"], key: "main_timer_seconds"),
+        ]
+    }()
+
+    @Test(arguments: damagedTimers)
+    func aDamagedTimerIsReportedWithItsRow(_ damage: DamagedTimer) throws {
+        _ = try Store(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            for (key, value) in damage.rows {
+                try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?)", arguments: [key, value])
+            }
+        }
+        let error = #expect(throws: StoreError.self) { try Store(path: path).loadState() }
+        #expect(error?.code == .invalidValue)
+        #expect(error?.description.contains("setting \(damage.key) = ") == true, "\(error.map(String.init(describing:)) ?? "")")
+    }
+
+    /// Damaged `schedule_rule.last_fired_day` cells (§5 A71), as SQL literals, and how the report shows them.
+    @Test(arguments: [
+        ("'yesterday'", "yesterday"), ("20458.5", "20458.5"), ("99999999999", "99999999999"), ("-800000", "-800000"),
+        ("X'00ff'", "a blob of 2 bytes"),
+    ])
+    func aDamagedLastFiredDayIsReportedWithTableRowAndColumn(literal: String, shown: String) throws {
+        _ = try Store(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO schedule_rule (position, hour, minute, weekday, action, last_fired_day)
+                    VALUES (0, 8, 0, NULL, 'ON', NULL), (1, 9, 0, 3, 'OFF', \(literal))
+                    """)
+        }
+        let error = #expect(throws: StoreError.self) { try Store(path: path).loadState() }
+        #expect(error?.code == .invalidValue)
+        #expect(
+            error?.description.contains("schedule_rule row 1 column last_fired_day = '\(shown)'") == true,
+            "\(error.map(String.init(describing:)) ?? "")")
+    }
+
+    @Test func aVersion2DatabaseKeepsItsRulesWhichHaveNotFiredYet() throws {
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Store.migrator.migrate(queue, upTo: "v2: per-message outbox schedule, retention indexes")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO schedule_rule (position, hour, minute, weekday, action) VALUES (0, 8, 5, NULL, 'ON')")
+            }
+            try queue.close()
+        }
+        let state = try Store(path: path).loadState()
+        #expect(state.schedule == [ScheduleRule(hour: 8, minute: 5, weekday: nil, action: .on)])
+        #expect(state.ruleLastFired.isEmpty)
+    }
+
+    @Test func aRuleThatFiredKeepsItsDayAndARemovedRuleTakesItsDayWithIt() throws {
+        let store = try Store(path: path)
+        let morning = ScheduleRule(hour: 8, minute: 5, weekday: nil, action: .on)
+        let evening = ScheduleRule(hour: 20, minute: 0, weekday: nil, action: .off)
+        var fired = PersistentState()
+        fired.schedule = [morning, evening]
+        var change = Store.Change(at: Instant(seconds: 1))
+        change.state = (PersistentState(), fired)
+        try store.commit(change)
+        var afterFiring = fired
+        afterFiring.ruleLastFired = [morning: 20_458]
+        change.state = (fired, afterFiring)
+        try store.commit(change)
+        #expect(try Store(path: path).loadState().ruleLastFired == [morning: 20_458])
+        var removed = afterFiring
+        removed.schedule = [evening]
+        removed.ruleLastFired = [:]
+        change.state = (afterFiring, removed)
+        try store.commit(change)
+        #expect(try Store(path: path).loadState() == removed)
     }
 
     @Test func outboxEntriesInterruptedMidSendAreNeverSentAgain() throws {
