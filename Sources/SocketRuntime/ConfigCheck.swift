@@ -1,0 +1,171 @@
+import Logging
+import PluginKit
+import SocketCore
+import SystemCalls
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One thing `smsocket check` found, about a place in the configuration file.
+public struct ConfigFinding: Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable {
+        /// `run` would stop, or fail when it starts the part.
+        case error
+        /// `run` works, without a feature of the model.
+        case warning
+        /// Worth knowing; nothing to fix.
+        case note
+    }
+
+    public var severity: Severity
+    /// The file, line, key and what is wrong.
+    public var detail: ConfigError
+
+    public init(_ severity: Severity, _ detail: ConfigError) {
+        self.severity = severity
+        self.detail = detail
+    }
+
+    /// `error: board.toml:12: main_relay.line: ...`
+    public var description: String { "\(severity.rawValue): \(detail)" }
+}
+
+/// `smsocket check`: everything `run` needs from a configuration file and from this machine, checked
+/// without touching hardware, every problem at once. Beyond what `run` itself reads (the file, its keys,
+/// each plugin's settings) it checks what `run` would only find when it starts: the state folder, the
+/// rules folder, what the plugins need on the machine (``Plugin/preflight(for:settings:)``: an exec
+/// command's program), and it warns for every feature of the model whose role has no table.
+public enum ConfigCheck {
+    public struct Report: Sendable {
+        /// The configuration as far as it could be read; nil when the file is not TOML at all.
+        public var config: ControllerConfig?
+        /// `main_relay: gpio` for each role whose port could be made, in file order.
+        public var summary: [String]
+        /// By line; those without one (a table that is missing) last.
+        public var findings: [ConfigFinding]
+
+        /// No errors (warnings and notes allowed).
+        public var passed: Bool { !findings.contains { $0.severity == .error } }
+    }
+
+    /// The folder systemd makes for the service before it starts it (etc/smsocket.service:
+    /// `StateDirectory=smsocket`), so it need not exist when `check` runs by hand.
+    static let systemdStateDirectory = "/var/lib/smsocket"
+
+    /// Checks the configuration file at `path` as the user this process runs as (under systemd, the
+    /// unit's `ExecStartPre` runs it as the service's user).
+    public static func check(path: String, logger: Logger = Logger(label: "smsocket.check")) -> Report {
+        let document: TOMLDocument
+        do throws(ConfigError) {
+            document = try TOMLDocument(parsing: ConfigFile.read(path), file: path)
+        } catch {
+            return Report(config: nil, summary: [], findings: [ConfigFinding(.error, error)])
+        }
+        let (config, configProblems) = ControllerConfig.read(document, file: path)
+        let (ports, boardProblems) = BoardBuilder.build(for: config, context: PluginContext(logger: logger, model: config.model))
+        var findings = (configProblems + boardProblems).map { ConfigFinding(.error, $0) }
+        for role in BoardBuilder.rolesInFileOrder(config) where ports.byRole[role] != nil {
+            let (kind, settings) = config.roles[role]!
+            guard let plugin = PluginRegistry.plugin(kind: kind) else { continue }
+            findings += plugin.preflight(for: role, settings: settings).map { ConfigFinding(.error, $0) }
+        }
+        findings += stateFolder(config) + rulesFolder(config) + missingFeatures(config)
+        return Report(config: config, summary: ports.summary, findings: findings.inFileOrder(by: \.detail.line))
+    }
+
+    // MARK: The machine
+
+    /// The state database's folder exists (or is `systemdFolder`, which systemd makes) and this user can
+    /// create files in it; an existing database is a file this user can read and write.
+    static func stateFolder(_ config: ControllerConfig, systemdFolder: String = systemdStateDirectory) -> [ConfigFinding] {
+        let path = config.statePath ?? ControllerConfig.defaultStatePath
+        func finding(_ severity: ConfigFinding.Severity, _ message: String) -> [ConfigFinding] {
+            [ConfigFinding(severity, ConfigError(file: config.file, line: config.sourceMap.line(of: "state"), key: "state", message: message))]
+        }
+        guard !path.isEmpty, !path.hasSuffix("/") else {
+            return finding(.error, "expected the database file's path, e.g. \"\(ControllerConfig.defaultStatePath)\"")
+        }
+        let folder = parentFolder(of: path)
+        switch fileKind(atPath: folder) {
+        case .success(.directory):
+            if case .failure(let error) = checkAccess(folder, W_OK | X_OK) {
+                return finding(.error, "\(currentUserName()) cannot create files in the state folder \(folder) (\(errnoText(error.errno))); the database and its journal live there")
+            }
+        case .success(let kind):
+            return finding(.error, "the state folder \(folder) is \(kind), not a folder")
+        case .failure(let error) where error.errno == ENOENT && folder == systemdFolder:
+            return finding(.note, "the state folder \(folder) does not exist yet: the systemd unit smsocket.service creates it (StateDirectory=smsocket); create it yourself to run the controller without systemd")
+        case .failure(let error) where error.errno == ENOENT || error.errno == ENOTDIR:
+            return finding(.error, "the state folder \(folder) does not exist; create it, writable by the user the controller runs as")
+        case .failure(let error):
+            return finding(.error, "cannot look at the state folder \(folder): \(errnoText(error.errno))")
+        }
+        switch fileKind(atPath: path) {
+        case .success(.regular):
+            if case .failure(let error) = checkAccess(path, R_OK | W_OK) {
+                return finding(.error, "\(currentUserName()) cannot read and write the state database \(path) (\(errnoText(error.errno)))")
+            }
+        case .success(let kind):
+            return finding(.error, "the state database \(path) is \(kind), not a database file")
+        case .failure(let error) where error.errno == ENOENT:
+            break  // made at the first start
+        case .failure(let error):
+            return finding(.error, "cannot look at the state database \(path): \(errnoText(error.errno))")
+        }
+        return []
+    }
+
+    /// The rules folder, when one is named, is a folder this user can read.
+    static func rulesFolder(_ config: ControllerConfig) -> [ConfigFinding] {
+        guard let path = config.rulesPath else { return [] }
+        func error(_ message: String) -> [ConfigFinding] {
+            [ConfigFinding(.error, ConfigError(file: config.file, line: config.sourceMap.line(of: "rules"), key: "rules", message: message))]
+        }
+        switch fileKind(atPath: path) {
+        case .success(.directory):
+            if case .failure(let failure) = checkAccess(path, R_OK | X_OK) {
+                return error("\(currentUserName()) cannot read the rules folder \(path) (\(errnoText(failure.errno)))")
+            }
+            return []
+        case .success(let kind):
+            return error("the rules folder \(path) is \(kind), not a folder")
+        case .failure(let failure) where failure.errno == ENOENT || failure.errno == ENOTDIR:
+            return error("the rules folder \(path) does not exist; create it, or leave `rules` out")
+        case .failure(let failure):
+            return error("cannot look at the rules folder \(path): \(errnoText(failure.errno))")
+        }
+    }
+
+    /// `/var/lib/smsocket` of `/var/lib/smsocket/state.sqlite`; `.` for a bare file name.
+    static func parentFolder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    // MARK: The model's features
+
+    /// A feature of the model that needs a role, and what the controller does without it.
+    struct Feature {
+        var role: Role
+        /// `a thermometer`
+        var part: String
+        var consequence: String
+        var onModel: @Sendable (Model) -> Bool
+    }
+
+    static let features: [Feature] = [
+        Feature(role: .thermometer, part: "a thermometer", consequence: "THERMOSTAT and other temperature commands will answer Execute error!", onModel: { !$0.isLight }),
+        Feature(role: .alarmInput, part: "an alarm input", consequence: "ALARMON will answer Execute error! and ALARM? will report the sensor as not connected", onModel: { !$0.isLight }),
+        Feature(role: .microRelay, part: "a micro-relay", consequence: "ONM, OFFM and RESTARTM will answer Execute error!", onModel: { !$0.isLight }),
+        Feature(role: .mainsSense, part: "a battery and reports a loss of mains power", consequence: "a loss of mains power will go unnoticed", onModel: { $0.hasBattery }),
+    ]
+
+    /// A warning for each feature of the model (spec §1.1) whose role has no table.
+    static func missingFeatures(_ config: ControllerConfig) -> [ConfigFinding] {
+        features.filter { $0.onModel(config.model) && config.roles[$0.role] == nil }.map { feature in
+            let message = "model \(config.model.rawValue) has \(feature.part) but there is no [\(feature.role.rawValue)] table; \(feature.consequence)"
+            return ConfigFinding(.warning, ConfigError(file: config.file, line: nil, key: feature.role.rawValue, message: message))
+        }
+    }
+}
