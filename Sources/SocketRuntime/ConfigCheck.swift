@@ -58,7 +58,7 @@ public enum ConfigCheck {
     public static func check(path: String, logger: Logger = Logger(label: "smsocket.check")) -> Report {
         let document: TOMLDocument
         do throws(ConfigError) {
-            document = try TOMLDocument(parsing: ConfigFile.read(path), file: path)
+            document = try TOMLDocument(parsing: ConfigFile.contents(of: path), file: path)
         } catch {
             return Report(config: nil, summary: [], findings: [ConfigFinding(.error, error)])
         }

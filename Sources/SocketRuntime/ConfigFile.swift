@@ -16,7 +16,7 @@ enum ConfigFile {
     ///
     /// - Throws: a ``ConfigError`` naming `path`: it cannot be opened or read, it is a directory or another
     ///   kind of file, or it is larger than ``maxSize``.
-    static func read(_ path: String) throws(ConfigError) -> [UInt8] {
+    static func contents(of path: String) throws(ConfigError) -> [UInt8] {
         func failure(_ message: String) -> ConfigError { ConfigError(file: path, line: nil, key: nil, message: message) }
         func unreadable(_ error: SystemCallError) -> ConfigError {
             failure("cannot read the file: \(String(cString: strerror(error.errno)))")
@@ -39,7 +39,7 @@ enum ConfigFile {
         var count = 0
         while count < bytes.count {
             let result = bytes.withUnsafeMutableBytes { buffer in
-                valueOrErrno("read") { Glibc.read(descriptor, buffer.baseAddress! + count, buffer.count - count) }
+                valueOrErrno("read") { read(descriptor, buffer.baseAddress! + count, buffer.count - count) }
             }
             let n: Int
             switch result {

@@ -29,7 +29,7 @@ public struct ControllerConfig: Sendable {
     ///
     /// - Throws: the first ``ConfigError`` in file order.
     public static func load(path: String) throws(ConfigError) -> ControllerConfig {
-        try parse(ConfigFile.read(path), file: path)
+        try parse(ConfigFile.contents(of: path), file: path)
     }
 
     /// Parses configuration text; `file` names it in errors.
