@@ -145,27 +145,39 @@ public enum ConfigCheck {
 
     // MARK: The model's features
 
-    /// A feature of the model that needs a role, and what the controller does without it.
+    /// An optional part of the model whose role may be left out, and what the controller does without it.
     struct Feature {
+        var part: Equipment
         var role: Role
         /// `a thermometer`
-        var part: String
+        var name: String
         var consequence: String
-        var onModel: @Sendable (Model) -> Bool
     }
 
-    static let features: [Feature] = [
-        Feature(role: .thermometer, part: "a thermometer", consequence: "THERMOSTAT and other temperature commands will answer Execute error!", onModel: { !$0.isLight }),
-        Feature(role: .alarmInput, part: "an alarm input", consequence: "ALARMON will answer Execute error! and ALARM? will report the sensor as not connected", onModel: { !$0.isLight }),
-        Feature(role: .microRelay, part: "a micro-relay", consequence: "ONM, OFFM and RESTARTM will answer Execute error!", onModel: { !$0.isLight }),
-        Feature(role: .mainsSense, part: "a battery and reports a loss of mains power", consequence: "a loss of mains power will go unnoticed", onModel: { $0.hasBattery }),
+    static let features = [
+        Feature(
+            part: .thermometer, role: .thermometer, name: "a thermometer",
+            consequence: "THERMOSTAT, TEMPOFF, THERMALERT, TRISEALERT, TFALLALERT and TEMPCAL commands will answer Execute error! and TEMPERATURE will say No sensor"),
+        Feature(
+            part: .alarmInput, role: .alarmInput, name: "an alarm input",
+            consequence: "ALARMON, SENSORTYPE and ALERT commands will answer Execute error! and ALARM? will say Sensor(s): Not connected"),
+        Feature(
+            part: .microRelay, role: .microRelay, name: "a micro-relay",
+            consequence: "ONM, OFFM, RESTARTM, ONALL, OFFALL and MICRORELAYTIME commands will answer Execute error!"),
     ]
 
     /// A warning for each feature of the model (spec §1.1) whose role has no table.
     static func missingFeatures(_ config: ControllerConfig) -> [ConfigFinding] {
-        features.filter { $0.onModel(config.model) && config.roles[$0.role] == nil }.map { feature in
-            let message = "model \(config.model.rawValue) has \(feature.part) but there is no [\(feature.role.rawValue)] table; \(feature.consequence)"
-            return ConfigFinding(.warning, ConfigError(file: config.file, line: nil, key: feature.role.rawValue, message: message))
+        func warning(_ role: Role, _ message: String) -> ConfigFinding {
+            ConfigFinding(.warning, ConfigError(file: config.file, line: nil, key: role.rawValue, message: "model \(config.model.rawValue) " + message))
         }
+        let missing = Equipment.complete(for: config.model).subtracting(config.equipment)
+        var warnings = features.filter { missing.contains($0.part) }.map { feature in
+            warning(feature.role, "has \(feature.name) but there is no [\(feature.role.rawValue)] table; \(feature.consequence)")
+        }
+        if config.model.hasBattery, config.roles[.mainsSense] == nil {
+            warnings.append(warning(.mainsSense, "reports a loss of mains power but there is no [mains_sense] table; a loss of mains power will go unnoticed"))
+        }
+        return warnings
     }
 }

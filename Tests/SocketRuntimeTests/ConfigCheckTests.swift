@@ -62,10 +62,10 @@ struct ConfigCheckTests {
         """
 
     static let warnings707 = [
-        "warning: $D/board.toml: thermometer: model 707 has a thermometer but there is no [thermometer] table; THERMOSTAT and other temperature commands will answer Execute error!",
-        "warning: $D/board.toml: alarm_input: model 707 has an alarm input but there is no [alarm_input] table; ALARMON will answer Execute error! and ALARM? will report the sensor as not connected",
-        "warning: $D/board.toml: micro_relay: model 707 has a micro-relay but there is no [micro_relay] table; ONM, OFFM and RESTARTM will answer Execute error!",
-        "warning: $D/board.toml: mains_sense: model 707 has a battery and reports a loss of mains power but there is no [mains_sense] table; a loss of mains power will go unnoticed",
+        "warning: $D/board.toml: thermometer: model 707 has a thermometer but there is no [thermometer] table; THERMOSTAT, TEMPOFF, THERMALERT, TRISEALERT, TFALLALERT and TEMPCAL commands will answer Execute error! and TEMPERATURE will say No sensor",
+        "warning: $D/board.toml: alarm_input: model 707 has an alarm input but there is no [alarm_input] table; ALARMON, SENSORTYPE and ALERT commands will answer Execute error! and ALARM? will say Sensor(s): Not connected",
+        "warning: $D/board.toml: micro_relay: model 707 has a micro-relay but there is no [micro_relay] table; ONM, OFFM, RESTARTM, ONALL, OFFALL and MICRORELAYTIME commands will answer Execute error!",
+        "warning: $D/board.toml: mains_sense: model 707 reports a loss of mains power but there is no [mains_sense] table; a loss of mains power will go unnoticed",
     ]
 
     /// Configurations and every finding, in file order; `passes`: no errors.
