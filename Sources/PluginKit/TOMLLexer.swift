@@ -149,39 +149,6 @@ struct TOMLLexer {
         }
     }
 
-    /// `"""..."""`, at its opening quotes: escapes, line breaks, and a backslash at the end of a line that
-    /// joins it to the next non-blank text.
-    mutating func multilineBasicString() throws(ConfigError) -> String {
-        let startLine = line
-        index += 3
-        // A line break right after the opening quotes is not part of the string.
-        _ = try newline()
-        var out: [UInt8] = []
-        while true {
-            guard let b = current else { throw error("unterminated string: the \"\"\" opened on line \(startLine) is never closed", line: startLine) }
-            switch b {
-            case .quote:
-                if try closesMultiline(.quote, into: &out) { return String(decoding: out, as: UTF8.self) }
-            case .backslash:
-                var after = 1
-                while let s = byte(at: after), s == .space || s == .tab { after += 1 }
-                if byte(at: after) == .lf || (byte(at: after) == .cr && byte(at: after + 1) == .lf) {
-                    index += after
-                    repeat { skipSpaces() } while try newline()
-                } else {
-                    try escape(into: &out)
-                }
-            case .lf, .cr:
-                _ = try newline()
-                out.append(.lf)
-            default:
-                try checkNotControl(b, in: "a string")
-                out.append(b)
-                index += 1
-            }
-        }
-    }
-
     /// `'...'`, at its opening apostrophe: the text as written, no escapes.
     mutating func literalString() throws(ConfigError) -> String {
         index += 1
@@ -199,17 +166,32 @@ struct TOMLLexer {
         return text
     }
 
-    /// `'''...'''`, at its opening apostrophes.
-    mutating func multilineLiteralString() throws(ConfigError) -> String {
+    /// `"""..."""` (escapes, and a backslash at the end of a line that joins it to the next non-blank text)
+    /// or `'''...'''` (the text as written), at the opening `delimiter`s; line breaks are kept as line feeds.
+    mutating func multilineString(_ delimiter: UInt8) throws(ConfigError) -> String {
         let startLine = line
+        let escapes = delimiter == .quote
         index += 3
+        // A line break right after the opening delimiter is not part of the string.
         _ = try newline()
         var out: [UInt8] = []
         while true {
-            guard let b = current else { throw error("unterminated string: the ''' opened on line \(startLine) is never closed", line: startLine) }
+            guard let b = current else {
+                let name = String(repeating: Character(Unicode.Scalar(delimiter)), count: 3)
+                throw error("unterminated string: the \(name) opened on line \(startLine) is never closed", line: startLine)
+            }
             switch b {
-            case .apostrophe:
-                if try closesMultiline(.apostrophe, into: &out) { return String(decoding: out, as: UTF8.self) }
+            case delimiter:
+                if try closesMultiline(delimiter, into: &out) { return String(decoding: out, as: UTF8.self) }
+            case .backslash where escapes:
+                var after = 1
+                while let s = byte(at: after), s == .space || s == .tab { after += 1 }
+                if byte(at: after) == .lf || (byte(at: after) == .cr && byte(at: after + 1) == .lf) {
+                    index += after
+                    repeat { skipSpaces() } while try newline()
+                } else {
+                    try escape(into: &out)
+                }
             case .lf, .cr:
                 _ = try newline()
                 out.append(.lf)

@@ -218,10 +218,10 @@ struct TOMLParser {
         switch lexer.current {
         case .quote:
             let multiline = lexer.byte(at: 1) == .quote && lexer.byte(at: 2) == .quote
-            return .string(multiline ? try lexer.multilineBasicString() : try lexer.basicString())
+            return .string(multiline ? try lexer.multilineString(.quote) : try lexer.basicString())
         case .apostrophe:
             let multiline = lexer.byte(at: 1) == .apostrophe && lexer.byte(at: 2) == .apostrophe
-            return .string(multiline ? try lexer.multilineLiteralString() : try lexer.literalString())
+            return .string(multiline ? try lexer.multilineString(.apostrophe) : try lexer.literalString())
         case UInt8(ascii: "["):
             return try array(depth: depth, path: path)
         case UInt8(ascii: "{"):

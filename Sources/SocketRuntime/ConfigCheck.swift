@@ -87,19 +87,15 @@ public enum ConfigCheck {
             return finding(.error, "expected the database file's path, e.g. \"\(ControllerConfig.defaultStatePath)\"")
         }
         let folder = parentFolder(of: path)
-        switch fileKind(atPath: folder) {
-        case .success(.directory):
-            if case .failure(let error) = checkAccess(folder, W_OK | X_OK) {
-                return finding(.error, "\(currentUserName()) cannot create files in the state folder \(folder) (\(errnoText(error.errno))); the database and its journal live there")
-            }
-        case .success(let kind):
-            return finding(.error, "the state folder \(folder) is \(kind), not a folder")
-        case .failure(let error) where error.errno == ENOENT && folder == systemdFolder:
+        switch folderState(folder, named: "state folder", toUse: "create files in", access: W_OK | X_OK) {
+        case .usable:
+            break
+        case .missing where folder == systemdFolder:
             return finding(.note, "the state folder \(folder) does not exist yet: the systemd unit smsocket.service creates it (StateDirectory=smsocket); create it yourself to run the controller without systemd")
-        case .failure(let error) where error.errno == ENOENT || error.errno == ENOTDIR:
+        case .missing:
             return finding(.error, "the state folder \(folder) does not exist; create it, writable by the user the controller runs as")
-        case .failure(let error):
-            return finding(.error, "cannot look at the state folder \(folder): \(errnoText(error.errno))")
+        case .unusable(let message):
+            return finding(.error, message)
         }
         switch fileKind(atPath: path) {
         case .success(.regular):
@@ -122,18 +118,32 @@ public enum ConfigCheck {
         func error(_ message: String) -> [ConfigFinding] {
             [ConfigFinding(.error, ConfigError(file: config.file, line: config.sourceMap.line(of: "rules"), key: "rules", message: message))]
         }
+        switch folderState(path, named: "rules folder", toUse: "read", access: R_OK | X_OK) {
+        case .usable: return []
+        case .missing: return error("the rules folder \(path) does not exist; create it, or leave `rules` out")
+        case .unusable(let message): return error(message)
+        }
+    }
+
+    private enum FolderState {
+        case usable, missing
+        case unusable(String)
+    }
+
+    /// Whether `path` is a folder this user may `use` (`access`: the `access(2)` mode that needs).
+    private static func folderState(_ path: String, named what: String, toUse use: String, access mode: Int32) -> FolderState {
         switch fileKind(atPath: path) {
         case .success(.directory):
-            if case .failure(let failure) = checkAccess(path, R_OK | X_OK) {
-                return error("\(currentUserName()) cannot read the rules folder \(path) (\(errnoText(failure.errno)))")
+            if case .failure(let error) = checkAccess(path, mode) {
+                return .unusable("\(currentUserName()) cannot \(use) the \(what) \(path) (\(errnoText(error.errno)))")
             }
-            return []
+            return .usable
         case .success(let kind):
-            return error("the rules folder \(path) is \(kind), not a folder")
-        case .failure(let failure) where failure.errno == ENOENT || failure.errno == ENOTDIR:
-            return error("the rules folder \(path) does not exist; create it, or leave `rules` out")
-        case .failure(let failure):
-            return error("cannot look at the rules folder \(path): \(errnoText(failure.errno))")
+            return .unusable("the \(what) \(path) is \(kind), not a folder")
+        case .failure(let error) where error.errno == ENOENT || error.errno == ENOTDIR:
+            return .missing
+        case .failure(let error):
+            return .unusable("cannot look at the \(what) \(path): \(errnoText(error.errno))")
         }
     }
 
