@@ -15,7 +15,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -49,10 +48,9 @@ let package = Package(
         .target(
             name: "SocketRuntime",
             dependencies: [
-                "SocketCore", "PluginKit", "LuaRules", "Simulated", "OneWire", "LinuxGPIO", "Exec", "ATModem",
+                "SocketCore", "PluginKit", "SystemCalls", "LuaRules", "Simulated", "OneWire", "LinuxGPIO", "Exec", "ATModem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -78,7 +76,8 @@ let package = Package(
         .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
         .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit"]),
         .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit"]),
-        .testTarget(name: "ExecTests", dependencies: ["Exec", "SocketCore", "PluginKit"]),
+        .testTarget(name: "ExecTests", dependencies: ["Exec", "SocketCore", "PluginKit", "TestSupport"]),
+        .testTarget(name: "PluginKitTests", dependencies: ["PluginKit"]),
         // The SIM800 / Huawei stick simulator on a pseudo-terminal, for the tests and the benchmark.
         .target(name: "ModemSimulator", dependencies: ["ATModem", "SystemCalls"], path: "Tests/ModemSimulator"),
         .testTarget(
@@ -93,8 +92,8 @@ let package = Package(
                 "SocketRuntime", "SocketCore", "Simulated", "TestSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
-            // Conversations are read from the source tree by path, not bundled.
-            exclude: ["Transcripts"]
+            // Conversations and hostile configuration files are read from the source tree by path, not bundled.
+            exclude: ["Transcripts", "HostileConfigs"]
         ),
     ]
 )

@@ -2,6 +2,14 @@ import Logging
 import PluginKit
 import SocketCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `kind = "exec"`: commands for hardware no plugin covers.
 ///
 /// ```toml
@@ -55,6 +63,15 @@ public enum ExecPlugin: Plugin {
         case .modem:
             throw settings.error(nil, "the exec plugin cannot be the modem")
         }
+    }
+
+    /// The command's program exists and this user may run it.
+    public static func preflight(for role: Role, settings: PluginSettings) -> [ConfigError] {
+        var settings = settings
+        guard let command = try? settings.stringArray("command"), let program = command.first,
+            let problem = ExecProgram.problem(program, searchPath: getenv("PATH").map { String(cString: $0) })
+        else { return [] }
+        return [settings.error("command", problem)]
     }
 
     private static func timeout(_ settings: inout PluginSettings) throws(ConfigError) -> Duration {

@@ -11,7 +11,8 @@ import SocketCore
 ///   (0 to 1000, default 10).
 /// - Outputs: `initial`, the level requested with the line (default false).
 ///
-/// Every GPIO role of a board shares one ``GPIOChips`` (the scan of `/dev/gpiochip*`).
+/// Every GPIO role of a board shares one ``GPIOChips`` (the scan of `/dev/gpiochip*`), and no two roles
+/// may name the same line.
 public enum LinuxGPIOPlugin: Plugin {
     public static let kind = "gpio"
     public static let roles: Set<Role> = [
@@ -21,6 +22,8 @@ public enum LinuxGPIOPlugin: Plugin {
 
     /// The key under which the board's chips are shared between roles.
     public static let chipsKey = "gpio.chips"
+    /// The key under which the lines the board's roles took are shared.
+    static let claimsKey = "gpio.claims"
 
     public static func make(for role: Role, settings: inout PluginSettings, context: PluginContext) throws(ConfigError) -> PluginPort {
         let chips = context.shared.object(chipsKey) { GPIOChips() }
@@ -34,6 +37,7 @@ public enum LinuxGPIOPlugin: Plugin {
         let chip = try settings.string("chip")
         if let chip, chip.isEmpty { throw settings.error("chip", "expected a chip's label, e.g. \"pinctrl-bcm2711\"; leave it out to search every chip") }
         let line = try lineSelector(&settings, chip: chip)
+        try context.shared.object(claimsKey) { GPIOLineClaims() }.claim(chip: chip, line: line, settings: settings)
         let activeLow = try settings.bool("active_low") ?? false
         let consumer = "smsocket " + role.rawValue
         switch role.portKind {

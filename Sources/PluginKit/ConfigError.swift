@@ -20,3 +20,18 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
         return place + ": " + (key.map { "\($0): " } ?? "") + message
     }
 }
+
+extension Sequence {
+    /// The elements by their line in the file, as a person reads it; those without a line (a table that is
+    /// missing) last, and those of one line in the order they came.
+    public func inFileOrder(by line: (Element) -> Int?) -> [Element] {
+        enumerated()
+            .sorted { (line($0.element) ?? .max, $0.offset) < (line($1.element) ?? .max, $1.offset) }
+            .map(\.element)
+    }
+}
+
+extension Sequence<ConfigError> {
+    /// The errors by line (see ``Swift/Sequence/inFileOrder(by:)``).
+    public func inFileOrder() -> [ConfigError] { inFileOrder(by: \.line) }
+}

@@ -1,5 +1,5 @@
 /// A value of the configuration file, independent of the TOML parser.
-public indirect enum ConfigValue: Sendable, Equatable {
+public enum ConfigValue: Sendable, Equatable {
     case string(String)
     case int(Int)
     case double(Double)

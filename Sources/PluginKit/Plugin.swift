@@ -12,6 +12,15 @@ public protocol Plugin {
     /// Reads `settings` (every key it knows) and builds the port for `role`, touching no hardware: the
     /// port opens its device in `start`. Used by `smsocket check` too.
     static func make(for role: Role, settings: inout PluginSettings, context: PluginContext) throws(ConfigError) -> PluginPort
+    /// What `smsocket check` verifies once `make` has accepted the settings: that what the port needs when
+    /// it starts is on this machine (a program that exists and may be run, ...). Looks at files, touches no
+    /// hardware; each problem names its key.
+    static func preflight(for role: Role, settings: PluginSettings) -> [ConfigError]
+}
+
+extension Plugin {
+    /// Nothing to verify beyond the settings.
+    public static func preflight(for role: Role, settings: PluginSettings) -> [ConfigError] { [] }
 }
 
 /// A port built by a plugin, of the kind its role needs.

@@ -85,11 +85,18 @@ public struct PluginSettings: Sendable {
         return out
     }
 
+    /// The line of the table's header (or of the key that made it), if it is written in the file.
+    public var line: Int? { sourceMap.line(of: table) }
+
     /// Fails on the first key no accessor asked for.
     public func rejectUnknownKeys() throws(ConfigError) {
-        if let unknown = values.keys.sorted().first(where: { !read.contains($0) }) {
-            let known = read.subtracting(["kind"]).sorted()
-            throw error(unknown, "unknown key; this plugin knows " + (known.isEmpty ? "no other keys" : known.joined(separator: ", ")))
-        }
+        if let first = unknownKeys().first { throw first }
+    }
+
+    /// An error for each key no accessor asked for, in file order.
+    public func unknownKeys() -> [ConfigError] {
+        let known = read.subtracting(["kind"]).sorted()
+        let message = "unknown key; this plugin knows " + (known.isEmpty ? "no other keys" : known.joined(separator: ", "))
+        return values.keys.sorted().filter { !read.contains($0) }.map { error($0, message) }.inFileOrder()
     }
 }

@@ -17,33 +17,64 @@ public struct BoardBuilder {
     /// Roles a Light model does not have (spec §1.2).
     static let absentOnLight: Set<Role> = [.thermometer, .alarmInput, .microRelay, .ledMic]
 
+    /// The ports of the configured roles.
+    ///
+    /// - Throws: the first problem in file order (``build(for:context:)`` has them all).
     public static func ports(for config: ControllerConfig, context: PluginContext) throws(ConfigError) -> Ports {
+        let (ports, problems) = build(for: config, context: context)
+        if let first = problems.first { throw first }
+        return ports
+    }
+
+    /// The port of every role whose table is right, roles in file order, and every problem in file order:
+    /// a required role missing, a role the model does not have, an unknown kind, a setting a plugin refuses
+    /// (the first of each table), every unknown key. A port is made even where its table has unknown keys.
+    static func build(for config: ControllerConfig, context: PluginContext) -> (ports: Ports, problems: [ConfigError]) {
+        var problems: [ConfigError] = []
         for role in requiredRoles where config.roles[role] == nil {
-            throw ConfigError(file: config.file, line: nil, key: role.rawValue, message: "missing; every board needs a [\(role.rawValue)] table")
+            problems.append(ConfigError(file: config.file, line: nil, key: role.rawValue, message: "missing; every board needs a [\(role.rawValue)] table"))
         }
         var byRole: [Role: PluginPort] = [:]
         var summary: [String] = []
-        for role in config.roles.keys.sorted() {
+        for role in rolesInFileOrder(config) {
             var (kind, settings) = config.roles[role]!
-            if config.model.isLight, absentOnLight.contains(role) {
-                throw settings.error(nil, "model \(config.model.rawValue) has no \(role.rawValue); remove the table")
+            do throws(ConfigError) {
+                byRole[role] = try port(for: role, kind: kind, settings: &settings, model: config.model, context: context)
+                summary.append("\(role.rawValue): \(kind)")
+                problems += settings.unknownKeys()
+            } catch {
+                problems.append(error)
             }
-            guard let plugin = PluginRegistry.plugin(kind: kind) else {
-                throw settings.error("kind", "unknown plugin kind \"\(kind)\"; known kinds: \(PluginRegistry.kinds.joined(separator: ", "))")
-            }
-            guard plugin.roles.contains(role) else {
-                let roles = plugin.roles.sorted().map(\.rawValue).joined(separator: ", ")
-                throw settings.error("kind", "the \(kind) plugin cannot be the \(role.rawValue); it fills \(roles)")
-            }
-            let port = try plugin.make(for: role, settings: &settings, context: context)
-            try settings.rejectUnknownKeys()
-            guard port.kind == role.portKind else {
-                throw settings.error("kind", "the \(kind) plugin made a \(port.kind.rawValue) port, the \(role.rawValue) needs \(role.portKind.rawValue)")
-            }
-            byRole[role] = port
-            summary.append("\(role.rawValue): \(kind)")
         }
-        return Ports(byRole: byRole, summary: summary)
+        return (Ports(byRole: byRole, summary: summary), problems.inFileOrder())
+    }
+
+    /// The configured roles by the line of their table, so that of two roles that clash the later one is
+    /// reported.
+    static func rolesInFileOrder(_ config: ControllerConfig) -> [Role] {
+        config.roles.keys.sorted { a, b in
+            (config.roles[a]!.settings.line ?? .max, a.rawValue) < (config.roles[b]!.settings.line ?? .max, b.rawValue)
+        }
+    }
+
+    private static func port(
+        for role: Role, kind: String, settings: inout PluginSettings, model: Model, context: PluginContext
+    ) throws(ConfigError) -> PluginPort {
+        if model.isLight, absentOnLight.contains(role) {
+            throw settings.error(nil, "model \(model.rawValue) has no \(role.rawValue); remove the table")
+        }
+        guard let plugin = PluginRegistry.plugin(kind: kind) else {
+            throw settings.error("kind", "unknown plugin kind \"\(kind)\"; known kinds: \(PluginRegistry.kinds.joined(separator: ", "))")
+        }
+        guard plugin.roles.contains(role) else {
+            let roles = plugin.roles.sorted().map(\.rawValue).joined(separator: ", ")
+            throw settings.error("kind", "the \(kind) plugin cannot be the \(role.rawValue); it fills \(roles)")
+        }
+        let port = try plugin.make(for: role, settings: &settings, context: context)
+        guard port.kind == role.portKind else {
+            throw settings.error("kind", "the \(kind) plugin made a \(port.kind.rawValue) port, the \(role.rawValue) needs \(role.portKind.rawValue)")
+        }
+        return port
     }
 
     /// The board the controller drives, with input roles adapted to events and LEDs to pattern drivers.

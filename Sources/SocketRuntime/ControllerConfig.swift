@@ -1,11 +1,6 @@
 import Logging
 import PluginKit
 import SocketCore
-import TOMLKit
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The configuration file (TOML): the model, where state and rules live, how much to log, and which
 /// plugin fills each role of the board. Documented key by key in etc/smsocket.toml.
@@ -27,35 +22,34 @@ public struct ControllerConfig: Sendable {
 
     static let topLevelKeys = ["model", "state", "rules", "log_level", "serial"]
 
-    /// Reads and checks the file at `path`.
+    /// Where each key and table is written, for the checks that name a line.
+    public var sourceMap = TOMLSourceMap()
+
+    /// Reads and checks the file at `path` (a regular file of at most 1 MiB).
+    ///
+    /// - Throws: the first ``ConfigError`` in file order.
     public static func load(path: String) throws(ConfigError) -> ControllerConfig {
-        guard let file = fopen(path, "r") else {
-            throw ConfigError(file: path, line: nil, key: nil, message: "cannot read the file: \(String(cString: strerror(errno)))")
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return try parse(String(decoding: bytes, as: UTF8.self), file: path)
+        try parse(ConfigFile.contents(of: path), file: path)
     }
 
     /// Parses configuration text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> ControllerConfig {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(file: file, line: error.source.begin.line, key: nil, message: "not valid TOML: \(error.description)")
-        } catch {
-            throw ConfigError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)")
-        }
-        let map = TOMLSourceMap(text)
+        try parse(Array(text.utf8), file: file)
+    }
+
+    static func parse(_ bytes: [UInt8], file: String) throws(ConfigError) -> ControllerConfig {
+        let (config, problems) = read(try TOMLDocument(parsing: bytes, file: file), file: file)
+        if let first = problems.first { throw first }
+        return config
+    }
+
+    /// The configuration `document` describes, with defaults where a key is wrong, and every problem of
+    /// its top-level keys and role tables in file order (the plugins read the tables' other keys later).
+    static func read(_ document: TOMLDocument, file: String) -> (ControllerConfig, [ConfigError]) {
+        let map = document.sourceMap
         var config = ControllerConfig(file: file)
-        let values = convert(table)
+        config.sourceMap = map
+        var problems: [ConfigError] = []
         func fail(_ key: String, _ message: String) -> ConfigError {
             ConfigError(file: file, line: map.line(of: key), key: key, message: message)
         }
@@ -63,8 +57,7 @@ public struct ControllerConfig: Sendable {
             guard case .string(let s) = value else { throw fail(key, "expected a string, found \(value.typeName)") }
             return s
         }
-        for key in values.keys.sorted() {
-            let value = values[key]!
+        func readKey(_ key: String, _ value: ConfigValue) throws(ConfigError) {
             if let role = Role(rawValue: key) {
                 guard case .table(let entries) = value else { throw fail(key, "expected a table [\(key)], found \(value.typeName)") }
                 guard let kindValue = entries["kind"] else {
@@ -72,7 +65,7 @@ public struct ControllerConfig: Sendable {
                 }
                 let kind = try string("\(key).kind", kindValue)
                 config.roles[role] = (kind, PluginSettings(file: file, table: key, values: entries, sourceMap: map))
-                continue
+                return
             }
             switch key {
             case "model":
@@ -95,23 +88,13 @@ public struct ControllerConfig: Sendable {
                 throw fail(key, "unknown key; known keys and tables: \(known.joined(separator: ", "))")
             }
         }
-        return config
-    }
-
-    /// TOMLKit's values as plain ``ConfigValue``s.
-    static func convert(_ table: TOMLTable) -> [String: ConfigValue] {
-        var out: [String: ConfigValue] = [:]
-        for (key, value) in table { out[key] = convert(value) }
-        return out
-    }
-
-    static func convert(_ value: TOMLValueConvertible) -> ConfigValue {
-        if let s = value.string { return .string(s) }
-        if let b = value.bool { return .bool(b) }
-        if let i = value.int { return .int(i) }
-        if let d = value.double { return .double(d) }
-        if let t = value.table { return .table(convert(t)) }
-        if let a = value.array { return .array(a.map { convert($0) }) }
-        return .string(value.debugDescription)
+        for (key, value) in document.values {
+            do throws(ConfigError) {
+                try readKey(key, value)
+            } catch {
+                problems.append(error)
+            }
+        }
+        return (config, problems.inFileOrder())
     }
 }

@@ -6,11 +6,13 @@ import Testing
 @testable import Exec
 
 @Suite struct PluginTests {
-    /// The settings of `[table]` as they would come from `board.toml`: one `key = value` line per setting.
+    /// The settings of `[table]` as they would come from `board.toml`: the header on line 1, `kind` on line 2,
+    /// then one line per setting.
     private func settings(_ table: String, _ values: [(String, ConfigValue)]) -> PluginSettings {
-        let text = (["[\(table)]", "kind = \"exec\""] + values.map { "\($0.0) = ..." }).joined(separator: "\n")
+        var lines = [table: 1, "\(table).kind": 2]
+        for (index, (key, _)) in values.enumerated() { lines["\(table).\(key)"] = index + 3 }
         return PluginSettings(
-            file: "board.toml", table: table, values: Dictionary(uniqueKeysWithValues: values), sourceMap: TOMLSourceMap(text))
+            file: "board.toml", table: table, values: Dictionary(uniqueKeysWithValues: values), sourceMap: TOMLSourceMap(lines: lines))
     }
 
     private func make(_ role: Role, _ values: [(String, ConfigValue)]) throws(ConfigError) -> PluginPort {

@@ -53,30 +53,6 @@ func eventually(within timeout: Duration = .seconds(3), _ condition: () -> Bool)
     return condition()
 }
 
-/// A fresh directory for one test's scripts and files, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appending(path: "exec-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appending(path: name).path }
-
-    /// Writes a `#!/bin/sh` script and makes it executable (or not).
-    func script(_ name: String, _ body: String, executable: Bool = true) throws -> String {
-        let path = path(name)
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: path)
-        return path
-    }
-
-    func read(_ name: String) -> String { (try? String(contentsOfFile: path(name), encoding: .utf8)) ?? "" }
-}
-
 /// `/bin/sh -c script`, the way most tests give a command.
 func sh(_ script: String) -> [String] { ["/bin/sh", "-c", script] }
 

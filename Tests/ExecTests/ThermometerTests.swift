@@ -1,5 +1,6 @@
 import Foundation
 import SocketCore
+import TestSupport
 import Testing
 
 @testable import Exec

@@ -7,11 +7,11 @@ import Testing
 @Suite struct PluginTests {
     /// Builds the role's port from a `[role]` table written as TOML lines (for the line numbers).
     func make(_ role: Role, _ values: [String: ConfigValue], device: FakeGPIODevice = .pi4()) throws(ConfigError) -> PluginPort {
-        var text = "[\(role.rawValue)]\nkind = \"gpio\"\n"
-        for key in values.keys.sorted() { text += "\(key) = …\n" }
+        var lines = [role.rawValue: 1, "\(role.rawValue).kind": 2]
+        for (index, key) in values.keys.sorted().enumerated() { lines["\(role.rawValue).\(key)"] = index + 3 }
         var settings = PluginSettings(
             file: "smsocket.toml", table: role.rawValue, values: values.merging(["kind": .string("gpio")]) { a, _ in a },
-            sourceMap: TOMLSourceMap(text))
+            sourceMap: TOMLSourceMap(lines: lines))
         let context = PluginContext(logger: LogRecorder().logger, model: Model.allCases[0])
         let port = try LinuxGPIOPlugin.make(for: role, settings: &settings, context: context, chips: GPIOChips(device: device))
         try settings.rejectUnknownKeys()
@@ -118,8 +118,8 @@ import Testing
     @Test func theBoardsRolesShareOneChipScan() throws {
         let shared = SharedObjects()
         let context = PluginContext(logger: LogRecorder().logger, model: Model.allCases[0], shared: shared)
-        var a = PluginSettings(file: "f", table: "button", values: ["line": .string("GPIO17")], sourceMap: TOMLSourceMap(""))
-        var b = PluginSettings(file: "f", table: "main_relay", values: ["line": .string("GPIO27")], sourceMap: TOMLSourceMap(""))
+        var a = PluginSettings(file: "f", table: "button", values: ["line": .string("GPIO17")], sourceMap: TOMLSourceMap())
+        var b = PluginSettings(file: "f", table: "main_relay", values: ["line": .string("GPIO27")], sourceMap: TOMLSourceMap())
         _ = try LinuxGPIOPlugin.make(for: .button, settings: &a, context: context)
         _ = try LinuxGPIOPlugin.make(for: .mainRelay, settings: &b, context: context)
         let first = shared.object(LinuxGPIOPlugin.chipsKey) { GPIOChips(device: FakeGPIODevice([])) }

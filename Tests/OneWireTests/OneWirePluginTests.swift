@@ -7,13 +7,14 @@ import Testing
 @Suite struct OneWirePluginTests {
     private static let context = PluginContext(logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, model: .gsm707)
 
-    /// Settings as the runtime builds them from `text`, with `values` standing for what TOMLKit parsed.
-    private static func settings(_ values: [String: ConfigValue], _ text: String) -> PluginSettings {
-        PluginSettings(file: "smsocket.toml", table: "thermometer", values: values, sourceMap: TOMLSourceMap(text))
+    /// Settings as the runtime builds them, with the lines of `text` and `values` standing for the table's keys.
+    private static func settings(_ values: [String: ConfigValue], _ text: String) throws(ConfigError) -> PluginSettings {
+        let document = try TOMLDocument(parsing: Array(text.utf8), file: "smsocket.toml")
+        return PluginSettings(file: "smsocket.toml", table: "thermometer", values: values, sourceMap: document.sourceMap)
     }
 
     private static func make(_ values: [String: ConfigValue], _ text: String) throws(ConfigError) -> OneWireThermometer {
-        var s = settings(values, text)
+        var s = try settings(values, text)
         guard case .thermometer(let port) = try OneWirePlugin.make(for: .thermometer, settings: &s, context: context),
             let thermometer = port as? OneWireThermometer
         else { preconditionFailure("not a OneWireThermometer") }
@@ -77,14 +78,14 @@ import Testing
     }
 
     @Test func aMisspeltKeyIsLeftForTheRuntimeToReject() throws {
-        var s = Self.settings(["kind": .string("onewire"), "retry": .int(2)], "[thermometer]\nkind = \"onewire\"\nretry = 2\n")
+        var s = try Self.settings(["kind": .string("onewire"), "retry": .int(2)], "[thermometer]\nkind = \"onewire\"\nretry = 2\n")
         _ = try OneWirePlugin.make(for: .thermometer, settings: &s, context: Self.context)
         let error = #expect(throws: ConfigError.self) { try s.rejectUnknownKeys() }
         #expect(error?.description == "smsocket.toml:3: thermometer.retry: unknown key; this plugin knows retries, root, sensor")
     }
 
-    @Test func anotherRoleIsRefused() {
-        var s = Self.settings(["kind": .string("onewire")], "[main_relay]\nkind = \"onewire\"\n")
+    @Test func anotherRoleIsRefused() throws {
+        var s = try Self.settings(["kind": .string("onewire")], "[main_relay]\nkind = \"onewire\"\n")
         let error = #expect(throws: ConfigError.self) { try OneWirePlugin.make(for: .mainRelay, settings: &s, context: Self.context) }
         #expect(error?.message == "the onewire plugin fills only the thermometer role, not main_relay")
     }

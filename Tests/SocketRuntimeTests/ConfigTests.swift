@@ -25,7 +25,7 @@ struct ConfigTests {
         #expect(config.model == .gsm706Light)
         #expect(config.logLevel == .debug)
         #expect(config.statePath == nil)
-        #expect(try ports(Self.minimal).summary == ["main_relay: simulated", "modem: simulated"])
+        #expect(try ports(Self.minimal).summary == ["modem: simulated", "main_relay: simulated"])
     }
 
     @Test(arguments: [
