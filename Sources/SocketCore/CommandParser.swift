@@ -219,6 +219,16 @@ public enum CommandParser {
 
     // MARK: - Value grammar
 
+    /// Whether `text` is a password of exactly `length` ASCII letters and digits, as PASSWORD= (5) and
+    /// RENEWINTERVALPW= (9) accept it (§2.14, §2.15).
+    public static func isCredential(_ text: String, length: Int) -> Bool { credential(ArraySlice(text.utf8), length: length) != nil }
+
+    /// Whether `text` is a number as SECNUMBER+ and ALERTNUMBER+ store it: 1–15 digits (§2.13, §5 A60).
+    public static func isListNumber(_ text: String) -> Bool { phoneNumber(ArraySlice(text.utf8)) != nil }
+
+    /// Whether `text` is a USSD code as SIMCARD and SALDOUMS= accept it (`*100#`).
+    public static func isUSSDCode(_ text: String) -> Bool { ussdCode(ArraySlice(text.utf8)) != nil }
+
     static let onOff: [String: Bool] = ["ON": true, "OFF": false]
 
     static func values<V: RawRepresentable & CaseIterable>(_: V.Type) -> [String: V] where V.RawValue == String {

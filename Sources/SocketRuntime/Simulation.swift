@@ -3,10 +3,6 @@ import Simulated
 import SocketCore
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `smsocket simulate`: the whole controller on simulated hardware and a virtual clock, driven line by
 /// line (the protocol is in spec/simulate.md and the README).
 public actor Simulation {
@@ -36,28 +32,33 @@ public actor Simulation {
     private let write: @Sendable (String) -> Void
     private let clock: VirtualClock
     private let world: SimulatedWorld
-    private let statePath: String
-    private let temporaryDirectory: String?
+    /// Held from start to finish, across `restart`: the simulated device is the database's one owner.
+    private let store: Store
+    private let temporary: TemporaryState?
     private var controller: Controller?
 
-    /// A simulation writing its output lines through `write` (one call per line, no line end).
+    /// A simulation writing its output lines through `write` (one call per line, no line end). Opens the
+    /// state database, and refuses one another controller or simulator holds.
     public init(options: Options, write: @escaping @Sendable (String) -> Void) throws(StoreError) {
         self.options = options
         self.write = write
         let clock = VirtualClock(start: options.start)
         self.clock = clock
         world = SimulatedWorld(log: TimedLog(clock: clock, write: write))
-        if let path = options.statePath {
-            statePath = path
-            temporaryDirectory = nil
+        let path: String
+        if let statePath = options.statePath {
+            path = statePath
+            temporary = nil
         } else {
-            var template = Array("/tmp/smsocket-simulate-XXXXXX".utf8CString)
-            guard let dir = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-                throw StoreError(code: .cannotOpen, path: "/tmp", detail: "cannot create a temporary directory")
-            }
-            let directory = String(cString: dir)
-            temporaryDirectory = directory
-            statePath = directory + "/state.sqlite"
+            let fresh = try TemporaryState()
+            path = fresh.path
+            temporary = fresh
+        }
+        do {
+            store = try Store(path: path, durability: .normal)
+        } catch {
+            temporary?.remove()
+            throw error
         }
     }
 
@@ -67,7 +68,6 @@ public actor Simulation {
     }
 
     private func startController() async throws {
-        let store = try Store(path: statePath, durability: .normal)
         let verbose = options.verbose
         let write = self.write
         var logger = Logger(label: "smsocket.simulate")
@@ -115,10 +115,7 @@ public actor Simulation {
         await settle()
         await controller?.stop()
         controller = nil
-        if let dir = temporaryDirectory {
-            for file in ["state.sqlite", "state.sqlite-wal", "state.sqlite-shm"] { unlink(dir + "/" + file) }
-            rmdir(dir)
-        }
+        temporary?.remove()
     }
 
     private func settle() async {

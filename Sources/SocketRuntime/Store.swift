@@ -1,6 +1,10 @@
 import GRDB
 import SocketCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The state database (SQLite through GRDB): settings, number lists, scheduler, alarm log, the outbox of
 /// SMS not yet confirmed by the modem, and the keys of messages already handled.
 ///
@@ -18,13 +22,20 @@ public final class Store: Sendable {
 
     public let path: String
     private let queue: DatabaseQueue
+    /// This store's exclusive hold on the database, for as long as it exists.
+    private let lock: StateLock
 
-    /// Opens (creating it if needed) and migrates the database at `path`.
+    /// Opens (creating it if needed) and migrates the database at `path`, which this store then holds
+    /// alone until it goes away.
     ///
-    /// Refuses a file that is not a healthy SQLite database or whose schema is newer than this program
-    /// knows, with a ``StoreError`` that says so; it never resets such a file to defaults.
+    /// Refuses a database that another store holds (``StoreError/Code/inUse``), an empty file
+    /// (``StoreError/Code/emptyFile``), a file that is not a healthy SQLite database, one whose schema is
+    /// newer than this program knows, and impossible rows, with a ``StoreError`` that says so; it never
+    /// resets such a file to defaults. A new database is made whole under another name and then renamed
+    /// into place, so that a crash while creating it never leaves an empty file behind.
     public init(path: String, durability: Durability = .full) throws(StoreError) {
         self.path = path
+        lock = try StateLock(database: path)
         var config = Configuration()
         config.journalMode = .wal
         config.busyMode = .timeout(5)
@@ -32,7 +43,10 @@ public final class Store: Sendable {
             try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         do {
+            if try Self.isMissing(path) { try Self.create(path, config) }
             queue = try DatabaseQueue(path: path, configuration: config)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw Self.classify(error, path: path)
         }
@@ -49,10 +63,51 @@ public final class Store: Sendable {
                 throw StoreError(code: .newerSchema, path: path, detail: "unknown schema migrations: \(unknown)")
             }
             try migrator.migrate(queue)
+            try queue.read(StoreRows.check)
         } catch let error as StoreError {
             throw error
+        } catch let error as StateRecord.RecordError {
+            throw StoreError(code: .invalidValue, path: path, detail: "\(error)")
         } catch {
             throw Self.classify(error, path: path)
+        }
+    }
+
+    /// Every file a store at `path` may leave: the database, its WAL and shared-memory files, its lock.
+    public static func files(at path: String) -> [String] {
+        [path, path + "-wal", path + "-shm", StateLock.path(of: path), path + newSuffix]
+    }
+
+    /// Whether there is no database at `path` yet; an empty file is refused, not taken for a new database
+    /// (SQLite would silently start it afresh, dropping the password and the number lists).
+    private static func isMissing(_ path: String) throws(StoreError) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return errno == ENOENT }
+        if info.st_mode & S_IFMT == S_IFREG, info.st_size == 0 { throw StoreError(code: .emptyFile, path: path, detail: "0 bytes") }
+        return false
+    }
+
+    /// What a new database is built under before it is renamed to its own name.
+    private static let newSuffix = ".new"
+
+    /// Builds a new database at `path`: migrated under a temporary name, closed (which checkpoints its
+    /// WAL into it), then renamed into place and the folder synced. A WAL or shared-memory file left
+    /// beside a database that is gone belongs to nothing, and would be replayed into the new one: removed.
+    private static func create(_ path: String, _ config: Configuration) throws {
+        let building = path + newSuffix
+        for file in [path + "-wal", path + "-shm", building, building + "-wal", building + "-shm"] { unlink(file) }
+        let queue = try DatabaseQueue(path: building, configuration: config)
+        try migrator.migrate(queue)
+        try queue.close()
+        for file in [building + "-wal", building + "-shm"] { unlink(file) }
+        guard rename(building, path) == 0 else {
+            throw StoreError(code: .cannotOpen, path: path, detail: "cannot rename \(building) into place: \(String(cString: strerror(errno)))")
+        }
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
         }
     }
 
@@ -132,37 +187,13 @@ public final class Store: Sendable {
 
     // MARK: - Device state
 
-    /// The persisted device state (factory defaults for a new database).
+    /// The persisted device state (factory defaults for a new database); an impossible row is reported
+    /// with its table, row and column (``StoreError/Code/invalidValue``).
     public func loadState() throws(StoreError) -> PersistentState {
         do {
-            return try queue.read { db in
-                var state = PersistentState()
-                var rows: [String: String] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") {
-                    rows[row["key"]] = row["value"]
-                }
-                do {
-                    try StateRecord.apply(rows, to: &state)
-                } catch {
-                    throw StoreError(code: .invalidValue, path: path, detail: "\(error)")
-                }
-                state.secNumbers = try String.fetchAll(db, sql: "SELECT number FROM sec_number ORDER BY position")
-                state.alertNumbers = try String.fetchAll(db, sql: "SELECT number FROM alert_number ORDER BY position")
-                let ruleRows = try Row.fetchAll(db, sql: "SELECT * FROM schedule_rule ORDER BY position")
-                state.schedule = try ruleRows.map { row in
-                    guard let action = ScheduleRule.Action(rawValue: row["action"]) else {
-                        throw StoreError(code: .invalidValue, path: path, detail: "scheduler action '\(row["action"] ?? "")'")
-                    }
-                    return ScheduleRule(hour: row["hour"], minute: row["minute"], weekday: row["weekday"], action: action)
-                }
-                state.ruleLastFired = try lastFiredDays(ruleRows, of: state.schedule)
-                state.alarmLog = try String?.fetchAll(db, sql: "SELECT time FROM alarm_event ORDER BY position").map {
-                    AlarmLogEntry(time: try $0.map(Self.parseTime))
-                }
-                return state
-            }
-        } catch let error as StoreError {
-            throw error
+            return try queue.read(StateRecord.load)
+        } catch let error as StateRecord.RecordError {
+            throw StoreError(code: .invalidValue, path: path, detail: "\(error)")
         } catch {
             throw Self.classify(error, path: path)
         }
@@ -248,55 +279,11 @@ public final class Store: Sendable {
         }
     }
 
-    /// The day each scheduler rule last fired, from its row's `last_fired_day` (rows and rules in the same
-    /// order): NULL, or a day number of ``ScheduleRule/dayRange``; anything else is damage, reported with its
-    /// row.
-    private func lastFiredDays(_ rows: [Row], of rules: [ScheduleRule]) throws(StoreError) -> [ScheduleRule: Int64] {
-        var days: [ScheduleRule: Int64] = [:]
-        for (row, rule) in zip(rows, rules) {
-            let value: DatabaseValue = row["last_fired_day"]
-            switch value.storage {
-            case .null:
-                continue
-            case .int64(let day) where ScheduleRule.dayRange.contains(day):
-                days[rule] = day
-            default:
-                let range = ScheduleRule.dayRange
-                let cell = "schedule_rule row \(Self.cellText(row["position"])) column last_fired_day"
-                throw StoreError(
-                    code: .invalidValue, path: path,
-                    detail: "\(cell) = '\(Self.cellText(value))' (expected NULL or a whole number of days since "
-                        + "1970-01-01 in \(range.lowerBound)...\(range.upperBound))")
-            }
-        }
-        return days
-    }
-
-    /// A stored value as a person would type it (text unquoted), for damage reports.
-    static func cellText(_ value: DatabaseValue) -> String {
-        switch value.storage {
-        case .null: return "NULL"
-        case .int64(let n): return String(n)
-        case .double(let d): return String(d)
-        case .string(let text): return text
-        case .blob(let data): return "a blob of \(data.count) bytes"
-        }
-    }
-
     private static func replaceNumbers(_ table: String, _ numbers: [String], _ db: Database) throws {
         try db.execute(sql: "DELETE FROM \(table)")
         for (position, number) in numbers.enumerated() {
             try db.execute(sql: "INSERT INTO \(table) (position, number) VALUES (?, ?)", arguments: [position, number])
         }
-    }
-
-    /// Parses the `2026-01-05T08:00:00Z` form the alarm log is stored in.
-    static func parseTime(_ text: String) throws -> CivilTime {
-        let digits = text.split(whereSeparator: { "-T:Z".contains($0) }).compactMap { Int($0) }
-        guard digits.count == 6 else {
-            throw StoreError(code: .invalidValue, path: "", detail: "alarm log time '\(text)'")
-        }
-        return CivilTime(year: digits[0], month: digits[1], day: digits[2], hour: digits[3], minute: digits[4], second: digits[5])
     }
 
     // MARK: - Handled messages

@@ -2,7 +2,7 @@
 /// case says what is wrong and what to do.
 public struct StoreError: Error, CustomStringConvertible, Equatable {
     public enum Code: String, Sendable {
-        case cannotOpen, corrupt, newerSchema, invalidValue, writeFailed
+        case cannotOpen, inUse, emptyFile, corrupt, newerSchema, invalidValue, writeFailed
     }
 
     public let code: Code
@@ -15,6 +15,13 @@ public struct StoreError: Error, CustomStringConvertible, Equatable {
         switch code {
         case .cannotOpen:
             return "cannot open the state database \(path): \(detail)"
+        case .inUse:
+            return "the state database \(path) is in use by \(detail) (a running controller or simulator); "
+                + "stop it first, or give this one a state file of its own"
+        case .emptyFile:
+            return "the state database \(path) is an empty file (0 bytes), not a database: its settings are lost "
+                + "(a full disk or a failing card can leave such a file); restore a backup, or remove the file "
+                + "to start with factory settings"
         case .corrupt:
             return "the state database \(path) is damaged (\(detail)); "
                 + "move it aside to start with factory settings, or restore a backup"
@@ -22,7 +29,8 @@ public struct StoreError: Error, CustomStringConvertible, Equatable {
             return "the state database \(path) was written by a newer SMSocket (\(detail)); "
                 + "run that version, or move the file aside to start with factory settings"
         case .invalidValue:
-            return "the state database \(path) holds an invalid value: \(detail)"
+            return "the state database \(path) is damaged: \(detail); correct that row, restore a backup, "
+                + "or move the file aside to start with factory settings"
         case .writeFailed:
             return "cannot write the state database \(path): \(detail)"
         }

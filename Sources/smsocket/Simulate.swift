@@ -13,7 +13,7 @@ struct Simulate: AsyncParsableCommand {
         abstract: "Run the controller on simulated hardware and a virtual clock, line by line from standard input.",
         discussion: "Type 'help' for the input lines. The protocol is described in the README.")
 
-    @Option(help: "A configuration file (TOML) for the model, state and rules (the board is always simulated); --model, --state and --rules override it.")
+    @Option(help: "A configuration file (TOML) for the model and rules (the board is always simulated, and its state file is never opened: the state is temporary unless --state names one); --model and --rules override it.")
     var config: String?
 
     @Option(help: "706, 707, 706L or 707L (default 707).")
@@ -22,7 +22,7 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Virtual start time, ISO 8601 in UTC (default 2026-01-05T08:00:00Z, a Monday).")
     var start: String?
 
-    @Option(help: "State database; without it the state lives in a fresh temporary database.")
+    @Option(help: "State database; without it the state lives in a fresh temporary database. Refused while a running controller or another simulator holds it.")
     var state: String?
 
     @Option(help: "Folder of Lua rules.")
@@ -36,7 +36,8 @@ struct Simulate: AsyncParsableCommand {
         if let config {
             let file = try ControllerConfig.load(path: config)
             options.model = file.model
-            options.statePath = file.statePath
+            // Not file.statePath: that is the state of a real controller (simulating on it would change its
+            // settings, its password among them); only --state opens a state file.
             options.rulesPath = file.rulesPath
             options.equipment = file.equipment
         }

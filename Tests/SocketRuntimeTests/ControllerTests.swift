@@ -82,7 +82,11 @@ final class RecordingModem: ModemPort {
         case .uncertain: throw SMSSendError(.uncertain, partsSent: message.partsSent, "no answer from the modem in time")
         case .accept: break
         }
-        let committed = (try? Store(path: databasePath).loadState().restartTime) ?? -1
+        // Read beside the controller's store, as a person with the sqlite3 tool would: the lock is the
+        // store's, not SQLite's.
+        let committed = (try? await DatabaseQueue(path: databasePath).read { db in
+            try Int.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'restart_time'")
+        }).flatMap { $0 } ?? -1
         state.withLock { $0.sent.append(Sent(to: message.to, text: message.text, committedRestartTime: committed)) }
     }
     func acknowledge(_ receipt: MessageReceipt) async throws { state.withLock { $0.acknowledged.append(receipt) } }
@@ -126,13 +130,16 @@ struct ControllerTests {
     @Test func aMessageReportedTwiceIsHandledOnce() async throws {
         let modem = RecordingModem(databasePath: path)
         let bus = EventBus()
-        let controller = try makeController(modem, bus: bus)
-        try await controller.start()
-        bus.post(sms, receipt: MessageReceipt(key: "m1"))
-        bus.post(sms, receipt: MessageReceipt(key: "m1"))
-        await controller.drain()
-        #expect(modem.sent.count == 1)
-        #expect(modem.acknowledged.count == 2, "the duplicate is deleted from the modem too")
+        do {
+            let controller = try makeController(modem, bus: bus)
+            try await controller.start()
+            bus.post(sms, receipt: MessageReceipt(key: "m1"))
+            bus.post(sms, receipt: MessageReceipt(key: "m1"))
+            await controller.drain()
+            #expect(modem.sent.count == 1)
+            #expect(modem.acknowledged.count == 2, "the duplicate is deleted from the modem too")
+            await controller.stop()
+        }
 
         // Also after a restart: the key is in the database.
         let again = try makeController(modem, bus: bus)
@@ -145,14 +152,16 @@ struct ControllerTests {
     @Test func anSMSTheModemRefusesWaitsInTheOutboxAndGoesOutAfterARestart() async throws {
         let modem = RecordingModem(databasePath: path)
         let bus = EventBus()
-        let controller = try makeController(modem, bus: bus)
-        try await controller.start()
-        modem.failSends(true)
-        bus.post(sms, receipt: MessageReceipt(key: "m1"))
-        await controller.drain()
-        #expect(modem.sent.isEmpty)
-        #expect(modem.acknowledged == [MessageReceipt(key: "m1")], "the command itself is committed")
-        await controller.stop()
+        do {
+            let controller = try makeController(modem, bus: bus)
+            try await controller.start()
+            modem.failSends(true)
+            bus.post(sms, receipt: MessageReceipt(key: "m1"))
+            await controller.drain()
+            #expect(modem.sent.isEmpty)
+            #expect(modem.acknowledged == [MessageReceipt(key: "m1")], "the command itself is committed")
+            await controller.stop()
+        }
 
         // The next try keeps its time across the restart (30 s after the refusal).
         modem.failSends(false)
@@ -232,7 +241,8 @@ struct ControllerTests {
         bus.post(IncomingSMS(sender: "+3589123456789", text: "ON", timestamp: nil), receipt: MessageReceipt(key: "m2"))
         await controller.drain()
         #expect(relay.on, "the second message was handled while the first reply's send is still held")
-        #expect(try Store(path: path).wasHandled(MessageReceipt(key: "m2")), "and committed")
+        let committed = try await DatabaseQueue(path: path).read { try Bool.fetchOne($0, sql: "SELECT 1 FROM handled_message WHERE key = 'm2'") }
+        #expect(committed == true, "and committed")
         #expect(modem.sent.isEmpty)
         #expect(modem.acknowledged.isEmpty, "each message is deleted from the modem after its reply was tried")
         // Reported again: handled once; its deletion waits in the outbox, not in the controller.

@@ -37,10 +37,15 @@ struct DaemonTests {
         let world = context.shared.object(SimulatedPlugin.worldKey) { SimulatedWorld(log: log) }
         let ports = try BoardBuilder.ports(for: config, context: context)
         let bus = EventBus()
-        let controller = try Controller(
-            model: config.model, identity: DeviceIdentity(serialNumber: "1"), store: Store(path: path),
-            board: BoardBuilder.board(ports, clock: SystemClock()), clock: SystemClock(), bus: bus)
-        let group = ServiceGroup(services: [ControllerService(controller: controller, bus: bus)], logger: Logger(label: "test"))
+        // The controller, and with it the store that holds the database, is gone once the group has run.
+        let group = ServiceGroup(
+            services: [
+                ControllerService(
+                    controller: try Controller(
+                        model: config.model, identity: DeviceIdentity(serialNumber: "1"), store: Store(path: path),
+                        board: BoardBuilder.board(ports, clock: SystemClock()), clock: SystemClock(), bus: bus),
+                    bus: bus)
+            ], logger: Logger(label: "test"))
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -17,7 +17,8 @@ struct OutboxTests {
     let a = "+3589000000001"
     let b = "+3589000000002"
 
-    /// An outbox on the database at `path` (opened again, as after a restart, when it exists).
+    /// An outbox on the database at `path` (opened again, as after a restart, when it exists: the outbox
+    /// and store of the run before must be gone, as the store holds the database alone).
     func makeOutbox(_ modem: RecordingModem, _ clock: VirtualClock) throws -> (Outbox, Store) {
         let store = try Store(path: path, durability: .normal)
         let log = self.log
@@ -93,10 +94,12 @@ struct OutboxTests {
     @Test func theScheduleSurvivesARestartWithoutHoldingOthers() async throws {
         let modem = RecordingModem(databasePath: path)
         let clock = VirtualClock(start: start)
-        let (outbox, store) = try makeOutbox(modem, clock)
-        modem.answer(.refuse, to: a)
-        try queue([(a, "a1")], in: store, releasedBy: outbox, at: start)
-        #expect(await runUntil(start.adding(seconds: 40), outbox, clock) == [0, 30])
+        do {
+            let (outbox, store) = try makeOutbox(modem, clock)
+            modem.answer(.refuse, to: a)
+            try queue([(a, "a1")], in: store, releasedBy: outbox, at: start)
+            #expect(await runUntil(start.adding(seconds: 40), outbox, clock) == [0, 30])
+        }
 
         clock.set(start.adding(seconds: 40))
         let (restarted, reopened) = try makeOutbox(modem, clock)
@@ -134,19 +137,21 @@ struct OutboxTests {
     @Test func aSendInDoubtIsNeverSentAgainNotEvenAfterARestart() async throws {
         let modem = RecordingModem(databasePath: path)
         let clock = VirtualClock(start: start)
-        let (outbox, store) = try makeOutbox(modem, clock)
-        modem.answer(.uncertain, to: a)
-        try queue([(a, "Power socket ON")], in: store, releasedBy: outbox, at: start)
-        await outbox.sendDue()
-        #expect(try rowStates() == ["unknown"])
-        let warnings = logged(.warning)
-        #expect(warnings.count == 1)
-        #expect(warnings.first?.contains("Power socket ON") == true && warnings.first?.contains("not sent again") == true)
+        do {
+            let (outbox, store) = try makeOutbox(modem, clock)
+            modem.answer(.uncertain, to: a)
+            try queue([(a, "Power socket ON")], in: store, releasedBy: outbox, at: start)
+            await outbox.sendDue()
+            #expect(try rowStates() == ["unknown"])
+            let warnings = logged(.warning)
+            #expect(warnings.count == 1)
+            #expect(warnings.first?.contains("Power socket ON") == true && warnings.first?.contains("not sent again") == true)
 
-        modem.answer(.accept, to: a)
-        try queue([(a, "Power socket OFF")], in: store, releasedBy: outbox, at: start)
-        await outbox.sendDue()
-        #expect(modem.sent.map(\.text) == ["Power socket OFF"], "the message in doubt holds nothing back")
+            modem.answer(.accept, to: a)
+            try queue([(a, "Power socket OFF")], in: store, releasedBy: outbox, at: start)
+            await outbox.sendDue()
+            #expect(modem.sent.map(\.text) == ["Power socket OFF"], "the message in doubt holds nothing back")
+        }
 
         clock.set(start.adding(seconds: 86_400))
         let (restarted, _) = try makeOutbox(modem, clock)
@@ -159,9 +164,11 @@ struct OutboxTests {
     @Test func aSendACrashInterruptedIsSetAsideAtStartAndLogged() async throws {
         let modem = RecordingModem(databasePath: path)
         let clock = VirtualClock(start: start)
-        let (outbox, store) = try makeOutbox(modem, clock)
-        try queue([(a, "interrupted"), (a, "next")], in: store, releasedBy: outbox, at: start)
-        #expect(try store.claimNextDueOutboxEntry(at: start)?.text == "interrupted")  // the process dies here
+        do {
+            let (outbox, store) = try makeOutbox(modem, clock)
+            try queue([(a, "interrupted"), (a, "next")], in: store, releasedBy: outbox, at: start)
+            #expect(try store.claimNextDueOutboxEntry(at: start)?.text == "interrupted")  // the process dies here
+        }
 
         let (restarted, _) = try makeOutbox(modem, clock)
         restarted.start()

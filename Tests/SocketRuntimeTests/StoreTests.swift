@@ -70,12 +70,14 @@ struct StoreTests {
     }
 
     @Test func changingBackToDefaultsIsStoredToo() throws {
-        let store = try Store(path: path)
-        var change = Store.Change(at: Instant(seconds: 1))
-        change.state = (PersistentState(), Self.everythingChanged)
-        try store.commit(change)
-        change.state = (Self.everythingChanged, PersistentState())
-        try store.commit(change)
+        do {
+            let store = try Store(path: path)
+            var change = Store.Change(at: Instant(seconds: 1))
+            change.state = (PersistentState(), Self.everythingChanged)
+            try store.commit(change)
+            change.state = (Self.everythingChanged, PersistentState())
+            try store.commit(change)
+        }
         #expect(try Store(path: path).loadState() == PersistentState())
     }
 
@@ -220,27 +222,32 @@ struct StoreTests {
     }
 
     @Test func outboxEntriesInterruptedMidSendAreNeverSentAgain() throws {
-        let store = try Store(path: path)
-        var change = Store.Change(at: Instant(seconds: 1))
-        change.outgoing = [("+358", "first"), ("+358", "second"), ("+358", "third")]
-        let ids = try store.commit(change)
-        #expect(try store.claimNextDueOutboxEntry(at: Instant(seconds: 1))?.id == ids[0])
-        try store.record(.sent, for: ids[0])
-        #expect(try store.claimNextDueOutboxEntry(at: Instant(seconds: 1))?.id == ids[1])  // the process dies here
+        do {
+            let store = try Store(path: path)
+            var change = Store.Change(at: Instant(seconds: 1))
+            change.outgoing = [("+358", "first"), ("+358", "second"), ("+358", "third")]
+            let ids = try store.commit(change)
+            #expect(try store.claimNextDueOutboxEntry(at: Instant(seconds: 1))?.id == ids[0])
+            try store.record(.sent, for: ids[0])
+            #expect(try store.claimNextDueOutboxEntry(at: Instant(seconds: 1))?.id == ids[1])  // the process dies here
+        }
+        #expect(try Store(path: path).setAsideInterruptedSends().map(\.text) == ["second"])
         let reopened = try Store(path: path)
-        #expect(try reopened.setAsideInterruptedSends().map(\.text) == ["second"])
-        #expect(try Store(path: path).setAsideInterruptedSends().isEmpty)
+        #expect(try reopened.setAsideInterruptedSends().isEmpty)
         #expect(try reopened.claimNextDueOutboxEntry(at: Instant(seconds: 1))?.text == "third")
     }
 
     @Test func handledMessagesAreRemembered() throws {
-        let store = try Store(path: path)
         let receipt = MessageReceipt(key: "abc")
-        #expect(try !store.wasHandled(receipt))
-        var change = Store.Change(at: Instant(seconds: 10))
-        change.handled = receipt
-        try store.commit(change)
-        #expect(try Store(path: path).wasHandled(receipt))
+        do {
+            let store = try Store(path: path)
+            #expect(try !store.wasHandled(receipt))
+            var change = Store.Change(at: Instant(seconds: 10))
+            change.handled = receipt
+            try store.commit(change)
+        }
+        let store = try Store(path: path)
+        #expect(try store.wasHandled(receipt))
         try store.prune(at: Instant(seconds: 10).adding(minutes: 30 * 24 * 60 + 1))
         #expect(try !store.wasHandled(receipt))
     }
