@@ -38,4 +38,6 @@ public enum Effect: Equatable, Hashable, Sendable {
     case retractReplies(to: String?)
     /// A human-readable note for logs and the simulator's `#` lines.
     case note(String)
+    /// What became of the SMS or local command being handled, for the activity log (one per message).
+    case verdict(Verdict)
 }

@@ -31,22 +31,34 @@ enum Outcome {
 }
 
 extension SocketCore {
-    /// Spec §2.7, the processing pipeline, for one incoming SMS.
+    /// Spec §2.7, the processing pipeline, for one incoming SMS; reports what became of it (``Verdict``).
     mutating func receive(_ sms: IncomingSMS) {
         // §4.9: a clock that was never set is taken from the first SMS's time stamp.
         if let stamp = sms.timestamp { setClockIfUnset(from: stamp) }
         let body = Self.trimmed(sms.text)
+        // What the log may show: with a password set, only a body that begins with it can be shown (masked);
+        // any other may hold a mistyped password anywhere.
+        let shown: String? =
+            if let password = persistent.password {
+                body.hasPrefix(password) ? String(repeating: Redaction.mask, count: password.count) + Redaction.command(body.dropFirst(password.count)) : nil
+            } else {
+                Redaction.command(body)
+            }
+        func verdict(_ outcome: Verdict.Outcome) { emit(.verdict(Verdict(command: shown, outcome: outcome))) }
         // 1. Longer than 30 characters: dropped without a word, whatever the settings say (§2.4).
-        guard body.unicodeScalars.count <= Timing.maxMessageLength else { return }
+        let length = body.unicodeScalars.count
+        guard length <= Timing.maxMessageLength else {
+            return emit(.verdict(Verdict(command: nil, outcome: .tooLong(characters: length))))
+        }
         // An empty message is no command: no action, no reply (§5 A69).
-        guard !body.isEmpty else { return emit(.note("an empty SMS from \(sms.sender ?? "a hidden sender") dropped")) }
+        guard !body.isEmpty else { return verdict(.empty) }
         let origin = Origin.sms(replyTo: Self.replyAddress(sms.sender), timestamp: sms.timestamp)
         // 2. The allowed-number list (§2.12).
         if persistent.secListActive {
             let caller = Self.listForm(sms.sender)
             guard let caller, persistent.secNumbers.contains(caller) else {
                 if persistent.smsConfirmUnauthorised { replyError(ReplyText.accessDenied, to: ReplyTarget(origin)) }
-                return
+                return verdict(.notOnList)
             }
         }
         // 3. The access password, compared case-sensitively (§2.14, §5 A13).
@@ -54,41 +66,53 @@ extension SocketCore {
         if let password = persistent.password {
             guard command.hasPrefix(password) else {
                 replyError(ReplyText.invalidPassword, to: ReplyTarget(origin))
-                return
+                return verdict(.wrongPassword)
             }
             command = command.dropFirst(password.count)
         }
-        process(String(command), origin: origin)
+        verdict(process(String(command), origin: origin))
     }
 
-    /// Steps 4–9 of §2.7 for a command body (password already removed).
-    mutating func process(_ body: String, origin: Origin) {
+    /// A command from the local console: trusted, and reported like an SMS.
+    mutating func receiveLocal(_ text: String) {
+        let outcome = process(text, origin: .local)
+        emit(.verdict(Verdict(command: Redaction.command(text), outcome: outcome)))
+    }
+
+    /// Steps 4–9 of §2.7 for a command body (password already removed); returns what became of it.
+    mutating func process(_ body: String, origin: Origin) -> Verdict.Outcome {
         let target = ReplyTarget(origin)
         let trusted = origin == .local
         let echo = body
         switch CommandParser.parse(body) {
         case .unknown:
             replyError(ReplyText.unknownCommand(echo), to: target)
+            return .unknownCommand
         case .invalidValue(let keyword, let commandClass):
             guard model.isLight == false || keyword.availableOnLight else {
-                return replyError(ReplyText.unknownCommand(echo), to: target)
+                replyError(ReplyText.unknownCommand(echo), to: target)
+                return .notOnThisModel
             }
             if commandClass == .configuration, !trusted, !windowOpen {
                 replyError(ReplyText.windowExpired(echo), to: target)
-            } else {
-                replyError(ReplyText.incorrectValue, to: target)
+                return .windowClosed
             }
+            replyError(ReplyText.incorrectValue, to: target)
+            return .incorrectValue
         case .command(let command, let keyword):
             guard model.isLight == false || keyword.availableOnLight else {
-                return replyError(ReplyText.unknownCommand(echo), to: target)
+                replyError(ReplyText.unknownCommand(echo), to: target)
+                return .notOnThisModel
             }
             let commandClass = command.commandClass
             if commandClass == .configuration, !trusted, !windowOpen {
-                return replyError(ReplyText.windowExpired(echo), to: target)
+                replyError(ReplyText.windowExpired(echo), to: target)
+                return .windowClosed
             }
             // A part the board does not have cannot do what the command asks (§2.7 step 8).
             if let part = command.requiredEquipment, !equipment.contains(part) {
-                return replyError(ReplyText.executeError, to: target)
+                replyError(ReplyText.executeError, to: target)
+                return .missingPart
             }
             volatile.requester = target
             let outcome = execute(command, origin: origin)
@@ -99,10 +123,12 @@ extension SocketCore {
                 if command.alwaysAnswers || persistent.smsConfirm || trusted {
                     reply(text, to: target)
                 }
+                return .done
             case .refused(let text):
                 replyError(text, to: target)
+                return .refused(text)
             case .deferred:
-                break
+                return .answerLater
             }
         }
     }

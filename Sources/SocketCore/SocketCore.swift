@@ -82,7 +82,7 @@ public struct SocketCore: Sendable {
         switch event {
         case .powerUp: break  // already on
         case .sms(let sms): receive(sms)
-        case .localCommand(let text): process(text, origin: .local)
+        case .localCommand(let text): receiveLocal(text)
         case .incomingCall(let from): incomingCall(from: from)
         case .callAnswered(let number): callAnswered(number)
         case .callEnded(let number, let outcome): callEnded(number, outcome)
@@ -157,6 +157,10 @@ public struct SocketCore: Sendable {
         guard !number.isEmpty, number.count <= 20, number.utf8.allSatisfy(CommandParser.isDigit) else { return nil }
         return String(number)
     }
+
+    /// Whether the device answers SMS from `address`: not hidden and alphanumeric senders nor short operator
+    /// codes, so that it never talks to operator robots (§2.16).
+    public static func answers(_ address: String?) -> Bool { replyAddress(address) != nil }
 
     /// Where replies to an SMS from `address` can go: nowhere for hidden and alphanumeric senders and short
     /// operator codes, so that the device never talks to operator robots (§2.16).

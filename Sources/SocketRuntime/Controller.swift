@@ -32,7 +32,8 @@ public actor Controller {
     private let logger: Logger
     private let onNote: @Sendable (Instant, String) -> Void
 
-    /// A controller for `model` whose state comes from `store`; `delivery` says who sends its SMS.
+    /// A controller for `model` whose state comes from `store`; `delivery` says who sends its SMS. Its notes
+    /// and activity log lines go to `logger` at info level and to `onNote`.
     public init(
         model: Model, identity: DeviceIdentity, store: Store, board: Board, clock: any ControllerClock,
         bus: EventBus = EventBus(), logger: Logger = Logger(label: "smsocket"), delivery: Outbox.Delivery = .concurrent,
@@ -209,6 +210,7 @@ public actor Controller {
             logger.critical("\(error); the \(item.event.summary) is not acted on and will be tried again in \(Self.commitRetrySeconds) s")
             return false
         }
+        ActivityLog(logger: logger, onLine: onNote).record(item.event, effects, at: now)
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)
             if delivery == .inline { await outbox.sendDue() }
@@ -383,6 +385,8 @@ public actor Controller {
             case .note(let text):
                 logger.info("\(text)")
                 onNote(clock.now, text)
+            case .verdict:
+                break  // in the activity log already
             }
         } catch {
             logger.error("could not \(effect.summary): \(error)")

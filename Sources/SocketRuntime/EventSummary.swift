@@ -45,6 +45,7 @@ extension Effect {
         case .powerDown: "power down"
         case .retractReplies: "take back replies"
         case .note: "log a note"
+        case .verdict: "log what became of a message"
         }
     }
 }

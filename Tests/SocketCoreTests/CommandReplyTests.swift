@@ -331,8 +331,12 @@ struct CommandReplyTests {
         shell.sms("PASSWORD=12abc")
         shell.sms("12abcSMSCONFIRM=OFF")
         shell.advance(minutes: 40)
-        #expect(shell.handle(.localCommand("RESTARTTIME=9")) == [.reply("RESTARTTIME=9 - OK")])
+        #expect(shell.handle(.localCommand("RESTARTTIME=9")) == [
+            .reply("RESTARTTIME=9 - OK"), .verdict(Verdict(command: "RESTARTTIME=9", outcome: .done)),
+        ])
         #expect(shell.handle(.localCommand("ON")).contains(.reply("Power socket ON")))
-        #expect(shell.handle(.localCommand("STATSU")) == [.reply("STATSU - Error!")])
+        #expect(shell.handle(.localCommand("STATSU")) == [
+            .reply("STATSU - Error!"), .verdict(Verdict(command: "STATSU", outcome: .unknownCommand)),
+        ])
     }
 }

@@ -1,0 +1,60 @@
+/// Passwords kept out of logs: what a command body, or a reply that echoes one, may show of itself.
+///
+/// A body that begins with PASSWORD or RENEWINTERVAL (any case, spaces anywhere, as the parser reads it:
+/// §2.16) shows that keyword and hides every other character, malformed forms included (`PASSWORD=12ab`,
+/// `PASSWORD 12abc`, `PASSWORDX=12abc`): only `?` and `=NO` stay readable. The access password prefix is
+/// not in a body; ``SocketCore`` masks it (``Verdict/command``).
+public enum Redaction {
+    /// The mask of one hidden character.
+    public static let mask: Character = "*"
+
+    /// `body` as a log may show it (§2.14, §2.15).
+    public static func command<S: StringProtocol>(_ body: S) -> String {
+        // The leading letters, spaces skipped, as the parser reads a keyword.
+        var name = ""
+        for scalar in body.unicodeScalars where scalar != " " {
+            guard scalar.isASCIILetter, name.count < 13 else { break }
+            name.unicodeScalars.append(scalar)
+        }
+        let keyword: Int
+        switch name.uppercased() {
+        case let n where n.hasPrefix("RENEWINTERVAL"): keyword = 13
+        case let n where n.hasPrefix("PASSWORD"): keyword = 8
+        default: return String(body)
+        }
+        let rest = body.drop(nonSpace: keyword)
+        let compact = String(rest.filter { $0 != " " }).uppercased()
+        if compact.isEmpty || compact == "?" || compact == "=NO" || compact == "PW=NO" { return String(body) }
+        // RENEWINTERVALPW= keeps its `PW=`; a renew password that merely begins with PW is hidden whole.
+        let visible = keyword == 13 && compact.hasPrefix("PW=") ? 3 : compact.hasPrefix("=") ? 1 : 0
+        let hidden = rest.drop(nonSpace: visible)
+        return String(body[..<hidden.startIndex]) + String(hidden.map { $0 == " " ? " " : mask })
+    }
+
+    /// An outgoing text with the command its reply echoes masked: `<command> - Error!` and
+    /// `<command> - Time for configuration is expired (30min)!` repeat the body they answer (§2.7 steps 4
+    /// and 5). Every other reply is the device's own text, which never holds a password.
+    public static func reply(_ text: String) -> String {
+        for suffix in [ReplyText.unknownCommand(""), ReplyText.windowExpired("")] where text.hasSuffix(suffix) {
+            return command(text.dropLast(suffix.count)) + suffix
+        }
+        return text
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isASCIILetter: Bool { (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) }
+}
+
+extension StringProtocol {
+    /// What follows the first `count` characters that are not spaces.
+    fileprivate func drop(nonSpace count: Int) -> SubSequence {
+        var seen = 0
+        var index = startIndex
+        while seen < count, index < endIndex {
+            if self[index] != " " { seen += 1 }
+            index = self.index(after: index)
+        }
+        return self[index...]
+    }
+}
