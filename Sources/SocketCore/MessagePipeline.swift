@@ -51,7 +51,7 @@ extension SocketCore {
             return emit(.verdict(Verdict(command: nil, outcome: .tooLong(characters: length))))
         }
         // An empty message is no command: no action, no reply (§5 A69).
-        guard !body.isEmpty else { return verdict(.empty) }
+        guard !body.isEmpty else { return emit(.verdict(Verdict(command: nil, outcome: .empty))) }
         let origin = Origin.sms(replyTo: Self.replyAddress(sms.sender), timestamp: sms.timestamp)
         // 2. The allowed-number list (§2.12).
         if persistent.secListActive {

@@ -3,6 +3,7 @@ import PluginKit
 import ServiceLifecycle
 import Simulated
 import SocketCore
+import UnixSignals
 
 #if canImport(Glibc)
     import Glibc
@@ -10,27 +11,53 @@ import SocketCore
 
 /// `smsocket run`: the controller on the configured board with the real clock.
 public enum Daemon {
-    /// Everything `run` starts, ready for a ServiceGroup: the controller, and on a simulated board the
-    /// console that drives it from standard input (its end of input stops the controller gracefully).
-    public static func services(
-        config: ControllerConfig, logger: Logger, write: @escaping @Sendable (String) -> Void
-    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+    /// Runs the controller `config` describes until SIGTERM or SIGINT, logging a start line and a stop line
+    /// (notice level) and its activity (info). On a simulated board a console drives the simulated world
+    /// from standard input; when that input ends (under systemd it is /dev/null) the console stops and the
+    /// controller runs on. SIGHUP is logged and otherwise ignored. `write` prints the console's lines.
+    ///
+    /// The state database is opened before any hardware is touched, so a second controller on the same
+    /// state stops at once (``StoreError/Code/inUse``). `state = "temporary"` (``TemporaryState/configValue``)
+    /// gives a fresh database removed at the end, as on the demo board.
+    public static func run(config: ControllerConfig, logger: Logger, write: @escaping @Sendable (String) -> Void) async throws {
+        // Trapped before anything starts, so that no SIGHUP finds its default action (the end of the process).
+        let hangUps = await UnixSignalsSequence(trapping: .sighup)
+        let configured = config.statePath ?? ControllerConfig.defaultStatePath
+        let temporary = configured == TemporaryState.configValue ? try TemporaryState() : nil
+        defer { temporary?.remove() }
+        let statePath = temporary?.path ?? configured
+        let store = try Store(path: statePath, durability: .full)
+
         let context = PluginContext(logger: logger, model: config.model)
         let ports = try BoardBuilder.ports(for: config, context: context)
-        logger.info("board: \(ports.summary.joined(separator: "; "))")
         let clock = SystemClock()
         let board = BoardBuilder.board(ports, clock: clock)
-        let store = try Store(path: config.statePath ?? ControllerConfig.defaultStatePath, durability: .full)
         let bus = EventBus()
         let identity = DeviceIdentity(serialNumber: config.serialNumber ?? machineSerialNumber())
         let controller = try Controller(
             model: config.model, identity: identity, store: store, board: board, clock: clock, bus: bus, logger: logger)
-        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: ControllerService(controller: controller, bus: bus, clock: clock))]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ControllerService(controller: controller, bus: bus, clock: clock)),
+            .init(service: ReloadSignal(signals: hangUps, logger: logger), successTerminationBehavior: .ignore),
+        ]
         if config.roles.values.contains(where: { $0.kind == SimulatedPlugin.kind }) {
             let world = context.shared.object(SimulatedPlugin.worldKey) { SimulatedWorld(log: StandardOutputLog()) }
-            services.append(.init(service: SimulatedConsole(world: world, write: write), successTerminationBehavior: .gracefullyShutdownGroup))
+            // Its end is not the controller's: .ignore keeps the group running.
+            services.append(.init(service: SimulatedConsole(world: world, logger: logger, write: write), successTerminationBehavior: .ignore))
         }
-        return services
+        let state = temporary == nil ? statePath : "\(statePath) (temporary, removed at the end)"
+        logger.notice(
+            "SMSocket \(SocketCore.version) starting: config \(config.file), state \(state), model \(config.model.rawValue), board: \(ports.summary.joined(separator: "; "))"
+        )
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("SMSocket stopped on an error: \(error)")
+            throw error
+        }
+        logger.notice("SMSocket stopped")
     }
 
     /// A stable 17-digit serial number derived from /etc/machine-id (all zeros where there is none).

@@ -94,7 +94,7 @@ public final class Outbox: Sendable {
             state.withLock { $0.released = max($0.released, last) }
             for entry in try store.setAsideInterruptedSends() {
                 logger.warning(
-                    "SMS #\(entry.id) to \(entry.to) was being sent when the controller stopped; it may have gone out, so it is not sent again (to avoid a duplicate): \(entry.text)"
+                    "SMS #\(entry.id) to \(entry.to) was being sent when the controller stopped; it may have gone out, so it is not sent again (to avoid a duplicate): \(entry.loggedText)"
                 )
             }
         } catch {
@@ -251,10 +251,10 @@ public final class Outbox: Sendable {
         case .sent:
             break
         case .unknown:
-            logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); it is not sent again (to avoid a duplicate): \(entry.text)")
+            logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); it is not sent again (to avoid a duplicate): \(entry.loggedText)")
         case .givenUp:
             logger.error(
-                "SMS #\(entry.id) to \(entry.to) given up: refused \(entry.attempts) times since it was queued at \(entry.queuedAt) (last: \(failure.detail)); lost text: \(entry.text)"
+                "SMS #\(entry.id) to \(entry.to) given up: refused \(entry.attempts) times since it was queued at \(entry.queuedAt) (last: \(failure.detail)); lost text: \(entry.loggedText)"
             )
         case .refused(_, let next):
             logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); try \(entry.attempts), next at \(next)")
@@ -303,4 +303,9 @@ public final class Outbox: Sendable {
         guard !overflow else { return deadline > now ? longest : 0 }
         return min(max(difference, 0), longest)
     }
+}
+
+extension Store.OutboxEntry {
+    /// The text as the log shows it: a reply that echoes a command has its passwords masked.
+    var loggedText: String { Redaction.reply(text) }
 }

@@ -1,17 +1,21 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 import Simulated
 import SocketCore
 
 /// For `smsocket run` on the demo board: reads simulator input lines (`sms +358… STATUS`, `sensor on`, …)
-/// from standard input and applies them to the simulated world, in real time.
+/// from standard input and applies them to the simulated world, in real time, until the input ends. The
+/// controller does not end with it (under systemd standard input is /dev/null).
 public struct SimulatedConsole: Service {
     private let world: SimulatedWorld
     private let clock = SystemClock()
+    private let logger: Logger
     private let write: @Sendable (String) -> Void
 
-    public init(world: SimulatedWorld, write: @escaping @Sendable (String) -> Void) {
+    public init(world: SimulatedWorld, logger: Logger, write: @escaping @Sendable (String) -> Void) {
         self.world = world
+        self.logger = logger
         self.write = write
     }
 
@@ -30,6 +34,9 @@ public struct SimulatedConsole: Service {
             } catch {
                 write("error: \(error)")
             }
+        }
+        if !Task.isShuttingDownGracefully {
+            logger.notice("standard input ended: the simulator console stops, the controller runs on until SIGTERM or SIGINT")
         }
     }
 

@@ -6,6 +6,9 @@
 /// /tmp, removed with everything a ``Store`` leaves there by ``remove()``. What `smsocket simulate` uses
 /// without `--state`, and `smsocket run` with `state = "temporary"` (the demo board).
 public struct TemporaryState: Sendable {
+    /// The `state` value of a configuration file that asks `run` for a temporary state.
+    public static let configValue = "temporary"
+
     public let folder: String
     /// The database's path inside ``folder``.
     public var path: String { folder + "/state.sqlite" }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Logging
-import ServiceLifecycle
 import SocketRuntime
 
-/// `smsocket run --config FILE`: the controller on the configured board, until SIGTERM or SIGINT.
+/// `smsocket run --config FILE`: the controller on the configured board, until SIGTERM or SIGINT (SIGHUP
+/// is logged and ignored).
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the controller on the board a configuration file describes, until SIGTERM or SIGINT.")
@@ -15,9 +15,6 @@ struct Run: AsyncParsableCommand {
         let file = try ControllerConfig.load(path: config)
         var logger = Logger(label: "smsocket")
         logger.logLevel = file.logLevel
-        let services = try Daemon.services(config: file, logger: logger, write: Simulate.writeLine)
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await Daemon.run(config: file, logger: logger, write: Simulate.writeLine)
     }
 }

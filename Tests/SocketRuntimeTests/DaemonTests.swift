@@ -5,6 +5,7 @@ import ServiceLifecycle
 import Simulated
 import SocketCore
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import SocketRuntime
@@ -61,6 +62,31 @@ struct DaemonTests {
         #expect(log.all == ["relay main on", #"sms-out +3589123456789 "Power socket ON""#, "relay main off"])
         #expect(world.network.storedMessageCount == 0, "the handled SMS was deleted from the modem")
         #expect(try Store(path: path).loadState().mainRelayOn == false)
+    }
+
+    /// `smsocket run` on the simulated board as systemd runs it: standard input at its end from the start.
+    @Test func runOutlivesItsInputIgnoresSIGHUPAndSaysWhenItStartsAndStops() throws {
+        let binary = smsocketExecutable(besides: #filePath)
+        let dir = NSTemporaryDirectory() + "smsocket-daemon-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = dir + "/smsocket.toml"
+        try "state = \"\(dir)/state.sqlite\"\nlog_level = \"info\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let output = dir + "/output.txt"
+        let run = try ChildProcess([binary, "run", "--config", config], outputPath: output)
+        run.closeInput()
+
+        #expect(waitForText(in: output) { $0.contains("standard input ended") })
+        run.signal(SIGHUP)
+        #expect(waitForText(in: output) { $0.contains("SIGHUP: nothing to reload yet") })
+        run.signal(SIGHUP)
+        #expect(waitForText(in: output) { $0.components(separatedBy: "SIGHUP: nothing to reload yet").count == 3 })
+        run.signal(SIGTERM)
+        #expect(ChildProcess.exited(run.waitForExit(), code: 0), "alive until SIGTERM, then a clean stop")
+        let log = readTextFile(output)
+        #expect(log.contains("notice smsocket: [SocketRuntime] SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, model 707, board: main_relay: simulated; modem: simulated"))
+        #expect(log.hasSuffix("notice smsocket: [SocketRuntime] SMSocket stopped\n"), "\(log)")
     }
 
     @Test func aPortThatCannotStartIsReportedAndTheRestWorks() async throws {

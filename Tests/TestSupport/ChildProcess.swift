@@ -108,6 +108,20 @@ package func readTextFile(_ path: String) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
+/// Reads the file at `path` (a ``ChildProcess``'s output) until `predicate` holds for its text or
+/// `seconds` pass; returns whether it held. For output a program writes in its own time.
+package func waitForText(in path: String, seconds: Int64 = 60, until predicate: (String) -> Bool) -> Bool {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    let deadline = Int64(now.tv_sec) + seconds
+    repeat {
+        if predicate(readTextFile(path)) { return true }
+        usleep(2000)
+        clock_gettime(CLOCK_MONOTONIC, &now)
+    } while Int64(now.tv_sec) < deadline
+    return predicate(readTextFile(path))
+}
+
 /// The `smsocket` executable under test: `$SMSOCKET_BINARY`, or the debug build of the package that holds
 /// `testFile` (pass `#filePath`).
 package func smsocketExecutable(besides testFile: String) -> String {
