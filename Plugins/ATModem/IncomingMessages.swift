@@ -132,7 +132,7 @@ extension ATModem {
         case .deliver(let deliver):
             guard deliver.concatenation != nil else {
                 if let reason = deliver.notACommand {
-                    logger.info("message from \(deliver.sender) at \(slot) dropped with no action: \(reason)")
+                    logger.info("SMS from \(deliver.sender): dropped: not a command, \(reason); deleted from \(slot)")
                     return await discard(slot)
                 }
                 return handOver(deliver.incomingSMS, key: key, slots: [slot])
@@ -145,7 +145,7 @@ extension ATModem {
             if let evicted = result.evicted { await drop(evicted.parts, because: "\(evicted.reason)") }
             guard let message = result.message else { return }
             if let reason = message.notACommand {
-                await drop(message.parts, because: "\(reason)")
+                await drop(message.parts, because: "not a command, \(reason)")
             } else {
                 post(parts: message.parts)
             }
@@ -157,7 +157,7 @@ extension ATModem {
     func drop(_ parts: [DeliverPDU], because reason: String) async {
         guard let first = parts.first else { return }
         let positions = parts.compactMap { $0.concatenation.map { "\($0.sequence)/\($0.total)" } }.joined(separator: ", ")
-        logger.info("part(s) \(positions) of a long message from \(first.sender) dropped with no action: \(reason)")
+        logger.info("SMS from \(first.sender): dropped: \(reason); part(s) \(positions) of a long message deleted")
         for part in parts {
             if let slot = partSlots.removeValue(forKey: Self.key(ofPDU: Hex.string(part.raw))) { await discard(slot) }
         }
