@@ -74,7 +74,7 @@ public final class Store: Sendable {
     }
 
     /// Every file a store at `path` may leave: the database, its WAL and shared-memory files, its lock.
-    public static func files(at path: String) -> [String] {
+    static func files(at path: String) -> [String] {
         [path, path + "-wal", path + "-shm", StateLock.path(of: path), path + newSuffix]
     }
 
