@@ -4,6 +4,7 @@ import Logging
 import Simulated
 import SocketCore
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import SocketRuntime
@@ -61,10 +62,8 @@ struct ActivityLogTests {
     /// Every log line and its metadata, at every level, of one command handled by a controller whose every
     /// SMS ends in doubt (so that the outbox logs each one's text).
     static func log(of command: Case) async throws -> [String] {
-        let dir = NSTemporaryDirectory() + "smsocket-activity-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/state.sqlite"
+        let folder = try TemporaryDirectory()
+        let path = folder.path("state.sqlite")
         var state = PersistentState()
         state.password = password
         state.renewPassword = renewPassword
@@ -101,6 +100,7 @@ struct ActivityLogTests {
             }
             await controller.stop()
         }
+        withExtendedLifetime(folder) {}
         return handler.entries.map { "\($0.level) \($0.message) \($0.metadata)" }
     }
 

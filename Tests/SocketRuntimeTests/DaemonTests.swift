@@ -67,9 +67,8 @@ struct DaemonTests {
     /// `smsocket run` on the simulated board as systemd runs it: standard input at its end from the start.
     @Test func runOutlivesItsInputIgnoresSIGHUPAndSaysWhenItStartsAndStops() throws {
         let binary = smsocketExecutable(besides: #filePath)
-        let dir = NSTemporaryDirectory() + "smsocket-daemon-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let folder = try TemporaryDirectory()
+        let dir = folder.url.path
         let config = dir + "/smsocket.toml"
         try "state = \"\(dir)/state.sqlite\"\nlog_level = \"info\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
@@ -85,8 +84,9 @@ struct DaemonTests {
         run.signal(SIGTERM)
         #expect(ChildProcess.exited(run.waitForExit(), code: 0), "alive until SIGTERM, then a clean stop")
         let log = readTextFile(output)
-        #expect(log.contains("notice smsocket: [SocketRuntime] SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, model 707, board: main_relay: simulated; modem: simulated"))
+        #expect(log.contains("notice smsocket: [SocketRuntime] SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, model 707, board: modem: simulated; main_relay: simulated"))
         #expect(log.hasSuffix("notice smsocket: [SocketRuntime] SMSocket stopped\n"), "\(log)")
+        withExtendedLifetime(folder) {}
     }
 
     @Test func aPortThatCannotStartIsReportedAndTheRestWorks() async throws {

@@ -10,12 +10,12 @@ import Testing
 @Suite("One owner of the state")
 struct StateOwnershipTests {
     static let binary = smsocketExecutable(besides: #filePath)
-    let dir: String
-    var path: String { dir + "/state.sqlite" }
+    let folder: TemporaryDirectory
+    var dir: String { folder.url.path }
+    var path: String { folder.path("state.sqlite") }
 
     init() throws {
-        dir = NSTemporaryDirectory() + "smsocket-owner-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryDirectory()
     }
 
     /// A configuration of the simulated board on `path`.

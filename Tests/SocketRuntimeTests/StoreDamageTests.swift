@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SocketCore
+import TestSupport
 import Testing
 
 @testable import SocketRuntime
@@ -9,12 +10,12 @@ import Testing
 /// no crash on an impossible number.
 @Suite("A damaged state database")
 struct StoreDamageTests {
-    let dir: String
-    var path: String { dir + "/state.sqlite" }
+    let folder: TemporaryDirectory
+    var dir: String { folder.url.path }
+    var path: String { folder.path("state.sqlite") }
 
     init() throws {
-        dir = NSTemporaryDirectory() + "smsocket-damage-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        folder = try TemporaryDirectory()
     }
 
     /// A database with `sql` run in it after the schema, beside no running store.
@@ -77,7 +78,9 @@ struct StoreDamageTests {
 
     @Test func aStateAtTheEdgesOfEveryRangeLoads() throws {
         var state = StoreTests.everythingChanged
-        state.schedule = [ScheduleRule(hour: 23, minute: 59, weekday: 7, action: .info), ScheduleRule(hour: 0, minute: 0, weekday: 1, action: .off)]
+        let late = ScheduleRule(hour: 23, minute: 59, weekday: 7, action: .info)
+        state.schedule = [late, ScheduleRule(hour: 0, minute: 0, weekday: 1, action: .off)]
+        state.ruleLastFired = [late: ScheduleRule.dayRange.upperBound]
         state.clock = DeviceClock(offsetSeconds: StateRecord.maxClockOffset, zone: "-12")
         state.secNumbers = (0..<PersistentState.numberListCapacity).map { "35891234567\($0)" }
         do {

@@ -160,12 +160,12 @@ struct StoreTests {
         }
         let error = #expect(throws: StoreError.self) { try Store(path: path).loadState() }
         #expect(error?.code == .invalidValue)
-        #expect(error?.description.contains("setting \(damage.key) = ") == true, "\(error.map(String.init(describing:)) ?? "")")
+        #expect(error?.description.contains("table setting, row \(damage.key), column value: ") == true, "\(error.map(String.init(describing:)) ?? "")")
     }
 
     /// Damaged `schedule_rule.last_fired_day` cells (§5 A71), as SQL literals, and how the report shows them.
     @Test(arguments: [
-        ("'yesterday'", "yesterday"), ("20458.5", "20458.5"), ("99999999999", "99999999999"), ("-800000", "-800000"),
+        ("'yesterday'", "'yesterday'"), ("20458.5", "20458.5"), ("99999999999", "99999999999"), ("-800000", "-800000"),
         ("X'00ff'", "a blob of 2 bytes"),
     ])
     func aDamagedLastFiredDayIsReportedWithTableRowAndColumn(literal: String, shown: String) throws {
@@ -181,7 +181,7 @@ struct StoreTests {
         let error = #expect(throws: StoreError.self) { try Store(path: path).loadState() }
         #expect(error?.code == .invalidValue)
         #expect(
-            error?.description.contains("schedule_rule row 1 column last_fired_day = '\(shown)'") == true,
+            error?.description.contains("table schedule_rule, row position 1, column last_fired_day: \(shown) (expected NULL") == true,
             "\(error.map(String.init(describing:)) ?? "")")
     }
 
@@ -200,25 +200,29 @@ struct StoreTests {
     }
 
     @Test func aRuleThatFiredKeepsItsDayAndARemovedRuleTakesItsDayWithIt() throws {
-        let store = try Store(path: path)
         let morning = ScheduleRule(hour: 8, minute: 5, weekday: nil, action: .on)
         let evening = ScheduleRule(hour: 20, minute: 0, weekday: nil, action: .off)
         var fired = PersistentState()
         fired.schedule = [morning, evening]
-        var change = Store.Change(at: Instant(seconds: 1))
-        change.state = (PersistentState(), fired)
-        try store.commit(change)
         var afterFiring = fired
         afterFiring.ruleLastFired = [morning: 20_458]
-        change.state = (fired, afterFiring)
-        try store.commit(change)
-        #expect(try Store(path: path).loadState().ruleLastFired == [morning: 20_458])
+        do {
+            let store = try Store(path: path)
+            var change = Store.Change(at: Instant(seconds: 1))
+            change.state = (PersistentState(), fired)
+            try store.commit(change)
+            change.state = (fired, afterFiring)
+            try store.commit(change)
+        }
+        let store = try Store(path: path)
+        #expect(try store.loadState().ruleLastFired == [morning: 20_458])
         var removed = afterFiring
         removed.schedule = [evening]
         removed.ruleLastFired = [:]
+        var change = Store.Change(at: Instant(seconds: 2))
         change.state = (afterFiring, removed)
         try store.commit(change)
-        #expect(try Store(path: path).loadState() == removed)
+        #expect(try store.loadState() == removed)
     }
 
     @Test func outboxEntriesInterruptedMidSendAreNeverSentAgain() throws {
