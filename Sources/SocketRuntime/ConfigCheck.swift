@@ -77,9 +77,11 @@ public enum ConfigCheck {
     // MARK: The machine
 
     /// The state database's folder exists (or is `systemdFolder`, which systemd makes) and this user can
-    /// create files in it; an existing database is a file this user can read and write.
+    /// create files in it; an existing database is a non-empty file this user can read and write. A
+    /// temporary state (``TemporaryState/configValue``) needs none of that.
     static func stateFolder(_ config: ControllerConfig, systemdFolder: String = systemdStateDirectory) -> [ConfigFinding] {
         let path = config.statePath ?? ControllerConfig.defaultStatePath
+        guard path != TemporaryState.configValue else { return [] }
         func finding(_ severity: ConfigFinding.Severity, _ message: String) -> [ConfigFinding] {
             [ConfigFinding(severity, ConfigError(file: config.file, line: config.sourceMap.line(of: "state"), key: "state", message: message))]
         }
@@ -101,6 +103,10 @@ public enum ConfigCheck {
         case .success(.regular):
             if case .failure(let error) = checkAccess(path, R_OK | W_OK) {
                 return finding(.error, "\(currentUserName()) cannot read and write the state database \(path) (\(errnoText(error.errno)))")
+            }
+            var info = stat()
+            if stat(path, &info) == 0, info.st_size == 0 {
+                return finding(.error, StoreError(code: .emptyFile, path: path, detail: "0 bytes").description)
             }
         case .success(let kind):
             return finding(.error, "the state database \(path) is \(kind), not a database file")

@@ -212,6 +212,18 @@ struct ConfigCheckTests {
         #expect(ConfigCheck.stateFolder(config, systemdFolder: "/elsewhere").first?.severity == .error)
     }
 
+    @Test func aTemporaryStateNeedsNoFolderAndAnEmptyStateFileIsAnError() throws {
+        let machine = try Machine()
+        let temporary = try ControllerConfig.parse("state = \"temporary\"\n", file: "board.toml")
+        #expect(ConfigCheck.stateFolder(temporary).isEmpty)
+        let empty = machine.directory.path("state.sqlite")
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        let config = try ControllerConfig.parse("state = \"\(empty)\"\n", file: "board.toml")
+        let findings = ConfigCheck.stateFolder(config).map(\.description)
+        #expect(findings.count == 1)
+        #expect(findings.first?.hasPrefix("error: board.toml:1: state: the state database \(empty) is an empty file (0 bytes)") == true, "\(findings)")
+    }
+
     /// The note above is true of the unit the project ships, and the default state lives in that folder.
     @Test func theUnitMakesTheDefaultStateFolder() throws {
         let root = String(#filePath[..<#filePath.range(of: "/Tests/")!.lowerBound])
