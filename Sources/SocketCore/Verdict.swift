@@ -4,8 +4,8 @@
 /// changes), writes the activity log from it.
 public struct Verdict: Equatable, Hashable, Sendable {
     /// The command with the access password prefix and every password in it masked (``Redaction``); nil
-    /// when none of it can be shown safely: a body that does not begin with the access password may hold a
-    /// mistyped one anywhere.
+    /// when none of it can be shown safely (a body that does not begin with the access password may hold a
+    /// mistyped one anywhere) or there is nothing to show (an empty or over-long message).
     public var command: String?
     public var outcome: Outcome
 
