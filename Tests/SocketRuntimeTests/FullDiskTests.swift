@@ -14,16 +14,8 @@ struct FullDiskTests {
     @Test func aCommandWaitsForRoomAndIsHandledExactlyOnce() async throws {
         let disk = try SmallFilesystem(kibibytes: 512)
         defer { disk.remove() }
-        let output = Mutex<[String]>([])
-        var options = Simulation.Options()
-        options.statePath = disk.path + "/state.sqlite"
-        let simulation = try Simulation(options: options) { line in output.withLock { $0.append(line) } }
-        try await simulation.start()
-        func say(_ line: String) async -> [String] {
-            output.withLock { $0.removeAll() }
-            await simulation.process(line: line)
-            return output.withLock { $0 }.filter { !$0.hasPrefix("< ") }
-        }
+        let simulation = try await Conversation(statePath: disk.path + "/state.sqlite")
+        func say(_ line: String) async -> [String] { await simulation.say(line) }
 
         #expect(await say("sms \(Self.owner) ALERTNUMBER+3589223456789").count == 1)
         try disk.fill()
@@ -51,16 +43,8 @@ struct FullDiskTests {
     @Test func aMessageLeftInTheModemByARestartIsHandledOnceThereIsRoom() async throws {
         let disk = try SmallFilesystem(kibibytes: 512)
         defer { disk.remove() }
-        let output = Mutex<[String]>([])
-        var options = Simulation.Options()
-        options.statePath = disk.path + "/state.sqlite"
-        let simulation = try Simulation(options: options) { line in output.withLock { $0.append(line) } }
-        try await simulation.start()
-        func say(_ line: String) async -> [String] {
-            output.withLock { $0.removeAll() }
-            await simulation.process(line: line)
-            return output.withLock { $0 }.filter { !$0.hasPrefix("< ") }
-        }
+        let simulation = try await Conversation(statePath: disk.path + "/state.sqlite")
+        func say(_ line: String) async -> [String] { await simulation.say(line) }
 
         try disk.fill()
         #expect(await say("sms \(Self.owner) ON") == [])
@@ -73,6 +57,34 @@ struct FullDiskTests {
         #expect(await say("restart").filter { $0.contains("sms-out") } == [])
         await simulation.finish()
     }
+}
+
+/// A simulation whose output is read back line by line.
+final class Conversation: Sendable {
+    private final class Output: Sendable {
+        let lines = Mutex<[String]>([])
+    }
+
+    private let output = Output()
+    private let simulation: Simulation
+
+    init(statePath: String) async throws {
+        var options = Simulation.Options()
+        options.statePath = statePath
+        let output = self.output
+        simulation = try Simulation(options: options) { line in output.lines.withLock { $0.append(line) } }
+        try await simulation.start()
+    }
+
+    /// The output lines one input line causes, without its echo.
+    func say(_ line: String) async -> [String] {
+        output.lines.withLock { $0.removeAll() }
+        await simulation.process(line: line)
+        return output.lines.withLock { $0 }.filter { !$0.hasPrefix("< ") }
+    }
+
+    func localCommand(_ text: String) async -> [String] { await simulation.localCommand(text) }
+    func finish() async { await simulation.finish() }
 }
 
 /// A tmpfs of a few hundred KiB mounted on a fresh temporary folder.
