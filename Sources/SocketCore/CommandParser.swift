@@ -39,8 +39,6 @@ public enum Keyword: String, CaseIterable, Sendable {
             return true
         }
     }
-
-    static let byName: [String: Keyword] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 }
 
 /// Parses a command body: the SMS text after the password prefix.
@@ -49,6 +47,11 @@ public enum Keyword: String, CaseIterable, Sendable {
 /// before parsing (§2.16). Because a keyword is the whole leading run of letters, the longest keyword
 /// always wins (`RINGCONFIRMTYPE` before `RINGCONFIRM` before `RING`).
 public enum CommandParser {
+    /// The table a command's leading letters are looked up in: every keyword the parser knows, by its
+    /// upper-case spelling (docs/commands.md documents each one; CommandReferenceTests checks that).
+    public static let keywords: [String: Keyword] = Dictionary(
+        uniqueKeysWithValues: Keyword.allCases.map { ($0.rawValue, $0) })
+
     public static func parse(_ body: String) -> ParseResult {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(body.utf8.count)
@@ -62,7 +65,7 @@ public enum CommandParser {
         guard end > 0 else { return .unknown }
         let name = String(decoding: bytes[0..<end].map(upper), as: UTF8.self)
         let rest = bytes[end...]
-        if let keyword = Keyword.byName[name] {
+        if let keyword = keywords[name] {
             return parse(keyword, rest)
         }
         // RENEWINTERVAL<rpw> where the renew password begins with a letter.
