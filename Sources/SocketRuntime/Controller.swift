@@ -6,8 +6,12 @@ import SocketCore
 ///
 /// Order for every event: (1) the core decides, (2) state changes, outgoing SMS and the handled message's
 /// key are committed in one transaction, (3) effects run, (4) the handled SMS is deleted from the modem.
-/// Outgoing SMS are sent by the ``Outbox``: with ``Outbox/Delivery/concurrent`` beside event handling (and
-/// the handled SMS is deleted once they were tried), with ``Outbox/Delivery/inline`` in step (3).
+/// If (2) fails, the core goes back to the committed state, nothing of the event happens and it is tried
+/// again later, in order (the message stays in the modem meanwhile). In (3) a reply is let out only if the
+/// outputs before it switched; a failed output goes back to the core as ``Event/outputsFailed(_:)``, which
+/// answers `Execute error!` instead. Outgoing SMS are sent by the ``Outbox``: with
+/// ``Outbox/Delivery/concurrent`` beside event handling (and the handled SMS is deleted once they were
+/// tried), with ``Outbox/Delivery/inline`` in step (3).
 public actor Controller {
     private var core: SocketCore
     private var committed: PersistentState
