@@ -10,6 +10,8 @@ struct AlarmState: Sendable {
     /// Index into ALERTNUMBER of the next number a CALL cycle rings.
     var nextCallIndex = 0
     var audioOn = false
+    /// A rule's `alarm_response` runs the notification cycle.
+    var ruleResponseRunning = false
 }
 
 extension SocketCore {
@@ -26,6 +28,7 @@ extension SocketCore {
             return
         }
         update { $0.alarmArmed = true }
+        emit(.notice(.armed(true)))
         startAlarmEngine(resetActivity: true)
     }
 
@@ -38,7 +41,15 @@ extension SocketCore {
 
     /// Disarming aborts a running cycle, releases the micro-relay and clears the lockout.
     mutating func disarmAlarm() {
-        if persistent.alarmArmed { update { $0.alarmArmed = false } }
+        if persistent.alarmArmed {
+            update { $0.alarmArmed = false }
+            emit(.notice(.armed(false)))
+        }
+        // The owner disarmed: the rule's cycle stops and nothing more is sent.
+        if volatile.alarm.ruleResponseRunning {
+            volatile.alarm.ruleResponseRunning = false
+            emit(.alarmResponse(start: false))
+        }
         if let call = volatile.call, call.purpose == .alarm { hangUp(call) }
         releasePulse()
         if volatile.alarm.phase == .lockout { emit(.cancelTimer(.alarmLockout)) }
@@ -46,7 +57,9 @@ extension SocketCore {
     }
 
     mutating func sensorChanged(closed: Bool) {
+        let wasActive = sensorActive
         volatile.sensorClosed = closed
+        if sensorActive != wasActive { emit(.notice(.sensor(active: sensorActive))) }
         evaluateAlarmInput()
     }
 
@@ -73,6 +86,8 @@ extension SocketCore {
             schedule(.alarmPulse, afterSeconds: Int64(persistent.microRelayTime))
         }
         volatile.alarm.phase = .cycle
+        emit(.notice(.alarm))
+        if ruleRunsAlarmResponse { return startRuleAlarmResponse() }
         switch mode {
         case .sms:
             notifyAlertNumbers(ReplyText.alarmSMS)

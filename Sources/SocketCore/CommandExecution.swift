@@ -220,7 +220,9 @@ extension SocketCore {
         case .queryMicroRelayTime:
             return .done("MICRORELAYTIME=\(s.microRelayTime) seconds")
         case .setSensorType(let type):
+            let wasActive = sensorActive
             update { $0.sensorType = type }
+            if sensorActive != wasActive { emit(.notice(.sensor(active: sensorActive))) }
             evaluateAlarmInput()
             return .done(ReplyText.ok("SENSORTYPE=\(type.rawValue)"))
         case .querySensorType:
@@ -236,6 +238,8 @@ extension SocketCore {
 
         // Scheduler (§3.8)
         case .addScheduleRule(let rule):
+            // A rule's action name is a value only while a rule defines it (rules-api.md).
+            if case .rule(let name) = rule.action, !rules.actions.contains(name) { return .refused(ReplyText.incorrectValue) }
             guard s.schedule.contains(rule) || s.schedule.count < PersistentState.scheduleCapacity else {
                 return .refused(ReplyText.executeError)
             }

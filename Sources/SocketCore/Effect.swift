@@ -36,6 +36,15 @@ public enum Effect: Equatable, Hashable, Sendable {
     /// shell has not let out yet are dropped: SMS to this address, or with nil the local console's replies.
     /// They claimed a switching that did not happen; an error reply follows instead.
     case retractReplies(to: String?)
+    /// A scheduler rule with a rule's action name fired: run that rule's `action` handler.
+    case ruleAction(String)
+    /// Run a rule's command handler; answer with ``Event/ruleCommandDone(id:reply:failed:)``.
+    case ruleCommand(RuleCommandRequest)
+    /// Start (true) or cancel (false) the rules' alarm response as the notification cycle; a started one is
+    /// answered with ``Event/alarmResponseEnded(failed:)``.
+    case alarmResponse(start: Bool)
+    /// Something rules may watch that only the core knows.
+    case notice(DeviceNotice)
     /// A human-readable note for logs and the simulator's `#` lines.
     case note(String)
     /// What became of the SMS or local command being handled, for the activity log (one per message).

@@ -97,6 +97,12 @@ public enum Event: Equatable, Hashable, Sendable {
     case outputsFailed([Relay: Bool])
     /// An output that had failed switched again.
     case outputWorks(Relay)
+    /// The Lua rules were (re)loaded: what they add to the command language.
+    case rulesLoaded(RuleCatalog)
+    /// A rule's command handler (``Effect/ruleCommand(_:)``) returned this reply (nil: none) or failed.
+    case ruleCommandDone(id: Int, reply: String?, failed: Bool)
+    /// The rule's alarm response (``Effect/alarmResponse(start:)``) returned, or failed or was stopped.
+    case alarmResponseEnded(failed: Bool)
 
     /// Whether the event reports the current level of an input or of the network (what a port says when it
     /// starts). The core keeps such reports even while the device is dark, so that it powers up knowing

@@ -86,6 +86,9 @@ extension SocketCore {
         let echo = body
         switch CommandParser.parse(body) {
         case .unknown:
+            if let (keyword, kind, args) = ruleCommand(in: body) {
+                return processRuleCommand(body, keyword: keyword, kind: kind, args: args, origin: origin)
+            }
             replyError(ReplyText.unknownCommand(echo), to: target)
             return .unknownCommand
         case .invalidValue(let keyword, let commandClass):

@@ -1,7 +1,46 @@
 /// A scheduler rule: `hh:mm,day,action` (spec §4.12).
 public struct ScheduleRule: Equatable, Hashable, Sendable {
-    public enum Action: String, CaseIterable, Sendable {
-        case on = "ON", off = "OFF", info = "INF", armAlarm = "AON", disarmAlarm = "AOF"
+    public enum Action: Hashable, Sendable, RawRepresentable {
+        case on, off, info, armAlarm, disarmAlarm
+        /// A name a Lua rule registered with `action(NAME, handler)` (rules-api.md): 1–10 letters and digits,
+        /// uppercase, none of the built-in names.
+        case rule(String)
+
+        /// The built-in actions of §4.12.
+        public static let builtIn: [Action] = [.on, .off, .info, .armAlarm, .disarmAlarm]
+
+        /// `ON`, `OFF`, `INF`, `AON`, `AOF`, or a rule's action name (uppercase letters and digits, 1–10).
+        public init?(rawValue: String) {
+            switch rawValue {
+            case "ON": self = .on
+            case "OFF": self = .off
+            case "INF": self = .info
+            case "AON": self = .armAlarm
+            case "AOF": self = .disarmAlarm
+            default:
+                guard Self.isRuleName(rawValue) else { return nil }
+                self = .rule(rawValue)
+            }
+        }
+
+        public var rawValue: String {
+            switch self {
+            case .on: "ON"
+            case .off: "OFF"
+            case .info: "INF"
+            case .armAlarm: "AON"
+            case .disarmAlarm: "AOF"
+            case .rule(let name): name
+            }
+        }
+
+        /// Whether `name` can name a rule's action: 1–10 uppercase ASCII letters and digits, not a built-in name.
+        public static func isRuleName(_ name: String) -> Bool {
+            let bytes = name.utf8
+            return (1...10).contains(bytes.count)
+                && bytes.allSatisfy { (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) }
+                && !builtIn.contains { $0.rawValue == name }
+        }
     }
 
     public var hour: Int

@@ -26,6 +26,7 @@ extension SocketCore {
             case .info: notifyAlertNumbers(statusReport())
             case .armAlarm: armAlarm()
             case .disarmAlarm: disarmAlarm()
+            case .rule(let name): emit(.ruleAction(name))
             }
         }
         scheduleNextRule()

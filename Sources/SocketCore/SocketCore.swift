@@ -39,6 +39,8 @@ public struct SocketCore: Sendable {
     public private(set) var persistent: PersistentState
     /// Incremented on every change of ``persistent``.
     public private(set) var persistentRevision: UInt64 = 0
+    /// What the loaded Lua rules add (``Event/rulesLoaded(_:)``); kept across power cycles.
+    public internal(set) var rules = RuleCatalog()
     var volatile = VolatileState()
     var effects: [Effect] = []
     var now = Instant(milliseconds: 0)
@@ -72,6 +74,7 @@ public struct SocketCore: Sendable {
             case .hardwareFaults(let faults): volatile.faults = faults
             case .modemOnline(let online): volatile.modemOnline = online
             case .mains(present: false): volatile.mainsPresent = false
+            case .rulesLoaded(let catalog): rules = catalog
             default: break  // a dark device hears nothing
             }
         }
@@ -99,6 +102,9 @@ public struct SocketCore: Sendable {
         case .networkTime(let stamp): setClockIfUnset(from: stamp)
         case .outputsFailed(let failed): outputsFailed(failed)
         case .outputWorks(let relay): outputWorks(relay)
+        case .rulesLoaded(let catalog): rulesLoaded(catalog)
+        case .ruleCommandDone(let id, let reply, let failed): ruleCommandDone(id: id, reply: reply, failed: failed)
+        case .alarmResponseEnded(let failed): alarmResponseEnded(failed: failed)
         }
     }
 
@@ -200,6 +206,9 @@ struct VolatileState: Sendable {
     var outputFaults: Set<Relay> = []
     /// Outputs whose fault the ALERTNUMBERs were told about (once per fault).
     var outputFaultsAnnounced: Set<Relay> = []
+    /// Rule commands waiting for their handler: where the answer goes and the command's type.
+    var pendingRuleCommands: [Int: (target: ReplyTarget, kind: CommandClass)] = [:]
+    var nextRuleCommand = 0
     /// Who asked for the command being executed (set only while it runs).
     var requester: ReplyTarget = .nobody
     /// Each relay's latest switching: who asked for it (to answer them if it fails) and the state it was

@@ -34,6 +34,7 @@ extension SocketCore {
             return
         }
         volatile.reading = reading
+        emit(.notice(.temperature(calibratedTemperature)))
         guard let t = calibratedTemperature else { return }
         if persistent.thermostatEnabled {
             // A valid reading ends a fault (control resumes at this reading, silently) and restarts the wait.

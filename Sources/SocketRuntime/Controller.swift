@@ -353,6 +353,16 @@ public actor Controller {
             switch effect {
             case .sendSMS, .reply, .setRelay, .retractReplies:
                 break  // handled in ``run(_:)``
+            case .notice:
+                break  // for the rules
+            case .ruleAction(let name):
+                logger.error("the scheduler fired the action \(name), but no rule defines it")
+            case .ruleCommand(let request):
+                logger.error("no rule handles the command \(request.keyword)")
+                bus.post(.ruleCommandDone(id: request.id, reply: nil, failed: true))
+            case .alarmResponse(let start):
+                // Without a rule to run it, the cycle falls back to the built-in SMS at once.
+                if start { bus.post(.alarmResponseEnded(failed: true)) }
             case .placeCall(let number):
                 do {
                     try await board.modem.placeCall(to: number)

@@ -23,6 +23,9 @@ extension Event {
         case .networkTime: "network time"
         case .outputsFailed(let failed): "failure of the \(Relay.allCases.filter { failed[$0] != nil }.map(\.partName).joined(separator: " and "))"
         case .outputWorks(let relay): "recovery of the \(relay.partName)"
+        case .rulesLoaded: "rules loaded"
+        case .ruleCommandDone: "end of a rule's command"
+        case .alarmResponseEnded: "end of a rule's alarm response"
         }
     }
 }
@@ -44,6 +47,10 @@ extension Effect {
         case .cancelTimer(let id): "cancel the \(id.rawValue) timer"
         case .powerDown: "power down"
         case .retractReplies: "take back replies"
+        case .ruleAction(let name): "run the rule action \(name)"
+        case .ruleCommand(let request): "run the rule command \(request.keyword)"
+        case .alarmResponse(let start): start ? "start the rules' alarm response" : "stop the rules' alarm response"
+        case .notice: "tell the rules"
         case .note: "log a note"
         case .verdict: "log what became of a message"
         }

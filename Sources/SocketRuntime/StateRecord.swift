@@ -146,7 +146,7 @@ enum StateRecord {
         let rules = try list("schedule_rule", "hour, minute, weekday, action, last_fired_day", PersistentState.scheduleCapacity, db) {
             row, position in
             func cell(_ index: Int, _ name: String) -> Cell { Cell(row, index, table: "schedule_rule", row: position, column: name) }
-            let actions = ScheduleRule.Action.allCases.map(\.rawValue).joined(separator: ", ")
+            let actions = (ScheduleRule.Action.builtIn.map(\.rawValue) + ["a rule's action name"]).joined(separator: ", ")
             guard let action = ScheduleRule.Action(rawValue: try cell(3, "action").text()) else {
                 throw cell(3, "action").invalid(expected: actions)
             }

@@ -35,7 +35,7 @@ struct StoreDamageTests {
         ([rule + " (0, 8.5, 0, NULL, 'ON')"], "column hour: 8.5"),
         ([rule + " (0, 8, 60, NULL, 'ON')"], "column minute: 60"),
         ([rule + " (0, 8, 0, 8, 'ON')"], "column weekday: 8 (expected NULL for every day, or a whole number in 1...7)"),
-        ([rule + " (0, 8, 0, NULL, 'MAYBE')"], "column action: 'MAYBE' (expected ON, OFF, INF, AON, AOF)"),
+        ([rule + " (0, 8, 0, NULL, 'ON-OFF')"], "column action: 'ON-OFF' (expected ON, OFF, INF, AON, AOF, a rule's action name)"),
         ((0..<9).map { rule + " (\($0), 8, \($0), NULL, 'ON')" }, "table schedule_rule: 9 rows (expected at most 8)"),
         (["INSERT INTO setting VALUES ('clock_offset', '9223372036854775807'), ('clock_zone', '+08')"],
          "table setting, row clock_offset, column value: '9223372036854775807'"),

@@ -1,0 +1,115 @@
+/// Where Lua rules plug into the device (rules-api.md): scheduler actions, SMS commands, the alarm response,
+/// and what rules may watch that only the core knows. The rules themselves run in the shell; the core only
+/// knows their names and hands the work over through effects.
+
+/// What the loaded rules add to the command language.
+public struct RuleCatalog: Equatable, Hashable, Sendable {
+    /// Scheduler action names (uppercase), usable as `SCHEDULER+hh:mm,day,NAME`.
+    public var actions: Set<String>
+    /// SMS command keywords (uppercase letters) and their type: control, configuration (30min) or information.
+    public var commands: [String: CommandClass]
+    /// Whether a rule registered `alarm_response`.
+    public var alarmResponse: Bool
+
+    public init(actions: Set<String> = [], commands: [String: CommandClass] = [:], alarmResponse: Bool = false) {
+        self.actions = actions
+        self.commands = commands
+        self.alarmResponse = alarmResponse
+    }
+}
+
+/// An SMS (or console) command a rule handles: the shell runs the handler and answers with
+/// ``Event/ruleCommandDone(id:reply:failed:)``.
+public struct RuleCommandRequest: Equatable, Hashable, Sendable {
+    /// Identifies the request in the answer.
+    public var id: Int
+    /// The registered keyword, uppercase.
+    public var keyword: String
+    /// The whole command after the password, as typed.
+    public var text: String
+    /// What follows the keyword, verbatim (`=5` for `LIMIT=5`).
+    public var args: String
+    /// The sender's number; nil for the local console or a hidden sender.
+    public var from: String?
+}
+
+/// What rules may watch with `on(EVENT)` that only the core knows (rules-api.md, "Events for on").
+public enum DeviceNotice: Equatable, Hashable, Sendable {
+    /// The armed alarm triggered (§4.10 step 3).
+    case alarm
+    /// The alarm input's logical value (after SENSORTYPE) changed, armed or not.
+    case sensor(active: Bool)
+    /// The alarm was armed or disarmed, from any source.
+    case armed(Bool)
+    /// A reading, calibrated, whole degrees; nil when the sensor is missing or faulty.
+    case temperature(Int?)
+}
+
+extension SocketCore {
+    mutating func rulesLoaded(_ catalog: RuleCatalog) {
+        rules = catalog
+        // A cycle run by a rule that is gone ends as if the rule had failed: the built-in SMS goes out.
+        if !catalog.alarmResponse, volatile.alarm.ruleResponseRunning { alarmResponseEnded(failed: true) }
+    }
+
+    /// A command the parser does not know may be a rule's: its keyword, case-insensitive, followed by
+    /// anything but a letter. The longest registered keyword wins.
+    func ruleCommand(in body: String) -> (keyword: String, kind: CommandClass, args: Substring)? {
+        guard !rules.commands.isEmpty else { return nil }
+        let letters = body.prefix { $0.isASCII && $0.isLetter }
+        var best: (String, CommandClass, Substring)?
+        for (keyword, kind) in rules.commands where keyword.count <= letters.count {
+            let head = body.prefix(keyword.count)
+            guard head.uppercased() == keyword, best.map({ keyword.count > $0.0.count }) ?? true else { continue }
+            let rest = body.dropFirst(keyword.count)
+            if let next = rest.first, next.isASCII, next.isLetter { continue }
+            best = (keyword, kind, rest)
+        }
+        return best
+    }
+
+    /// Steps 5–9 of §2.7 for a rule's command: the window for config commands, then the handler.
+    mutating func processRuleCommand(
+        _ body: String, keyword: String, kind: CommandClass, args: Substring, origin: Origin
+    ) -> Verdict.Outcome {
+        let target = ReplyTarget(origin)
+        let trusted = origin == .local
+        if kind == .configuration, !trusted, !windowOpen {
+            replyError(ReplyText.windowExpired(body), to: target)
+            return .windowClosed
+        }
+        if kind == .configuration { renewWindow() }
+        volatile.nextRuleCommand &+= 1
+        let id = volatile.nextRuleCommand
+        volatile.pendingRuleCommands[id] = (target, kind)
+        let from: String? = if case .sms(let replyTo, _) = origin { replyTo } else { nil }
+        emit(.ruleCommand(RuleCommandRequest(id: id, keyword: keyword, text: body, args: String(args), from: from)))
+        return .answerLater
+    }
+
+    /// A rule's command handler returned `reply` (nil: no reply) or failed.
+    mutating func ruleCommandDone(id: Int, reply text: String?, failed: Bool) {
+        guard let (target, kind) = volatile.pendingRuleCommands.removeValue(forKey: id) else { return }
+        if failed { return replyError(ReplyText.executeError, to: target) }
+        guard let text else { return }
+        if kind == .information || persistent.smsConfirm || target == .local { reply(text, to: target) }
+    }
+
+    /// The alarm's notification cycle, when a rule's `alarm_response` replaces the built-in one.
+    var ruleRunsAlarmResponse: Bool {
+        rules.alarmResponse && (persistent.alertMode == .sms || persistent.alertMode == .call)
+    }
+
+    mutating func startRuleAlarmResponse() {
+        volatile.alarm.ruleResponseRunning = true
+        emit(.alarmResponse(start: true))
+    }
+
+    /// The rule's cycle ended; a failed or stopped one is replaced by the built-in SMS (fail-safe).
+    mutating func alarmResponseEnded(failed: Bool) {
+        guard volatile.alarm.ruleResponseRunning else { return }
+        volatile.alarm.ruleResponseRunning = false
+        if failed { notifyAlertNumbers(ReplyText.alarmSMS) }
+        endCycle()
+    }
+}
