@@ -50,6 +50,8 @@ struct ActivityLogTests {
         Case(body: "12abcRENEWINTERVAL=abc123xyz"),
         Case(body: "12abcRENEWINTERVAL?"),
         Case(body: "12abdSTATUS", secrets: ["12abd"]),
+        Case(body: "12abc12abcSTATUS"),
+        Case(body: "12abc 12abc STATUS"),
         Case(body: "PASSWORD=12abc"),
         Case(body: "12abcPASSWORD=9z9z9" + String(repeating: " x", count: 10), secrets: ["9z9z9"]),
         Case(body: "12abc"),
