@@ -44,7 +44,10 @@ extension SocketCore {
             } else {
                 Redaction.command(body)
             }
-        func verdict(_ outcome: Verdict.Outcome) { emit(.verdict(Verdict(command: shown, outcome: outcome))) }
+        let secrets = persistent.secrets
+        func verdict(_ outcome: Verdict.Outcome) {
+            emit(.verdict(Verdict(command: shown.map { Redaction.hiding(secrets, in: $0) }, outcome: outcome)))
+        }
         // 1. Longer than 30 characters: dropped without a word, whatever the settings say (§2.4).
         let length = body.unicodeScalars.count
         guard length <= Timing.maxMessageLength else {
@@ -75,8 +78,9 @@ extension SocketCore {
 
     /// A command from the local console: trusted, and reported like an SMS.
     mutating func receiveLocal(_ text: String) {
+        let secrets = persistent.secrets
         let outcome = process(text, origin: .local)
-        emit(.verdict(Verdict(command: Redaction.command(text), outcome: outcome)))
+        emit(.verdict(Verdict(command: Redaction.hiding(secrets, in: Redaction.command(text)), outcome: outcome)))
     }
 
     /// Steps 4–9 of §2.7 for a command body (password already removed); returns what became of it.

@@ -3,8 +3,11 @@
 ///
 /// A relay whose switching failed is taken to have stayed as it was: its timer is dropped, the command that
 /// asked for it answers `Execute error!` (§2.7 step 8) instead of its confirmation, and switching nobody asked
-/// for (timers, thermostat, scheduler, alarm, button) tells the ALERTNUMBERs once per fault. The part stays in
-/// STATUS's `Fault:` line until one of its switchings succeeds.
+/// for (timers, thermostat, scheduler, alarm, button) tells the ALERTNUMBERs once per fault and is tried again
+/// every ``SocketCore/Timing/outputRetry`` seconds until it works or something else sets the relay: a timed
+/// switch-off that failed once must not leave a heater on for ever. For the main socket the retry is a timed
+/// switch with its deadline stored, so a restart meanwhile takes the state it was to have (§4.13). The part
+/// stays in STATUS's `Fault:` line until one of its switchings succeeds.
 extension SocketCore {
     mutating func outputsFailed(_ failed: [Relay: Bool]) {
         var requesters: [ReplyTarget] = []
@@ -12,12 +15,15 @@ extension SocketCore {
         for relay in Relay.allCases {
             guard let on = failed[relay] else { continue }
             let last = volatile.lastSwitch[relay] ?? (.nobody, !on)
-            keepUnswitched(relay, at: last.from)
+            // A switching that only confirmed the believed state (at power-up) changes no belief and no timer.
+            let changed = last.from != on
+            if changed { keepUnswitched(relay, at: last.from) }
             volatile.outputFaults.insert(relay)
             emit(.note("the \(relay.partName) did not switch \(on ? "on" : "off")"))
             let requester = last.requester
             if requester == .nobody {
                 if volatile.outputFaultsAnnounced.insert(relay).inserted { unannounced.append((relay, on)) }
+                if changed { retry(relay, on: on) }
             } else if !requesters.contains(requester) {
                 requesters.append(requester)
             }
@@ -34,8 +40,8 @@ extension SocketCore {
         for (relay, on) in unannounced { notifyAlertNumbers(ReplyText.outputFault(relay.partName, on: on)) }
     }
 
-    /// A relay that did not switch is taken to be as it was believed before (a switching that was only to
-    /// confirm the state, as at power-up, changes no belief), and its timer goes: it would only switch it back.
+    /// A relay that did not switch is taken to be as it was believed before, and its timer goes: it would only
+    /// switch it back.
     private mutating func keepUnswitched(_ relay: Relay, at state: Bool) {
         switch relay {
         case .main:
@@ -50,6 +56,20 @@ extension SocketCore {
                 emit(.cancelTimer(.microRelay))
             }
             volatile.microRelayOn = state
+        }
+    }
+
+    /// Tries the switching again later, through the relay's own timer.
+    private mutating func retry(_ relay: Relay, on: Bool) {
+        let seconds = Timing.outputRetry
+        switch relay {
+        case .main:
+            let timer = TimedSwitch(deadline: now.adding(seconds: seconds), seconds: seconds, finalOn: on)
+            update { $0.mainTimer = timer }
+            emit(.schedule(.mainRelay, at: timer.deadline))
+        case .micro:
+            volatile.microTimerTarget = on
+            schedule(.microRelay, afterSeconds: seconds)
         }
     }
 

@@ -75,6 +75,9 @@ public struct PersistentState: Equatable, Hashable, Sendable {
     /// Set when the device went down because mains was lost; the next power-up sends `Power restored!`.
     public var restoreNoticePending = false
 
+    /// The passwords a log must never show (``Redaction/hiding(_:in:)``).
+    public var secrets: [String] { [password, renewPassword].compactMap { $0 } }
+
     /// Factory defaults (§4.17).
     public init() {}
 

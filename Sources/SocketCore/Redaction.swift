@@ -31,6 +31,16 @@ public enum Redaction {
         return String(body[..<hidden.startIndex]) + String(hidden.map { $0 == " " ? " " : mask })
     }
 
+    /// `text` with every occurrence of each secret (the stored access and renew passwords) masked, wherever it
+    /// stands: a password typed twice, or inside a command a reply echoes.
+    public static func hiding(_ secrets: [String], in text: String) -> String {
+        var result = text
+        for secret in secrets where !secret.isEmpty {
+            result = result.replacing(secret, with: String(repeating: mask, count: secret.count))
+        }
+        return result
+    }
+
     /// An outgoing text with the command its reply echoes masked: `<command> - Error!` and
     /// `<command> - Time for configuration is expired (30min)!` repeat the body they answer (§2.7 steps 4
     /// and 5). Every other reply is the device's own text, which never holds a password.

@@ -29,6 +29,8 @@ public struct SocketCore: Sendable {
         /// A clock survives an outage shorter than this (§4.9).
         public static let clockRetention: Int64 = 4 * 3600
         public static let maxMessageLength = 30
+        /// How long a switching nobody asked for waits before it is tried again after its output failed.
+        public static let outputRetry: Int64 = 60
     }
 
     public let model: Model

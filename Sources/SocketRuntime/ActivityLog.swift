@@ -18,7 +18,7 @@ struct ActivityLog: Sendable {
 
     /// Writes the lines for `event`, handled at `now`, whose effects are `effects`: called once the event's
     /// changes are committed, before its effects are carried out.
-    func record(_ event: Event, _ effects: [Effect], at now: Instant) {
+    func record(_ event: Event, _ effects: [Effect], at now: Instant, hiding secrets: [String]) {
         var lines: [String] = []
         let verdict = effects.lazy.compactMap { if case .verdict(let v) = $0 { v } else { nil } }.first
         var repliedTo: String?
@@ -57,7 +57,7 @@ struct ActivityLog: Sendable {
             case .setRelay(let relay, let on):
                 lines.append("\(relay.partName) \(on ? "on" : "off") (\(cause))")
             case .sendSMS(let to, let text) where to != repliedTo:
-                lines.append("SMS to \(to) (\(cause)): \(jsonStringLiteral(Redaction.reply(text)))")
+                lines.append("SMS to \(to) (\(cause)): \(jsonStringLiteral(Redaction.hiding(secrets, in: Redaction.reply(text))))")
             case .placeCall(let to):
                 lines.append("calling \(to) (\(cause))")
             case .sendUSSD(let code):

@@ -54,6 +54,7 @@ public actor Controller {
         self.onNote = onNote
         self.delivery = delivery
         outbox = Outbox(store: store, modem: board.modem, clock: clock, logger: logger)
+        outbox.secrets = state.secrets
     }
 
     /// Starts the ports, powers the device up and starts sending what waits in the outbox (an earlier run's
@@ -214,7 +215,8 @@ public actor Controller {
             logger.critical("\(error); the \(item.event.summary) is not acted on and will be tried again in \(Self.commitRetrySeconds) s")
             return false
         }
-        ActivityLog(logger: logger, onLine: onNote).record(item.event, effects, at: now)
+        outbox.secrets = committed.secrets
+        ActivityLog(logger: logger, onLine: onNote).record(item.event, effects, at: now, hiding: committed.secrets)
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)
             if delivery == .inline { await outbox.sendDue() }

@@ -66,6 +66,7 @@ public final class Outbox: Sendable {
         var heldAcknowledgements: [(receipt: MessageReceipt, lastReply: Int64)] = []
         /// Rows up to this id may be sent; later ones wait for ``release(through:)``.
         var released: Int64 = 0
+        var secrets: [String] = []
     }
 
     private let store: Store
@@ -94,7 +95,7 @@ public final class Outbox: Sendable {
             state.withLock { $0.released = max($0.released, last) }
             for entry in try store.setAsideInterruptedSends() {
                 logger.warning(
-                    "SMS #\(entry.id) to \(entry.to) was being sent when the controller stopped; it may have gone out, so it is not sent again (to avoid a duplicate): \(entry.loggedText)"
+                    "SMS #\(entry.id) to \(entry.to) was being sent when the controller stopped; it may have gone out, so it is not sent again (to avoid a duplicate): \(logged(entry))"
                 )
             }
         } catch {
@@ -198,6 +199,18 @@ public final class Outbox: Sendable {
         await acknowledgeHeld(through: .max)
     }
 
+    /// The stored passwords, which no log line may show (the controller sets them after each commit).
+    var secrets: [String] {
+        get { state.withLock { $0.secrets } }
+        set { state.withLock { $0.secrets = newValue } }
+    }
+
+    /// An entry's text as the log shows it: a reply that echoes a command has its passwords masked, and so
+    /// has every occurrence of a stored password.
+    private func logged(_ entry: Store.OutboxEntry) -> String {
+        Redaction.hiding(secrets, in: Redaction.reply(entry.text))
+    }
+
     /// Lets the committed rows up to `id` go out. Never blocks.
     func release(through id: Int64) {
         state.withLock { s in
@@ -251,10 +264,10 @@ public final class Outbox: Sendable {
         case .sent:
             break
         case .unknown:
-            logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); it is not sent again (to avoid a duplicate): \(entry.loggedText)")
+            logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); it is not sent again (to avoid a duplicate): \(logged(entry))")
         case .givenUp:
             logger.error(
-                "SMS #\(entry.id) to \(entry.to) given up: refused \(entry.attempts) times since it was queued at \(entry.queuedAt) (last: \(failure.detail)); lost text: \(entry.loggedText)"
+                "SMS #\(entry.id) to \(entry.to) given up: refused \(entry.attempts) times since it was queued at \(entry.queuedAt) (last: \(failure.detail)); lost text: \(logged(entry))"
             )
         case .refused(_, let next):
             logger.warning("SMS #\(entry.id) to \(entry.to) \(failure); try \(entry.attempts), next at \(next)")
@@ -305,7 +318,4 @@ public final class Outbox: Sendable {
     }
 }
 
-extension Store.OutboxEntry {
-    /// The text as the log shows it: a reply that echoes a command has its passwords masked.
-    var loggedText: String { Redaction.reply(text) }
-}
+

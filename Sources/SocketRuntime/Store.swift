@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SocketCore
 
@@ -237,7 +238,7 @@ public final class Store: Sendable {
                             INSERT INTO outbox (recipient, text, state, created_ms, next_attempt_ms)
                             VALUES (?, ?, 'pending', ?, ?)
                             """,
-                        arguments: [sms.to, sms.text, change.at.milliseconds, change.at.milliseconds])
+                        arguments: [sms.to, Self.storedText(sms.text), change.at.milliseconds, change.at.milliseconds])
                     ids.append(db.lastInsertedRowID)
                 }
                 return ids
@@ -480,9 +481,25 @@ public final class Store: Sendable {
     /// The columns ``entry(_:)`` reads, by position (a name lookup per column costs more than the query).
     private static let entryColumns = "id, recipient, text, created_ms, attempts, parts_sent"
 
+    /// An outbox text as stored: UTF-8 bytes, as a blob when it holds U+0000, which SQLite's text binding
+    /// would cut off there (a UCS2 SMS can carry it, and an error reply echoes the command).
+    static func storedText(_ text: String) -> DatabaseValue {
+        text.utf8.contains(0) ? Data(text.utf8).databaseValue : text.databaseValue
+    }
+
+    /// The text back from ``storedText(_:)`` (checked to be text or a blob when the store opened).
+    private static func loadedText(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .blob(let bytes): String(decoding: bytes, as: UTF8.self)
+        case .string(let text): text
+        default: ""
+        }
+    }
+
     private static func entry(_ row: Row) -> OutboxEntry {
         OutboxEntry(
-            id: row[0], to: row[1], text: row[2], queuedAt: Instant(milliseconds: row[3]), attempts: row[4], partsSent: row[5])
+            id: row[0], to: row[1], text: loadedText(row[2]), queuedAt: Instant(milliseconds: row[3]), attempts: row[4],
+            partsSent: row[5])
     }
 
     private func write(_ body: (Database) throws -> Void) throws(StoreError) {

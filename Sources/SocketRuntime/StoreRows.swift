@@ -25,7 +25,9 @@ enum StoreRows {
 
     private static let rules: [Rule] = [
         Rule(table: "outbox", key: "id", column: "recipient", condition: "typeof(recipient) = 'text'", expected: "text"),
-        Rule(table: "outbox", key: "id", column: "text", condition: "typeof(text) = 'text'", expected: "text"),
+        Rule(
+            table: "outbox", key: "id", column: "text", condition: "typeof(text) IN ('text', 'blob')",
+            expected: "text (or UTF-8 bytes)"),
         Rule(
             table: "outbox", key: "id", column: "state",
             condition: "state IN ('pending', 'sending', 'unknown', 'given-up', 'withdrawn')",
