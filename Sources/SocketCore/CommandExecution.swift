@@ -131,6 +131,8 @@ extension SocketCore {
 
         // Temperature (§3.5)
         case .thermostatOn:
+            // "Working now" would be untrue while the thermometer is known to be missing or faulty.
+            if faultyParts.contains(Self.thermometerPart) { return .refused(ReplyText.executeError) }
             if !s.thermostatEnabled {
                 update { $0.thermostatEnabled = true }
                 armThermostatFailSafe()

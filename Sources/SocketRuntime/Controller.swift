@@ -33,6 +33,7 @@ public actor Controller {
     /// Events whose commit failed, oldest first, and when they are tried again.
     private var postponed: [Work] = []
     private var retryAt: Instant?
+    private var lastCommitFailureReport: Instant?
     private let logger: Logger
     private let onNote: @Sendable (Instant, String) -> Void
 
@@ -210,9 +211,14 @@ public actor Controller {
             outboxIDs = try store.commit(change)
             committed = core.persistent
         } catch {
-            // Nothing may happen that is not durable: no effect runs, the message stays in the modem.
+            // Nothing may happen that is not durable: no effect runs, the message stays in the modem. Except that
+            // a switch-off no person asked for (a timer's, the thermostat's) happens anyway: a full disk must not
+            // keep a heater on. The event is tried again and then switches the relay off, as it already is.
             core = before
-            logger.critical("\(error); the \(item.event.summary) is not acted on and will be tried again in \(Self.commitRetrySeconds) s")
+            if item.event.isAutomatic {
+                for case .setRelay(let relay, false) in effects { _ = await switchOutput(relay, on: false) }
+            }
+            reportCommitFailure(error, item.event)
             return false
         }
         outbox.secrets = committed.secrets
@@ -291,6 +297,15 @@ public actor Controller {
         }
     }
 
+    /// Logs a failed commit: at once the first time, then at most every 10 minutes while it goes on.
+    private func reportCommitFailure(_ error: StoreError, _ event: Event) {
+        let now = clock.now
+        if let last = lastCommitFailureReport, now < last.adding(seconds: 600) { return }
+        lastCommitFailureReport = now
+        logger.critical(
+            "\(error); the \(event.summary) is not acted on (\(postponed.count) events wait); every \(Self.commitRetrySeconds) s they are tried again, in order")
+    }
+
     /// Keeps an event whose commit failed (or that must wait behind one) for ``retryPostponed()``.
     private func postpone(_ work: Work, first: Bool = false) {
         let event = work.item.event
@@ -320,7 +335,10 @@ public actor Controller {
             }
         }
         retryAt = nil
-        logger.notice("the state database takes commits again; every waiting event was handled")
+        if lastCommitFailureReport != nil {
+            lastCommitFailureReport = nil
+            logger.notice("the state database takes commits again; every waiting event was handled")
+        }
     }
 
     private func alreadyHandled(_ receipt: MessageReceipt) -> Bool {
@@ -417,6 +435,16 @@ public actor Controller {
             await board.leds[led]?.show(pattern)
         }
         leds = now
+    }
+}
+
+extension Event {
+    /// Whether no person is behind the event: a timer or a thermometer reading.
+    var isAutomatic: Bool {
+        switch self {
+        case .timer, .temperature: true
+        default: false
+        }
     }
 }
 

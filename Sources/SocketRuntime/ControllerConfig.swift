@@ -74,8 +74,8 @@ public struct ControllerConfig: Sendable {
                     throw fail(key, "expected one of \(Model.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), not \"\(name)\"")
                 }
                 config.model = model
-            case "state": config.statePath = try string(key, value)
-            case "rules": config.rulesPath = try string(key, value)
+            case "state": config.statePath = Self.path(try string(key, value), besides: file)
+            case "rules": config.rulesPath = Self.path(try string(key, value), besides: file)
             case "serial": config.serialNumber = try string(key, value)
             case "log_level":
                 let name = try string(key, value)
@@ -96,5 +96,12 @@ public struct ControllerConfig: Sendable {
             }
         }
         return (config, problems.inFileOrder())
+    }
+
+    /// A path from the file: absolute as written, relative to the configuration file's folder otherwise (so
+    /// `check` and `run` find the same folder from any working directory). `temporary` stays a word.
+    static func path(_ value: String, besides file: String) -> String {
+        guard !value.hasPrefix("/"), value != "temporary", let slash = file.lastIndex(of: "/") else { return value }
+        return String(file[...slash]) + value
     }
 }

@@ -22,6 +22,9 @@ public enum Daemon {
     public static func run(config: ControllerConfig, logger: Logger, write: @escaping @Sendable (String) -> Void) async throws {
         // Trapped before anything starts, so that no SIGHUP finds its default action (the end of the process).
         let hangUps = await UnixSignalsSequence(trapping: .sighup)
+        // A log piped into a reader that went away (`| head`, a restarted `logger`) is no reason to stop:
+        // the write fails with EPIPE instead.
+        signal(SIGPIPE, SIG_IGN)
         let configured = config.statePath ?? ControllerConfig.defaultStatePath
         let temporary = configured == TemporaryState.configValue ? try TemporaryState() : nil
         defer { temporary?.remove() }

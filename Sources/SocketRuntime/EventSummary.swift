@@ -17,7 +17,7 @@ extension Event {
         case .button: "button press"
         case .mains(let present): "mains \(present ? "back" : "lost")"
         case .signal: "signal report"
-        case .timer(let id): "\(id.rawValue) timer"
+        case .timer(let id): id.summary
         case .hardwareFaults: "hardware fault report"
         case .modemOnline(let online): "modem \(online ? "online" : "offline")"
         case .networkTime: "network time"
@@ -53,6 +53,25 @@ extension Effect {
         case .notice: "tell the rules"
         case .note: "log a note"
         case .verdict: "log what became of a message"
+        }
+    }
+}
+
+extension TimerID {
+    var summary: String {
+        switch self {
+        case .mainRelay: "timed switch of the main socket (ON<n>, OFF<n>, RESTART)"
+        case .microRelay: "timed switch of the micro-relay"
+        case .temperatureReading: "thermometer reading"
+        case .alarmLockout: "end of the alarm lockout"
+        case .alarmPulse: "end of the micro-relay's alarm pulse"
+        case .callRing: "end of a call's ringing"
+        case .callListen: "end of listening in on a call"
+        case .factoryResetWindow: "end of the factory-reset window"
+        case .batteryShutdown: "end of the battery run"
+        case .ussdTimeout: "USSD timeout"
+        case .scheduler: "scheduler rule"
+        case .thermostatFailSafe: "thermostat fail-safe"
         }
     }
 }

@@ -57,6 +57,23 @@ struct FullDiskTests {
         #expect(await say("restart").filter { $0.contains("sms-out") } == [])
         await simulation.finish()
     }
+
+    @Test func aTimedSwitchOffHappensEvenWhenTheDiskIsFull() async throws {
+        let disk = try SmallFilesystem(kibibytes: 512)
+        defer { disk.remove() }
+        let simulation = try await Conversation(statePath: disk.path + "/state.sqlite")
+        func say(_ line: String) async -> [String] { await simulation.say(line) }
+
+        #expect(await say("sms \(Self.owner) ON5").count == 2)
+        try disk.fill()
+        #expect(await say("wait 6m") == ["2026-01-05T08:05:00Z relay main off"], "a heater is not left on by a full disk")
+        disk.makeRoom()
+        #expect(await say("wait 1m") == [], "the timer, handled once there is room, finds the relay off")
+        let status = await say("sms \(Self.owner) STATUS")
+        #expect(status.count == 1 && status[0].contains("\"Power socket OFF\\n"))
+        #expect(await say("restart").filter { $0.contains("relay main on") } == [], "the off state was committed")
+        await simulation.finish()
+    }
 }
 
 /// A simulation whose output is read back line by line.
