@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // RealModule: the sun's trigonometry in the pure core, without importing the C library there.
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -24,7 +26,7 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
-        .target(name: "SocketCore"),
+        .target(name: "SocketCore", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // -1/errno to typed errors, shared by the plugins' syscall layers.
         .target(name: "SystemCalls"),
         .target(

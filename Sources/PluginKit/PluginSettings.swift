@@ -10,12 +10,16 @@ public struct PluginSettings: Sendable {
     private let values: [String: ConfigValue]
     private let sourceMap: TOMLSourceMap
     private var read: Set<String> = ["kind"]
+    /// Who knows the keys, in the unknown-key message: `this plugin`, or `[location]` for a table the
+    /// controller reads itself.
+    private let reader: String
 
-    public init(file: String, table: String, values: [String: ConfigValue], sourceMap: TOMLSourceMap) {
+    public init(file: String, table: String, values: [String: ConfigValue], sourceMap: TOMLSourceMap, reader: String = "this plugin") {
         self.file = file
         self.table = table
         self.values = values
         self.sourceMap = sourceMap
+        self.reader = reader
     }
 
     /// An error about `key` of this table (or the table itself when `key` is nil).
@@ -96,7 +100,7 @@ public struct PluginSettings: Sendable {
     /// An error for each key no accessor asked for, in file order.
     public func unknownKeys() -> [ConfigError] {
         let known = read.subtracting(["kind"]).sorted()
-        let message = "unknown key; this plugin knows " + (known.isEmpty ? "no other keys" : known.joined(separator: ", "))
+        let message = "unknown key; \(reader) knows " + (known.isEmpty ? "no other keys" : known.joined(separator: ", "))
         return values.keys.sorted().filter { !read.contains($0) }.map { error($0, message) }.inFileOrder()
     }
 }

@@ -35,11 +35,10 @@ public struct CivilTime: Equatable, Hashable, Sendable {
     }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday.
-    public var isoWeekday: Int {
-        let days = Self.days(fromCivil: year, month, day)
-        // 1970-01-01 was a Thursday (ISO 4).
-        return Int((Self.floorMod(days &+ 3, 7))) + 1
-    }
+    public var isoWeekday: Int { Self.isoWeekday(ofDay: Self.days(fromCivil: year, month, day)) }
+
+    /// ISO weekday of the day `days` after 1970-01-01 (a Thursday, ISO 4).
+    public static func isoWeekday(ofDay days: Int64) -> Int { Int(floorMod(days &+ 3, 7)) + 1 }
 
     /// `yy/mm/dd,hh:mm:ss`, the device's own date format.
     public var deviceFormat: String {
@@ -61,7 +60,8 @@ public struct CivilTime: Equatable, Hashable, Sendable {
         }
     }
 
-    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+    /// Two digits at least: `07`, `12`.
+    public static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
 
     /// ⌊a / b⌋ for b > 0, without overflow at Int64.min.
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

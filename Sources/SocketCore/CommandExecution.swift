@@ -199,10 +199,10 @@ extension SocketCore {
         // Date and time (§3.6)
         case .dateFromSMS:
             guard case .sms(_, let stamp?) = origin else { return .refused(ReplyText.executeError) }
-            setClock(DeviceClock(reading: stamp.local, zone: stamp.zoneTag, at: now))
+            setClock(DeviceClock.setting(stamp.local, tag: stamp.zoneTag, exact: stamp.zoneQuarterHours != nil, at: now, following: zone))
             return .done(ReplyText.ok("DATE " + dateText))
         case .setDate(let time, let zone):
-            setClock(DeviceClock(reading: time, zone: zone, at: now))
+            setClock(DeviceClock.setting(time, tag: zone, exact: false, at: now, following: self.zone))
             return .done(ReplyText.ok("DATE=" + dateText))
         case .queryDate:
             return .done("DATE " + dateText)
@@ -298,7 +298,7 @@ extension SocketCore {
     /// `yy/mm/dd,hh:mm:ss+zz`, or N/A while the clock is unset.
     private var dateText: String {
         guard let clock = persistent.clock else { return ReplyText.notAvailable }
-        return clock.wallTime(at: now).deviceFormat + clock.zone
+        return clock.wallTime(at: now, in: zone).deviceFormat + clock.tag(at: now, in: zone)
     }
 
     private mutating func setClock(_ clock: DeviceClock) {

@@ -13,8 +13,11 @@ public struct NetworkTimestamp: Equatable, Hashable, Sendable {
 
     /// The `+zz` tag DATE replies echo; `+00` for an unknown zone, so that the reply keeps its shape (the
     /// zone is only echoed, never computed with: §5 A35).
-    public var zoneTag: String {
-        let quarters = zoneQuarterHours.map { min(max($0, -99), 99) } ?? 0
+    public var zoneTag: String { Self.zoneTag(quarterHours: zoneQuarterHours) }
+
+    /// `+zz` / `-zz` for signed quarter-hours (clamped to ±99), `+00` for nil.
+    public static func zoneTag(quarterHours: Int?) -> String {
+        let quarters = quarterHours.map { min(max($0, -99), 99) } ?? 0
         return (quarters < 0 ? "-" : "+") + CivilTime.two(abs(quarters))
     }
 }

@@ -143,7 +143,7 @@ extension SocketCore {
     /// Sets the device clock from a network time stamp unless it is already set (DATE= and DATESMS win).
     mutating func setClockIfUnset(from stamp: NetworkTimestamp) {
         guard persistent.clock == nil else { return }
-        let clock = DeviceClock(reading: stamp.local, zone: stamp.zoneTag, at: now)
+        let clock = DeviceClock.setting(stamp.local, tag: stamp.zoneTag, exact: stamp.zoneQuarterHours != nil, at: now, following: zone)
         update { $0.clock = clock }
         scheduleNextRule()
     }

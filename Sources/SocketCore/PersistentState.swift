@@ -13,23 +13,99 @@ public enum PowerState: String, CaseIterable, Sendable, Codable { case remember 
 
 /// The device clock, kept as an offset from the controller's time line so that it runs with it.
 ///
-/// `zone` is the `+zz` / `-zz` tag exactly as it was set; it is echoed, never used in arithmetic (§5 A35).
+/// Two kinds. Without a configured time zone (the iSocket's own clock) it is a wall clock: `offsetSeconds`
+/// is the local reading minus the controller's time, and `zone`, the `+zz` / `-zz` tag exactly as it was
+/// set, is echoed and never used in arithmetic (§5 A35). With a zone (`[location] timezone`) it keeps UTC
+/// (`followsZone`): `offsetSeconds` is the device's UTC minus the controller's time, the local reading
+/// comes from the zone's rules (so it follows daylight-saving changes), and `zone` is the tag of the offset
+/// in force when it was set, kept only to read the clock if the zone is taken out of the configuration.
 public struct DeviceClock: Equatable, Hashable, Sendable, Codable {
-    /// Local wall-clock seconds minus controller epoch seconds.
     public var offsetSeconds: Int64
     public var zone: String
+    /// The clock keeps UTC and shows local time through the configured zone's rules.
+    public var followsZone: Bool
 
-    public init(offsetSeconds: Int64, zone: String) {
+    public init(offsetSeconds: Int64, zone: String, followsZone: Bool = false) {
         self.offsetSeconds = offsetSeconds
         self.zone = zone
+        self.followsZone = followsZone
+    }
+
+    /// A wall clock that reads `wall` at `now`.
+    public init(reading wall: CivilTime, zone: String, at now: Instant) {
+        self.init(offsetSeconds: wall.epochSeconds - now.seconds, zone: zone)
+    }
+
+    /// A clock that follows `rules` and reads UTC `utcSeconds` at `now`.
+    public init(utcSeconds: Int64, at now: Instant, following rules: ZoneRules) {
+        self.init(offsetSeconds: utcSeconds - now.seconds, zone: Self.tag(offset: rules.offset(at: utcSeconds)), followsZone: true)
+    }
+
+    /// A clock set to the local reading `wall` tagged `tag` (a DATE command, a network time stamp) at
+    /// `now`: a wall clock without `rules`; with them, a clock that follows them. `exact`: the tag is the
+    /// true offset of `wall` (a network time stamp), so UTC is `wall` minus it; otherwise (a DATE command,
+    /// typed by a person) `wall` is read in the zone, the tag only choosing between the two readings of a
+    /// repeated hour, and a reading in a skipped hour counts with the offset before the jump.
+    public static func setting(
+        _ wall: CivilTime, tag: String, exact: Bool, at now: Instant, following rules: ZoneRules?
+    ) -> DeviceClock {
+        guard let rules else { return DeviceClock(reading: wall, zone: tag, at: now) }
+        let local = ZoneRules.clamped(wall.epochSeconds)
+        let tagged = quarterHours(ofTag: tag).map { local - Int64($0) * 900 }
+        if exact, let tagged { return DeviceClock(utcSeconds: tagged, at: now, following: rules) }
+        let utc: Int64
+        switch rules.instants(forLocal: local) {
+        case .unique(let instant): utc = instant
+        case .repeated(let earlier, let later): utc = tagged == later ? later : earlier
+        case .skipped(let transition): utc = local - Int64(rules.offset(at: transition - 1))
+        }
+        return DeviceClock(utcSeconds: utc, at: now, following: rules)
+    }
+
+    /// The clock's reading at `now` in wall-clock seconds, through `rules` when it follows a zone.
+    public func wallSeconds(at now: Instant, in rules: ZoneRules?) -> Int64 {
+        let own = now.seconds &+ offsetSeconds
+        guard followsZone else { return own }
+        guard let rules else { return own &+ Int64(Self.quarterHours(ofTag: zone) ?? 0) * 900 }
+        return rules.localSeconds(at: own)
     }
 
     /// The clock's reading at `now`.
-    public func wallTime(at now: Instant) -> CivilTime { CivilTime(epochSeconds: now.seconds + offsetSeconds) }
+    public func wallTime(at now: Instant, in rules: ZoneRules?) -> CivilTime {
+        CivilTime(epochSeconds: wallSeconds(at: now, in: rules))
+    }
 
-    /// A clock that reads `wall` at `now`.
-    public init(reading wall: CivilTime, zone: String, at now: Instant) {
-        self.init(offsetSeconds: wall.epochSeconds - now.seconds, zone: zone)
+    /// The `+zz` tag a DATE reply shows: as set for a wall clock; for one that follows `rules`, the offset
+    /// in force at `now`, in quarter-hours as a GSM modem shows it.
+    public func tag(at now: Instant, in rules: ZoneRules?) -> String {
+        guard followsZone, let rules else { return zone }
+        return Self.tag(offset: rules.offset(at: now.seconds &+ offsetSeconds))
+    }
+
+    /// The same clock in the configuration's terms: one that follows `rules` when there are rules (a wall
+    /// clock's reading taken as local time in the zone), a wall clock reading what it read when there are
+    /// none. Unchanged when it already fits.
+    public func adopting(_ rules: ZoneRules?, at now: Instant) -> DeviceClock {
+        switch (followsZone, rules) {
+        case (false, nil), (true, _?): return self
+        case (false, let rules?):
+            return Self.setting(wallTime(at: now, in: nil), tag: zone, exact: false, at: now, following: rules)
+        case (true, nil):
+            return DeviceClock(offsetSeconds: wallSeconds(at: now, in: nil) - now.seconds, zone: zone)
+        }
+    }
+
+    /// `+12` for +3 hours: the offset in quarter-hours, rounded toward zero, within ±99.
+    public static func tag(offset seconds: Int) -> String { NetworkTimestamp.zoneTag(quarterHours: seconds / 900) }
+
+    /// The signed quarter-hours of a `+zz` / `-zz` tag; nil for any other text.
+    public static func quarterHours(ofTag tag: String) -> Int? {
+        let bytes = Array(tag.utf8)
+        guard bytes.count == 3, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"),
+            bytes[1...].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
+        let value = Int(bytes[1] - UInt8(ascii: "0")) * 10 + Int(bytes[2] - UInt8(ascii: "0"))
+        return bytes[0] == UInt8(ascii: "-") ? -value : value
     }
 }
 

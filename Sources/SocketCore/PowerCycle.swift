@@ -4,6 +4,11 @@ extension SocketCore {
         if let down = volatile.poweredDownAt, now.seconds - down.seconds > Timing.clockRetention, persistent.clock != nil {
             update { $0.clock = nil }
         }
+        // A clock kept under another configuration (a time zone added or taken out) reads on in this one.
+        if let clock = persistent.clock {
+            let adopted = clock.adopting(zone, at: now)
+            if adopted != clock { update { $0.clock = adopted } }
+        }
         resetVolatileState()
         volatile.poweredUp = true
         volatile.poweredUpAt = now

@@ -73,21 +73,9 @@ public struct ScheduleRule: Equatable, Hashable, Sendable {
     /// The calendar day of a device-clock reading: days since 1970-01-01 (negative before).
     public static func day(ofWallSeconds wall: Int64) -> Int64 { CivilTime.floorDiv(wall, 86_400) }
 
-    /// Whether the rule fires at the minute `wall` falls in.
-    func matches(_ wall: CivilTime) -> Bool {
-        wall.hour == hour && wall.minute == minute && (weekday == nil || weekday == wall.isoWeekday)
-    }
-
-    /// The first wall-clock second strictly after `wallSeconds` at which this rule fires.
-    func nextFiring(after wallSeconds: Int64) -> Int64 {
-        let dayStart = CivilTime.floorDiv(wallSeconds, 86_400) * 86_400
-        let offset = Int64(hour * 3600 + minute * 60)
-        for dayIndex in Int64(0)...8 {
-            let candidate = dayStart + dayIndex * 86_400 + offset
-            guard candidate > wallSeconds else { continue }
-            if let weekday, CivilTime(epochSeconds: candidate).isoWeekday != weekday { continue }
-            return candidate
-        }
-        preconditionFailure("a weekly rule always fires within 8 days")
+    /// The instant the rule fires on the local day `day` in `rules`; nil when the rule's weekday is another.
+    func firing(onDay day: Int64, in rules: ZoneRules) -> Int64? {
+        if let weekday, CivilTime.isoWeekday(ofDay: day) != weekday { return nil }
+        return rules.instant(hour: hour, minute: minute, onDay: day)
     }
 }

@@ -37,6 +37,9 @@ public struct SocketCore: Sendable {
     public let identity: DeviceIdentity
     /// The optional parts this board has.
     public let equipment: Equipment
+    /// The configured time zone (`[location] timezone`): the device clock keeps UTC and shows local time
+    /// through its rules. Nil: the iSocket's own wall clock.
+    public let zone: ZoneRules?
     /// What survives power loss; the shell commits it whenever ``persistentRevision`` changes.
     public private(set) var persistent: PersistentState
     /// Incremented on every change of ``persistent``.
@@ -48,14 +51,17 @@ public struct SocketCore: Sendable {
     var now = Instant(milliseconds: 0)
 
     /// A device in the given persisted state, still switched off: hand it ``Event/powerUp`` to start it.
-    /// `equipment` is what the board has of the model's optional parts (all of them by default).
+    /// `equipment` is what the board has of the model's optional parts (all of them by default); `zone`, the
+    /// configured time zone's rules, if any.
     public init(
-        model: Model, identity: DeviceIdentity, persistent: PersistentState = PersistentState(), equipment: Equipment? = nil
+        model: Model, identity: DeviceIdentity, persistent: PersistentState = PersistentState(), equipment: Equipment? = nil,
+        zone: ZoneRules? = nil
     ) {
         self.model = model
         self.identity = identity
         self.persistent = persistent
         self.equipment = (equipment ?? .complete(for: model)).intersection(.complete(for: model))
+        self.zone = zone
     }
 
     /// Handles one event that happened at `now` and returns what the shell must do, in order.
@@ -141,8 +147,16 @@ public struct SocketCore: Sendable {
         emit(.schedule(id, at: now.adding(seconds: seconds)))
     }
 
-    /// The device clock's reading now, or nil if it was never set.
-    var wallClock: CivilTime? { persistent.clock?.wallTime(at: now) }
+    /// The device clock's reading now (local time in ``zone`` when one is configured), or nil while it is
+    /// unset: what STATUS, the alarm log, the scheduler and the rules' `now()` show.
+    public var wallClock: CivilTime? { persistent.clock?.wallTime(at: now, in: zone) }
+
+    /// The device clock's idea of UTC now, in seconds since the epoch; nil while it is unset or without a
+    /// configured zone (a wall clock knows no UTC). Sun times are computed from it.
+    public var deviceUTC: Int64? {
+        guard let clock = persistent.clock, clock.followsZone, zone != nil else { return nil }
+        return now.seconds &+ clock.offsetSeconds
+    }
 
     /// Sends `text` to every ALERTNUMBER, in list order.
     mutating func notifyAlertNumbers(_ text: String) {

@@ -70,7 +70,7 @@ public enum ConfigCheck {
             guard let plugin = PluginRegistry.plugin(kind: kind) else { continue }
             findings += plugin.preflight(for: role, settings: settings).map { ConfigFinding(.error, $0) }
         }
-        findings += stateFolder(config) + rulesFolder(config) + missingFeatures(config)
+        findings += stateFolder(config) + rulesFolder(config) + missingFeatures(config) + placeless(config)
         return Report(config: config, summary: ports.summary, findings: findings.inFileOrder(by: \.detail.line))
     }
 
@@ -181,6 +181,14 @@ public enum ConfigCheck {
             part: .microRelay, role: .microRelay, name: "a micro-relay",
             consequence: "ONM, OFFM, RESTARTM, ONALL, OFFALL and MICRORELAYTIME commands will answer Execute error!"),
     ]
+
+    /// A note when `[location]` gives a time zone but no place: the clock follows the zone, sun times are
+    /// unavailable.
+    static func placeless(_ config: ControllerConfig) -> [ConfigFinding] {
+        guard let location = config.location, location.coordinates == nil else { return [] }
+        let message = "no latitude and longitude: the clock follows \(location.timezone), but rules cannot use sunrise or sunset"
+        return [ConfigFinding(.note, ConfigError(file: config.file, line: config.sourceMap.line(of: "location"), key: "location", message: message))]
+    }
 
     /// A warning for each feature of the model (spec §1.1) whose role has no table.
     static func missingFeatures(_ config: ControllerConfig) -> [ConfigFinding] {

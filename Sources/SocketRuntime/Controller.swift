@@ -38,14 +38,15 @@ public actor Controller {
     private let onNote: @Sendable (Instant, String) -> Void
 
     /// A controller for `model` whose state comes from `store`; `delivery` says who sends its SMS. Its notes
-    /// and activity log lines go to `logger` at info level and to `onNote`.
+    /// and activity log lines go to `logger` at info level and to `onNote`. `zone`: the configured time
+    /// zone, which the device clock then follows.
     public init(
         model: Model, identity: DeviceIdentity, store: Store, board: Board, clock: any ControllerClock,
         bus: EventBus = EventBus(), logger: Logger = Logger(label: "smsocket"), delivery: Outbox.Delivery = .concurrent,
-        onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
+        zone: ZoneRules? = nil, onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
     ) throws(StoreError) {
         let state = try store.loadState()
-        self.core = SocketCore(model: model, identity: identity, persistent: state, equipment: board.equipment)
+        self.core = SocketCore(model: model, identity: identity, persistent: state, equipment: board.equipment, zone: zone)
         self.committed = state
         self.store = store
         self.board = board

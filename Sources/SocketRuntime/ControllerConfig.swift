@@ -19,33 +19,56 @@ public struct ControllerConfig: Sendable {
     public var serialNumber: String?
     /// The table of each configured role, with its plugin kind.
     public var roles: [Role: (kind: String, settings: PluginSettings)] = [:]
+    /// `[location]`; nil without the table.
+    public var location: Location?
 
     static let topLevelKeys = ["model", "state", "rules", "log_level", "serial"]
+
+    /// `[location]` (spec rules-api.md, "Location"): where the controller is, for sun times, and the time
+    /// zone its clock follows.
+    public struct Location: Sendable {
+        /// Nil when the table gives no latitude and longitude (sun times are then unavailable).
+        public var coordinates: Coordinates?
+        /// The zone's IANA name and its rules, read from the system's tz database.
+        public var timezone: String
+        public var zone: ZoneRules
+
+        /// `location: 60.17, 24.94, time zone Europe/Helsinki (UTC+02:00 at 2026-01-05T08:00:00Z)`, what
+        /// `smsocket check` prints, with the offset in force at `now`.
+        public func summary(at now: Instant) -> String {
+            let offset = zone.offset(at: now.seconds)
+            let sign = offset < 0 ? "-" : "+"
+            let utc = "UTC\(sign)\(CivilTime.two(abs(offset) / 3600)):\(CivilTime.two(abs(offset) / 60 % 60))"
+            let place = coordinates.map { "\($0.latitude), \($0.longitude), " } ?? ""
+            return "location: \(place)time zone \(timezone) (\(utc) at \(now))"
+        }
+    }
 
     /// Where each key and table is written, for the checks that name a line.
     public var sourceMap = TOMLSourceMap()
 
-    /// Reads and checks the file at `path` (a regular file of at most 1 MiB).
+    /// Reads and checks the file at `path` (a regular file of at most 1 MiB); `zones` is where its time zone
+    /// is looked up.
     ///
     /// - Throws: the first ``ConfigError`` in file order.
-    public static func load(path: String) throws(ConfigError) -> ControllerConfig {
-        try parse(ConfigFile.contents(of: path), file: path)
+    public static func load(path: String, zones: ZoneDatabase = ZoneDatabase()) throws(ConfigError) -> ControllerConfig {
+        try parse(ConfigFile.contents(of: path), file: path, zones: zones)
     }
 
     /// Parses configuration text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws(ConfigError) -> ControllerConfig {
-        try parse(Array(text.utf8), file: file)
+    public static func parse(_ text: String, file: String, zones: ZoneDatabase = ZoneDatabase()) throws(ConfigError) -> ControllerConfig {
+        try parse(Array(text.utf8), file: file, zones: zones)
     }
 
-    static func parse(_ bytes: [UInt8], file: String) throws(ConfigError) -> ControllerConfig {
-        let (config, problems) = read(try TOMLDocument(parsing: bytes, file: file), file: file)
+    static func parse(_ bytes: [UInt8], file: String, zones: ZoneDatabase = ZoneDatabase()) throws(ConfigError) -> ControllerConfig {
+        let (config, problems) = read(try TOMLDocument(parsing: bytes, file: file), file: file, zones: zones)
         if let first = problems.first { throw first }
         return config
     }
 
     /// The configuration `document` describes, with defaults where a key is wrong, and every problem of
     /// its top-level keys and role tables in file order (the plugins read the tables' other keys later).
-    static func read(_ document: TOMLDocument, file: String) -> (ControllerConfig, [ConfigError]) {
+    static func read(_ document: TOMLDocument, file: String, zones: ZoneDatabase = ZoneDatabase()) -> (ControllerConfig, [ConfigError]) {
         let map = document.sourceMap
         var config = ControllerConfig(file: file)
         config.sourceMap = map
@@ -77,6 +100,10 @@ public struct ControllerConfig: Sendable {
             case "state": config.statePath = Self.path(try string(key, value), besides: file)
             case "rules": config.rulesPath = Self.path(try string(key, value), besides: file)
             case "serial": config.serialNumber = try string(key, value)
+            case "location":
+                guard case .table(let entries) = value else { throw fail(key, "expected a table [location], found \(value.typeName)") }
+                var settings = PluginSettings(file: file, table: key, values: entries, sourceMap: map, reader: "[location]")
+                config.location = try location(&settings, zones: zones)
             case "log_level":
                 let name = try string(key, value)
                 guard let level = Logger.Level(rawValue: name) else {
@@ -84,7 +111,7 @@ public struct ControllerConfig: Sendable {
                 }
                 config.logLevel = level
             default:
-                let known = topLevelKeys + Role.allCases.map { "[\($0.rawValue)]" }
+                let known = topLevelKeys + ["[location]"] + Role.allCases.map { "[\($0.rawValue)]" }
                 throw fail(key, "unknown key; known keys and tables: \(known.joined(separator: ", "))")
             }
         }
@@ -103,5 +130,27 @@ public struct ControllerConfig: Sendable {
     static func path(_ value: String, besides file: String) -> String {
         guard !value.hasPrefix("/"), value != "temporary", let slash = file.lastIndex(of: "/") else { return value }
         return String(file[...slash]) + value
+    }
+
+    /// `[location]`: `timezone` (required, a zone of `zones`), `latitude` and `longitude` (both or neither).
+    static func location(_ settings: inout PluginSettings, zones: ZoneDatabase) throws(ConfigError) -> Location {
+        let latitude = try settings.double("latitude", in: -90...90)
+        let longitude = try settings.double("longitude", in: -180...180)
+        let name = try settings.requiredString("timezone", "the time zone's IANA name, e.g. \"Europe/Helsinki\"")
+        try settings.rejectUnknownKeys()
+        let zone: ZoneRules
+        do throws(ZoneError) {
+            zone = try zones.rules(for: name)
+        } catch {
+            throw settings.error("timezone", error.description)
+        }
+        var coordinates: Coordinates?
+        switch (latitude, longitude) {
+        case (let latitude?, let longitude?): coordinates = Coordinates(latitude: latitude, longitude: longitude)
+        case (nil, nil): coordinates = nil
+        case (nil, _?): throw settings.error("latitude", "missing; longitude needs it (degrees, north positive, e.g. 60.17)")
+        case (_?, nil): throw settings.error("longitude", "missing; latitude needs it (degrees, east positive, e.g. 24.94)")
+        }
+        return Location(coordinates: coordinates, timezone: name, zone: zone)
     }
 }

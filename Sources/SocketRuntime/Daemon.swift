@@ -38,7 +38,8 @@ public enum Daemon {
         let bus = EventBus()
         let identity = DeviceIdentity(serialNumber: config.serialNumber ?? machineSerialNumber())
         let controller = try Controller(
-            model: config.model, identity: identity, store: store, board: board, clock: clock, bus: bus, logger: logger)
+            model: config.model, identity: identity, store: store, board: board, clock: clock, bus: bus, logger: logger,
+            zone: config.location?.zone)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ControllerService(controller: controller, bus: bus, clock: clock)),
             .init(service: ReloadSignal(signals: hangUps, logger: logger), successTerminationBehavior: .ignore),

@@ -16,9 +16,23 @@ public actor Simulation {
         /// The optional parts the simulated board has (all the model's by default; `simulate --config` takes
         /// them from the roles the file configures).
         public var equipment: Equipment?
+        /// `[location]`: the device clock follows its time zone, and the simulated network's time stamps
+        /// carry that zone's local time and offset.
+        public var location: ControllerConfig.Location?
         /// Print the controller's notes as `#` lines.
         public var verbose = false
         public init() {}
+
+        /// What `simulate --config` takes from a configuration file: the model, the rules folder, the parts
+        /// the board has (the roles it configures) and the location. Not its state file: that is the state
+        /// of a real controller (simulating on it would change its settings, its password among them); only
+        /// ``statePath`` opens one.
+        public mutating func take(_ config: ControllerConfig) {
+            model = config.model
+            rulesPath = config.rulesPath
+            equipment = config.equipment
+            location = config.location
+        }
     }
 
     /// Prefixes every hardware event with the virtual time.
@@ -81,7 +95,7 @@ public actor Simulation {
             microRelay: parts.contains(.microRelay) ? world.microRelay : nil, inputs: inputs)
         let controller = try Controller(
             model: options.model, identity: DeviceIdentity(serialNumber: "00000000000000001"), store: store, board: board,
-            clock: clock, logger: logger, delivery: .inline,
+            clock: clock, logger: logger, delivery: .inline, zone: options.location?.zone,
             onNote: { time, text in if verbose { write("# \(time) \(text)") } })
         self.controller = controller
         try await controller.start()
@@ -124,7 +138,7 @@ public actor Simulation {
     }
 
     private func apply(_ input: SimulationInput) async {
-        guard !world.apply(input, at: clock.now) else { return }
+        guard !world.apply(input, at: clock.now, zone: options.location?.zone) else { return }
         switch input {
         case .wait(let seconds):
             await advance(to: clock.now.adding(seconds: seconds))

@@ -162,11 +162,13 @@ public struct SimulationInputError: Error, Equatable, CustomStringConvertible {
 extension SimulatedWorld {
     /// Applies a line that only changes the simulated world, at the time `now` stands for. Returns false for
     /// the lines its caller handles, because they take time or restart the controller (`wait`,
-    /// `button hold`, `restart`) or print (`help`).
-    func apply(_ input: SimulationInput, at now: Instant) -> Bool {
+    /// `button hold`, `restart`) or print (`help`). An SMS's time stamp is UTC, or with `zone` local time in
+    /// it and its offset, as a network in that zone stamps it.
+    func apply(_ input: SimulationInput, at now: Instant, zone: ZoneRules? = nil) -> Bool {
         switch input {
         case .sms(let from, let text):
-            let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: now.seconds), zoneQuarterHours: 0)
+            let offset = zone?.offset(at: now.seconds) ?? 0
+            let stamp = NetworkTimestamp(local: CivilTime(epochSeconds: now.seconds + Int64(offset)), zoneQuarterHours: offset / 900)
             network.deliver(IncomingSMS(sender: from, text: text, timestamp: stamp))
         case .call(let from): network.call(from: from)
         case .pickup(let number, let pickup): network.setPickup(pickup, for: number)

@@ -38,6 +38,8 @@ enum StateRecord {
         if let clock = s.clock {
             out["clock_offset"] = String(clock.offsetSeconds)
             out["clock_zone"] = clock.zone
+            // Only for a clock that keeps UTC, so that a database of a clock without a zone stays as it was.
+            if clock.followsZone { out["clock_follows_zone"] = flag(true) }
         }
         out.merge(mainTimerSettings(of: s)) { _, timer in timer }
         return out
@@ -105,8 +107,13 @@ enum StateRecord {
         try reader.int64("clock_offset", -maxClockOffset...maxClockOffset) { offset = $0 }
         var zone: String?
         try reader.text("clock_zone", "a zone tag such as +08 or -04", isZoneTag) { zone = $0 }
+        var followsZone = false
+        try reader.flag("clock_follows_zone") { followsZone = $0 }
+        if followsZone, offset == nil {
+            throw RecordError.setting("clock_offset", "missing", expected: "a row, as clock_follows_zone has one")
+        }
         switch (offset, zone) {
-        case (let offset?, let zone?): s.clock = DeviceClock(offsetSeconds: offset, zone: zone)
+        case (let offset?, let zone?): s.clock = DeviceClock(offsetSeconds: offset, zone: zone, followsZone: followsZone)
         case (nil, nil): break
         case (nil, _?): throw RecordError.setting("clock_offset", "missing", expected: "a row, as clock_zone has one")
         case (_?, nil): throw RecordError.setting("clock_zone", "missing", expected: "a row, as clock_offset has one")
@@ -123,11 +130,7 @@ enum StateRecord {
     static let maxClockOffset: Int64 = 200 * 366 * 86_400
 
     /// `+zz` / `-zz`: the zone tag DATE and network times set (§5 A35).
-    static func isZoneTag(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.count == 3 && (bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"))
-            && bytes[1...].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    }
+    static func isZoneTag(_ text: String) -> Bool { DeviceClock.quarterHours(ofTag: text) != nil }
 
     // MARK: - Reading the tables
 
@@ -221,7 +224,7 @@ enum StateRecord {
         s.riseAlert = 0
         s.fallAlert = 0
         s.saldoCode = "x"
-        s.clock = DeviceClock(offsetSeconds: 0, zone: "+00")
+        s.clock = DeviceClock(offsetSeconds: 0, zone: "+00", followsZone: true)
         s.mainTimer = TimedSwitch(deadline: Instant(milliseconds: 0), seconds: 1, finalOn: false)
         return s
     }()).keys)

@@ -21,5 +21,6 @@ struct Check: AsyncParsableCommand {
         print("\(config): OK")
         print("model: \(file.model.rawValue), state: \(file.statePath ?? ControllerConfig.defaultStatePath)" + (file.rulesPath.map { ", rules: \($0)" } ?? ""))
         for line in report.summary { print(line) }
+        if let location = file.location { print(location.summary(at: SystemClock().now)) }
     }
 }

@@ -13,7 +13,7 @@ struct Simulate: AsyncParsableCommand {
         abstract: "Run the controller on simulated hardware and a virtual clock, line by line from standard input.",
         discussion: "Type 'help' for the input lines. The protocol is described in the README.")
 
-    @Option(help: "A configuration file (TOML) for the model and rules (the board is always simulated, and its state file is never opened: the state is temporary unless --state names one); --model and --rules override it.")
+    @Option(help: "A configuration file (TOML) for the model, rules and [location] (the board is always simulated, and its state file is never opened: the state is temporary unless --state names one); --model and --rules override it.")
     var config: String?
 
     @Option(help: "706, 707, 706L or 707L (default 707).")
@@ -34,12 +34,7 @@ struct Simulate: AsyncParsableCommand {
     func run() async throws {
         var options = Simulation.Options()
         if let config {
-            let file = try ControllerConfig.load(path: config)
-            options.model = file.model
-            // Not file.statePath: that is the state of a real controller (simulating on it would change its
-            // settings, its password among them); only --state opens a state file.
-            options.rulesPath = file.rulesPath
-            options.equipment = file.equipment
+            options.take(try ControllerConfig.load(path: config))
         }
         if let model {
             guard let m = Model(rawValue: model.uppercased()) else {

@@ -212,7 +212,7 @@ struct AlarmTests {
         var shell = Self.armed()
         var times: [String] = []
         for _ in 0..<12 {
-            times.append(shell.core.persistent.clock!.wallTime(at: shell.now).deviceFormat)
+            times.append(shell.core.persistent.clock!.wallTime(at: shell.now, in: nil).deviceFormat)
             shell.handle(.sensor(closed: true))
             shell.advance(seconds: 1)
             shell.handle(.sensor(closed: false))
