@@ -96,7 +96,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             // Conversations and hostile configuration files are read from the source tree by path, not bundled.
-            exclude: ["Transcripts", "HostileConfigs"]
+            exclude: ["Transcripts", "HostileConfigs", "SunReference"]
         ),
     ]
 )

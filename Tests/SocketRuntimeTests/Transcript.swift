@@ -7,7 +7,7 @@ import Synchronization
 /// `< ` are the input (echoed), every other line is expected output. An optional first line
 /// `#! --model 706 --start 2026-01-05T08:00:00Z` gives the simulator's options; `--without thermometer,micro_relay`
 /// (role names) builds the simulated board without those parts, as `simulate --config` does for a file without
-/// their tables.
+/// their tables; `--config helsinki.toml` (a file beside the transcripts) is `simulate --config`.
 struct Transcript: CustomStringConvertible, Sendable {
     var name: String
     var options: Simulation.Options
@@ -50,6 +50,7 @@ struct Transcript: CustomStringConvertible, Sendable {
             var i = 0
             while i + 1 < words.count {
                 switch words[i] {
+                case "--config": options.take(try ControllerConfig.load(path: Self.directory + "/" + words[i + 1]))
                 case "--model": options.model = Model(rawValue: words[i + 1]) ?? .gsm707
                 case "--start": options.start = ISO8601.parse(words[i + 1]) ?? options.start
                 case "--without":
