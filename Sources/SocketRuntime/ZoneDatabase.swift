@@ -94,6 +94,9 @@ public struct ZoneError: Error, Equatable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// The same problem with the same zone (the detail is for people).
+    public static func == (a: ZoneError, b: ZoneError) -> Bool { a.code == b.code && a.name == b.name }
+
     public var description: String {
         switch code {
         case .invalidName:
