@@ -33,9 +33,9 @@ struct TestShell {
 
     init(
         model: Model = .gsm706, persistent: PersistentState = PersistentState(), at start: Instant = TestShell.epoch,
-        signal: Int? = -67, powerUp: Bool = true
+        signal: Int? = -67, powerUp: Bool = true, zone: ZoneRules? = nil
     ) {
-        core = SocketCore(model: model, identity: testIdentity, persistent: persistent)
+        core = SocketCore(model: model, identity: testIdentity, persistent: persistent, zone: zone)
         now = start
         poweredUpAt = start
         if powerUp {
