@@ -69,6 +69,28 @@ struct StoreTests {
         #expect(try reopened.loadState() == changed)
     }
 
+    @Test("a clock that follows a time zone survives reopening, and so does going back to a wall clock")
+    func aZoneClockSurvivesReopening() throws {
+        var zoned = PersistentState()
+        zoned.clock = DeviceClock(offsetSeconds: 7200, zone: "+12", followsZone: true)
+        var wall = zoned
+        wall.clock = DeviceClock(offsetSeconds: 7200, zone: "+12")
+        do {
+            let store = try Store(path: path)
+            var change = Store.Change(at: Instant(seconds: 1))
+            change.state = (PersistentState(), zoned)
+            try store.commit(change)
+        }
+        #expect(try Store(path: path).loadState() == zoned)
+        do {
+            let store = try Store(path: path)
+            var change = Store.Change(at: Instant(seconds: 2))
+            change.state = (zoned, wall)
+            try store.commit(change)
+        }
+        #expect(try Store(path: path).loadState() == wall)
+    }
+
     @Test func changingBackToDefaultsIsStoredToo() throws {
         do {
             let store = try Store(path: path)
