@@ -158,6 +158,15 @@ public struct SocketCore: Sendable {
         return now.seconds &+ clock.offsetSeconds
     }
 
+    /// The controller's instant at which the device clock will read UTC `seconds` (what a timer for a sun
+    /// event or a zoned wall-clock time is scheduled at); nil while ``deviceUTC`` is nil or out of reach.
+    public func instant(atDeviceUTC seconds: Int64) -> Instant? {
+        guard deviceUTC != nil, let clock = persistent.clock, ZoneRules.secondsRange.contains(seconds) else { return nil }
+        let (controller, overflow) = seconds.subtractingReportingOverflow(clock.offsetSeconds)
+        guard !overflow, ZoneRules.secondsRange.contains(controller) else { return nil }
+        return Instant(seconds: controller)
+    }
+
     /// Sends `text` to every ALERTNUMBER, in list order.
     mutating func notifyAlertNumbers(_ text: String) {
         for number in persistent.alertNumbers {

@@ -108,6 +108,9 @@ struct ZoneClockTests {
         #expect(shell.persistent.clock?.followsZone == true)
         #expect(shell.core.wallClock == CivilTime(year: 2026, month: 3, day: 29, hour: 4, minute: 30, second: 0))
         #expect(shell.core.deviceUTC == Z.utc(2026, 3, 29, 1, 30))
+        // The device clock is the controller's here: a device instant is the same controller instant.
+        #expect(shell.core.instant(atDeviceUTC: Z.utc(2026, 3, 29, 2)) == Instant(seconds: Z.utc(2026, 3, 29, 2)))
+        #expect(TestShell(model: .gsm707).core.instant(atDeviceUTC: 0) == nil)
     }
 
     @Test("a network stamp from another zone sets the exact instant")
