@@ -33,7 +33,10 @@ let package = Package(
             name: "PluginKit",
             dependencies: ["SocketCore", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "LuaRules", dependencies: ["CLua", "SocketCore"]),
+        // What Swift cannot do with Lua directly: the allocator, the count hook, raising errors and yielding
+        // from C frames, protected host operations.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        .target(name: "LuaRules", dependencies: ["CLua", "CLuaShim", "SocketCore"]),
         .target(name: "Simulated", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Simulated"),
         .target(name: "OneWire", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/OneWire"),
         .target(name: "CGPIO", path: "Plugins/LinuxGPIO/CGPIO"),
