@@ -106,6 +106,10 @@ public enum Event: Equatable, Hashable, Sendable {
     case ruleCommandDone(id: Int, reply: String?, failed: Bool)
     /// The rule's alarm response (``Effect/alarmResponse(start:)``) returned, or failed or was stopped.
     case alarmResponseEnded(failed: Bool)
+    /// A rule switches a relay, with the local console's trust; seconds: switch back after that long.
+    case ruleSwitch(Relay, on: Bool, revertAfterSeconds: Int?)
+    /// A rule sends an SMS.
+    case ruleSMS(RuleRecipients, text: String)
 
     /// Whether the event reports the current level of an input or of the network (what a port says when it
     /// starts). The core keeps such reports even while the device is dark, so that it powers up knowing

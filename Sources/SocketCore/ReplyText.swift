@@ -86,6 +86,8 @@ public enum ReplyText {
     /// STATUS and ALARM? on a board without a micro-relay.
     public static let microRelayNotConnected = "Microrelay: Not connected"
     public static let powerFailure = "Power failure!"
+    /// The console's answer to a rule's action that was carried out (never sent by SMS).
+    public static let ruleActionDone = "OK"
     public static let powerRestored = "Power restored!"
 }
 

@@ -113,3 +113,74 @@ extension SocketCore {
         endCycle()
     }
 }
+
+/// The device as a rule's `state()` reads it (rules-api.md).
+public struct DeviceSnapshot: Equatable, Sendable {
+    public var mainOn: Bool
+    /// Nil on a board without a micro-relay.
+    public var microOn: Bool?
+    public var armed: Bool
+    /// `disarmed`, `ready`, `cycle` or `lockout`.
+    public var alarmPhase: String
+    public var sensorActive: Bool
+    /// Calibrated whole degrees; nil without a valid reading.
+    public var temperature: Int?
+    public var mainsPresent: Bool
+    public var modemOnline: Bool
+    public var signal: Int?
+    public var model: Model
+    /// In dialable form.
+    public var alertNumbers: [String]
+}
+
+/// Where a rule's `sms(TO, TEXT)` goes.
+public enum RuleRecipients: Equatable, Hashable, Sendable {
+    case numbers([String])
+    /// Every ALERTNUMBER.
+    case alertNumbers
+}
+
+extension SocketCore {
+    /// What a rule's `state()` returns.
+    public var snapshot: DeviceSnapshot {
+        let phase: String =
+            switch volatile.alarm.phase {
+            case .disarmed: "disarmed"
+            case .ready: "ready"
+            case .cycle: "cycle"
+            case .lockout: "lockout"
+            }
+        return DeviceSnapshot(
+            mainOn: persistent.mainRelayOn, microOn: equipment.contains(.microRelay) ? volatile.microRelayOn : nil,
+            armed: persistent.alarmArmed, alarmPhase: phase, sensorActive: sensorActive, temperature: calibratedTemperature,
+            mainsPresent: volatile.mainsPresent, modemOnline: volatile.modemOnline, signal: volatile.signal, model: model,
+            alertNumbers: persistent.alertNumbers.map(Self.dialString))
+    }
+
+    /// A rule's `main.on([s])`, `main.off([s])`, `micro.on([s])`, `micro.off()`, with the local console's trust:
+    /// the answer is `OK` or `Execute error!` (a part the board lacks, or, after the controller tried it, a
+    /// relay that did not switch).
+    mutating func ruleSwitch(_ relay: Relay, on: Bool, revertAfterSeconds seconds: Int?) {
+        let revert = seconds.map(Int64.init)
+        switch relay {
+        case .main:
+            volatile.requester = .local
+            setMain(on, thenRevertAfterSeconds: revert)
+        case .micro:
+            guard equipment.contains(.microRelay) else { return reply(ReplyText.executeError, to: .local) }
+            volatile.requester = .local
+            setMicro(on, thenRevertAfterSeconds: revert)
+        }
+        volatile.requester = .nobody
+        reply(ReplyText.ruleActionDone, to: .local)
+    }
+
+    /// A rule's `sms(TO, TEXT)`: queued in the outbox like the device's own messages.
+    mutating func ruleSMS(to recipients: RuleRecipients, text: String) {
+        switch recipients {
+        case .numbers(let numbers): for number in numbers { emit(.sendSMS(to: number, text: text)) }
+        case .alertNumbers: notifyAlertNumbers(text)
+        }
+        reply(ReplyText.ruleActionDone, to: .local)
+    }
+}

@@ -113,6 +113,8 @@ public struct SocketCore: Sendable {
         case .rulesLoaded(let catalog): rulesLoaded(catalog)
         case .ruleCommandDone(let id, let reply, let failed): ruleCommandDone(id: id, reply: reply, failed: failed)
         case .alarmResponseEnded(let failed): alarmResponseEnded(failed: failed)
+        case .ruleSwitch(let relay, let on, let seconds): ruleSwitch(relay, on: on, revertAfterSeconds: seconds)
+        case .ruleSMS(let recipients, let text): ruleSMS(to: recipients, text: text)
         }
     }
 

@@ -12,8 +12,9 @@ public struct TimedSwitch: Equatable, Hashable, Sendable {
     /// `RESTART`.
     public var finalOn: Bool
 
-    /// The longest timer, in seconds: `ON720` (§4.19; RESTARTTIME is at most 600 s).
-    public static let longest: Int64 = 720 * 60
+    /// The longest timer, in seconds: a rule's `main.on(seconds)` may ask for a week (rules-api.md); SMS
+    /// commands stop at `ON720` (§4.19; RESTARTTIME is at most 600 s).
+    public static let longest: Int64 = 7 * 86_400
 
     public init(deadline: Instant, seconds: Int64, finalOn: Bool) {
         self.deadline = deadline

@@ -26,6 +26,8 @@ extension Event {
         case .rulesLoaded: "rules loaded"
         case .ruleCommandDone: "end of a rule's command"
         case .alarmResponseEnded: "end of a rule's alarm response"
+        case .ruleSwitch(let relay, let on, _): "rule switching the \(relay.partName) \(on ? "on" : "off")"
+        case .ruleSMS: "rule's SMS"
         }
     }
 }

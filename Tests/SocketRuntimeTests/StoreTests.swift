@@ -159,7 +159,7 @@ struct StoreTests {
         }
         return [
             DamagedTimer(description: "no duration", rows: with("main_timer_seconds", "0"), key: "main_timer_seconds"),
-            DamagedTimer(description: "longer than ON720", rows: with("main_timer_seconds", "43201"), key: "main_timer_seconds"),
+            DamagedTimer(description: "longer than a week", rows: with("main_timer_seconds", "604801"), key: "main_timer_seconds"),
             DamagedTimer(description: "a text duration", rows: with("main_timer_seconds", "half an hour"), key: "main_timer_seconds"),
             DamagedTimer(description: "a text deadline", rows: with("main_timer_deadline_ms", "soon"), key: "main_timer_deadline_ms"),
             DamagedTimer(
