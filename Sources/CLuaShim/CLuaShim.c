@@ -211,6 +211,13 @@ static int wait_continue(lua_State *L, int status, lua_KContext context) {
     (void)status;
     (void)context;
     luashim_rule *rule = rule_of(L);
+    if (rule->reply_raises) {
+        rule->reply_raises = 0;
+        luaL_where(L, 1);
+        lua_pushlstring(L, (const char *)rule->reply, rule->reply_length);
+        lua_concat(L, 2);
+        return lua_error(L);
+    }
     return push_encoded(L, rule->reply, rule->reply_length);
 }
 

@@ -19,6 +19,8 @@ final class LoadedRule {
     var running: RunID?
     /// What the running code asked the host for, set by a waiting function just before it yields.
     var request: WaitRequest?
+    /// The Lua name of the waiting function (`main.on`), which an error it raises on resume begins with.
+    var requestName: String?
     /// The message of the last error a trigger function raised, to tell a bad registration from other errors.
     var registrationError: String?
     var consecutiveFailures = 0
@@ -102,6 +104,7 @@ final class LoadedRule {
             return setRaise(message)
         case .wait(let request):
             self.request = request
+            requestName = function.luaName
             return Int32(LUASHIM_WAIT.rawValue)
         case .keepHandler(let argument, let slot):
             shim.pointee.handler_argument = argument

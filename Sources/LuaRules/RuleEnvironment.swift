@@ -5,17 +5,9 @@ import SocketCore
 /// host, while a rule's Lua code is suspended inside the call.
 ///
 /// Every method must return promptly: the time it takes counts against the run's 100 ms computing limit.
-/// Actions that wait (`sleep`, `call`, `ussd`) never come here: they reach the integration as a
-/// ``RunStep/Outcome/waiting(_:)`` step.
+/// Actions never come here: `sleep`, `call`, `ussd` and the device actions (`main.on`, `sms`, `run`, ...) reach
+/// the integration as a ``RunStep/Outcome/waiting(_:)`` step, since carrying them out takes I/O.
 public protocol RuleEnvironment: AnyObject {
-    /// Carries out an action of a running handler, through the same command path as an SMS with the local
-    /// console's trust.
-    ///
-    /// - Returns: the reply text of ``RuleAction/run(_:)`` (nil for no reply); nil for the other actions.
-    /// - Throws: ``RuleActionError`` when the device could not do it (a relay that did not switch, `micro` on a
-    ///   Light model); the host raises it as a Lua error in the handler, prefixed with the Lua function's name.
-    func perform(_ action: RuleAction, for run: RunID) throws(RuleActionError) -> String?
-
     /// `state()`: the device now.
     func deviceState() -> DeviceState
 

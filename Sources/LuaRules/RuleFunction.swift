@@ -192,15 +192,8 @@ enum RuleFunction: Int32, CaseIterable {
             }
             return .wait(.ussd(code: code))
         default:
-            let action = try self.action(arguments)
-            let environment = try environment(rule)
-            let reply: String?
-            do throws(RuleActionError) {
-                reply = try environment.perform(action, for: run)
-            } catch {
-                throw Arguments.Complaint(message: "\(luaName): \(error.message)")
-            }
-            return .values(self == .run ? [reply.map(LuaValue.string) ?? .nil] : [])
+            _ = run
+            return .wait(.action(try self.action(arguments)))
         }
     }
 

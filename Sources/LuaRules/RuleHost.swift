@@ -7,7 +7,8 @@ import CLuaShim
 /// The integration loads each rule (``load(rule:file:source:data:)``), keeps the returned registrations,
 /// and when a trigger happens calls ``start(_:with:)``. A step comes back: the handler finished (its
 /// return value), waits (carry out the ``WaitRequest``, then ``resume(_:with:)``), or failed (report it).
-/// Actions without waiting reach the ``RuleEnvironment`` synchronously during the step.
+/// Queries (`state`, `now`, `sun`) and `log` reach the ``RuleEnvironment`` synchronously during the step; every
+/// action waits for the integration.
 ///
 /// Each rule's state has its own globals, string metatable, memory cap and failure count; a Lua error
 /// never unwinds through a Swift frame (the C shim raises and yields); every call into Lua runs under the
@@ -163,12 +164,22 @@ public final class RuleHost {
     public func resume(_ run: RunID, with result: WaitResult) -> RunStep? {
         guard let rule = rules[run.rule], rule.runs[run.number]?.isWaiting == true else { return nil }
         var encoding = ValueEncoding()
+        var raise: String?
         switch result {
         case .slept: break
         case .call(let outcome): encoding.append(.string(outcome.rawValue))
         case .ussd(let answer): encoding.append(answer.map(LuaValue.string) ?? .nil)
+        case .action(.success(let reply)):
+            if case .action(.run) = rule.request { encoding.append(reply.map(LuaValue.string) ?? .nil) }
+        case .action(.failure(let error)):
+            raise = (rule.requestName.map { "\($0): " } ?? "") + error.message
         }
-        rule.setReply(encoding.bytes)
+        if let raise {
+            rule.setReply(Array(raise.utf8))
+            rule.shim.pointee.reply_raises = 1
+        } else {
+            rule.setReply(encoding.bytes)
+        }
         rule.runs[run.number]?.isWaiting = false
         return step(run, of: rule, arguments: 0)
     }

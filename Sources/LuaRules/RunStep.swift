@@ -45,6 +45,10 @@ public enum WaitRequest: Hashable, Sendable {
     /// `ussd(CODE)`: send the USSD request (`*100#`), resume with ``WaitResult/ussd(_:)``: the answer, or
     /// nil after 30 seconds.
     case ussd(code: String)
+    /// An action that goes through the controller (`main.on`, `sms`, `run`, ...): carry it out, then resume with
+    /// ``WaitResult/action(_:)``. It waits because switching a relay takes I/O, and a failure must reach the
+    /// handler as an error (rules-api.md: an action that fails raises an error in the rule).
+    case action(RuleAction)
 }
 
 /// The answer to a ``WaitRequest``, which becomes the return value of the waiting Lua call.
@@ -54,6 +58,9 @@ public enum WaitResult: Hashable, Sendable {
     case call(CallOutcome)
     /// The network's answer, or nil when none came.
     case ussd(String?)
+    /// What the action came to: `run`'s reply text (nil for none, and for the other actions), or why it failed,
+    /// which the waiting call raises as a Lua error.
+    case action(Result<String?, RuleActionError>)
 }
 
 /// What `call(...)` returns, by its Lua string.

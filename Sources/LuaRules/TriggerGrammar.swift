@@ -76,7 +76,7 @@ enum TriggerGrammar {
     static func actionName(_ text: String) -> String? {
         guard (1...10).contains(text.utf8.count), text.utf8.allSatisfy(isLetterOrDigit) else { return nil }
         let name = text.uppercased()
-        return ScheduleRule.Action(rawValue: name) == nil ? name : nil
+        return ScheduleRule.Action.isRuleName(name) ? name : nil
     }
 
     /// KEYWORD of an SMS command: letters only; upper-cased. (The clash with built-ins is checked apart.)

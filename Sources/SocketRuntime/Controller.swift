@@ -1,4 +1,5 @@
 import Logging
+import LuaRules
 import SocketCore
 
 /// The one owner of the device state: feeds events to the core, commits what changed, then carries out
@@ -34,6 +35,8 @@ public actor Controller {
     private var postponed: [Work] = []
     private var retryAt: Instant?
     private var lastCommitFailureReport: Instant?
+    /// The Lua rules, when a rules folder is configured.
+    private var rules: RuleEngine?
     private let logger: Logger
     private let onNote: @Sendable (Instant, String) -> Void
 
@@ -57,6 +60,104 @@ public actor Controller {
         self.delivery = delivery
         outbox = Outbox(store: store, modem: board.modem, clock: clock, logger: logger)
         outbox.secrets = state.secrets
+    }
+
+    /// Where the Lua rules come from (rules-api.md), and where their `log` and failures go.
+    public struct RuleSetup: Sendable {
+        public var folder: String
+        /// `rule_memory_kib`.
+        public var memoryKiB: Int
+        /// `[location]`'s coordinates, for sun times.
+        public var location: Coordinates?
+        /// Each `log` line (false) or failure (true) of a rule, with the controller's time: simulate prints them
+        /// as `rule-log` / `rule-error`; the log has them too.
+        public var output: @Sendable (Instant, String, String, Bool) -> Void
+
+        public init(
+            folder: String, memoryKiB: Int = 1024, location: Coordinates? = nil,
+            output: @escaping @Sendable (Instant, String, String, Bool) -> Void = { _, _, _, _ in }
+        ) {
+            self.folder = folder
+            self.memoryKiB = memoryKiB
+            self.location = location
+            self.output = output
+        }
+    }
+
+    /// Runs the rules of `setup` from the next ``start()`` (or at once, when already started: as a reload).
+    public func useRules(_ setup: RuleSetup) {
+        let clock = self.clock
+        let output = setup.output
+        let configuration = RuleHostConfiguration(memoryLimitKiB: setup.memoryKiB, hasLocation: setup.location != nil)
+        let engine = RuleEngine(folder: setup.folder, store: store, configuration: configuration, logger: logger) { rule, text, failed in
+            output(clock.now, rule, text, failed)
+        }
+        engine.location = setup.location
+        rules = engine
+    }
+
+    /// Loads every rule again (SIGHUP, `reload`): waiting runs are cancelled, each rule's `data` is kept.
+    public func reloadRules() async {
+        guard let rules else { return }
+        rules.device = core
+        rules.now = clock.now
+        let catalog = rules.loadAll()
+        await handle(EventBus.Item(event: .rulesLoaded(catalog), receipt: nil))
+        await drain()
+    }
+
+    /// Carries out one of the rules' jobs and what it asks for.
+    private func runRuleJob(_ job: RuleEngine.Job) async {
+        guard let rules else { return }
+        rules.device = core
+        rules.now = clock.now
+        switch rules.run(job) {
+        case nil:
+            break
+        case .action(let run, let action)?:
+            let result = await carryOut(action)
+            rules.answer(run, .action(result))
+        case .commandDone(let id, let reply, let failed)?:
+            await handle(EventBus.Item(event: .ruleCommandDone(id: id, reply: reply, failed: failed), receipt: nil))
+        case .alarmResponseEnded(let failed)?:
+            await handle(EventBus.Item(event: .alarmResponseEnded(failed: failed), receipt: nil))
+        }
+    }
+
+    /// A rule's action, through the same command path as an SMS with the local console's trust.
+    private func carryOut(_ action: RuleAction) async -> Result<String?, RuleActionError> {
+        func console(_ event: Event) async -> [String] {
+            localReplies.removeAll()
+            await handle(EventBus.Item(event: event, receipt: nil))
+            defer { localReplies.removeAll() }
+            return localReplies
+        }
+        let failedSwitching = { (what: String) in RuleActionError("the \(what) did not switch (see STATUS and the log)") }
+        switch action {
+        case .main(let on, let seconds):
+            let replies = await console(.ruleSwitch(.main, on: on, revertAfterSeconds: seconds))
+            return replies.contains(ReplyText.executeError) ? .failure(failedSwitching(Relay.main.partName)) : .success(nil)
+        case .restartMain:
+            let replies = await console(.localCommand("RESTART"))
+            return replies.contains(ReplyText.executeError) ? .failure(failedSwitching(Relay.main.partName)) : .success(nil)
+        case .micro(let on, let seconds):
+            guard core.equipment.contains(.microRelay) else { return .failure(RuleActionError("this board has no micro-relay")) }
+            let replies = await console(.ruleSwitch(.micro, on: on, revertAfterSeconds: seconds))
+            return replies.contains(ReplyText.executeError) ? .failure(failedSwitching(Relay.micro.partName)) : .success(nil)
+        case .sms(let recipients, let text):
+            let to: RuleRecipients =
+                switch recipients {
+                case .alertNumbers: .alertNumbers
+                case .numbers(let numbers): .numbers(numbers)
+                }
+            let replies = await console(.ruleSMS(to, text: text))
+            return replies.contains(ReplyText.executeError) ? .failure(RuleActionError("the SMS cannot be queued (the state database refuses writes)")) : .success(nil)
+        case .hangup:
+            return .success(nil)
+        case .run(let text):
+            let replies = await console(.localCommand(text))
+            return .success(replies.isEmpty ? nil : replies.joined(separator: "\n"))
+        }
     }
 
     /// Starts the ports, powers the device up and starts sending what waits in the outbox (an earlier run's
@@ -83,6 +184,7 @@ public actor Controller {
         while let item = bus.next() { early.append(item) }
         for item in early where item.event.isLevelReport { await handle(item) }
         await handle(EventBus.Item(event: .powerUp, receipt: nil))
+        if rules != nil { await reloadRules() }
         for item in early where !item.event.isLevelReport { await handle(item) }
         await drain()
         if delivery == .concurrent, outboxWorker == nil {
@@ -103,13 +205,21 @@ public actor Controller {
 
     /// Handles every event queued in the bus, including those its own effects post.
     public func drain() async {
-        while let item = bus.next() { await handle(item) }
+        while true {
+            if let item = bus.next() {
+                await handle(item)
+            } else if let job = rules?.nextJob() {
+                await runRuleJob(job)
+            } else {
+                return
+            }
+        }
     }
 
     /// When the next timer is due; with ``Outbox/Delivery/inline`` also the outbox's next try.
     public var nextDeadline: Instant? {
         let outboxNext = delivery == .inline ? outbox.nextAttempt : nil
-        return [timers.next?.at, outboxNext, retryAt].compactMap { $0 }.min()
+        return [timers.next?.at, outboxNext, retryAt, rules?.nextDeadline].compactMap { $0 }.min()
     }
 
     /// Tries again the events whose commit failed once their retry is due, fires every timer due at or before
@@ -119,6 +229,12 @@ public actor Controller {
         if let retryAt, retryAt <= clock.now { await retryPostponed() }
         while let (id, _) = timers.popDue(notAfter: clock.now) {
             await handle(EventBus.Item(event: .timer(id), receipt: nil))
+            await drain()
+        }
+        if let rules, let due = rules.nextDeadline, due <= clock.now {
+            rules.device = core
+            rules.now = clock.now
+            rules.fireDue()
             await drain()
         }
         if delivery == .inline, let next = outbox.nextAttempt, next <= clock.now { await outbox.sendDue() }
@@ -168,7 +284,7 @@ public actor Controller {
         }
         let work = Work(item: item)
         // The console waits for its answer: it is refused at once rather than kept for a retry.
-        if case .localCommand = item.event {
+        if item.event.isConsole {
             guard postponed.isEmpty, await run(work) else { return localReplies = [ReplyText.executeError] }
             return
         }
@@ -231,6 +347,7 @@ public actor Controller {
         for reply in kept { await letOut(reply) }
 
         var failed: [Relay: Bool] = [:]
+        var switched: [(Relay, Bool)] = []
         var held: [HeldReply] = []
         var ids = outboxIDs[...]
         for effect in effects {
@@ -243,13 +360,18 @@ public actor Controller {
                 let reply = HeldReply(outboxID: nil, to: nil, text: text)
                 if failed.isEmpty { await letOut(reply) } else { held.append(reply) }
             case .setRelay(let relay, let on):
-                if await !switchOutput(relay, on: on) { failed[relay] = on }
+                if await switchOutput(relay, on: on) { switched.append((relay, on)) } else { failed[relay] = on }
             default:
                 await perform(effect)
             }
         }
         if let handled { await acknowledge(handled, afterRepliesThrough: outboxIDs.last) }
         await showLEDs()
+        if let rules {
+            rules.device = core
+            rules.now = now
+            rules.observe(item.event, effects, switched: switched)
+        }
         if !failed.isEmpty {
             let correction = Work(item: EventBus.Item(event: .outputsFailed(failed), receipt: nil), heldReplies: held)
             if await !run(correction) { postpone(correction, first: true) }
@@ -376,6 +498,8 @@ public actor Controller {
                 break  // handled in ``run(_:)``
             case .notice:
                 break  // for the rules
+            case let effect where rules?.handles(effect) == true:
+                break  // the rules run it (``RuleEngine/observe(_:_:switched:)``)
             case .ruleAction(let name):
                 logger.error("the scheduler fired the action \(name), but no rule defines it")
             case .ruleCommand(let request):
@@ -440,6 +564,14 @@ public actor Controller {
 }
 
 extension Event {
+    /// Whether the event comes from the local console or a rule, which wait for its answer.
+    var isConsole: Bool {
+        switch self {
+        case .localCommand, .ruleSwitch, .ruleSMS: true
+        default: false
+        }
+    }
+
     /// Whether no person is behind the event: a timer or a thermometer reading.
     var isAutomatic: Bool {
         switch self {

@@ -13,6 +13,8 @@ public actor Simulation {
         /// Nil: a fresh temporary database, removed at the end.
         public var statePath: String?
         public var rulesPath: String?
+        /// `rule_memory_kib`: each rule's memory limit.
+        public var ruleMemoryKiB = 1024
         /// The optional parts the simulated board has (all the model's by default; `simulate --config` takes
         /// them from the roles the file configures).
         public var equipment: Equipment?
@@ -98,6 +100,13 @@ public actor Simulation {
             clock: clock, logger: logger, delivery: .inline, zone: options.location?.zone,
             onNote: { time, text in if verbose { write("# \(time) \(text)") } })
         self.controller = controller
+        if let folder = options.rulesPath {
+            await controller.useRules(
+                Controller.RuleSetup(folder: folder, memoryKiB: options.ruleMemoryKiB, location: options.location?.coordinates) {
+                    time, rule, text, failed in
+                    write("\(time) \(failed ? "rule-error" : "rule-log") \(rule) \(jsonStringLiteral(text))")
+                })
+        }
         try await controller.start()
         await controller.fireDueTimers()
     }
@@ -149,6 +158,8 @@ public actor Simulation {
             world.button.set(false)
         case .restart(let offSeconds):
             await powerCycle(offSeconds: offSeconds)
+        case .reload:
+            await controller?.reloadRules()
         case .help:
             for line in SimulationInput.helpText.split(separator: "\n") { write("# " + line) }
         default:

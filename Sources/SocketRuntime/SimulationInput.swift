@@ -21,6 +21,8 @@ public enum SimulationInput: Equatable, Sendable {
     /// `relay main fail` / `relay micro work`: an extension; from now on that relay's switching fails (its
     /// contact stays put) or works again.
     case relayFailing(Relay, Bool)
+    /// `reload`: the rules are loaded again (rules-api.md), as SIGHUP does.
+    case reload
     case help
     /// A blank line or a `#` comment.
     case nothing
@@ -77,6 +79,9 @@ public enum SimulationInput: Equatable, Sendable {
             return .restart(offSeconds: back ? -seconds : seconds)
         case "ussd-reply":
             return .ussdReply(String(rest))
+        case "reload":
+            guard rest.isEmpty else { throw .init("usage: reload") }
+            return .reload
         case "signal":
             if rest == "none" { return .signal(dBm: nil) }
             guard let dBm = Int(rest), (-150...0).contains(dBm) else { throw .init("usage: signal DBM (e.g. signal -67) or signal none") }
@@ -147,6 +152,7 @@ public enum SimulationInput: Equatable, Sendable {
         restart [DURATION]         a power cycle from the persisted state, off for DURATION
         restart -DURATION          a power cycle in which the clock went back DURATION
         ussd-reply TEXT            the network's answer to the next USSD request
+        reload                     load the rules again (--rules)
         signal DBM|none            the GSM signal the modem reports
         relay main|micro fail|work that relay's switching fails from now on / works again
         Try: sms +3589123456789 STATUS
@@ -183,7 +189,7 @@ extension SimulatedWorld {
         case .relayFailing(.main, let failing): mainRelay.setFailing(failing)
         case .relayFailing(.micro, let failing): microRelay.setFailing(failing)
         case .nothing: break
-        case .wait, .buttonHold, .restart, .help: return false
+        case .wait, .buttonHold, .restart, .help, .reload: return false
         }
         return true
     }

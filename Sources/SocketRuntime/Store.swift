@@ -22,7 +22,7 @@ public final class Store: Sendable {
     }
 
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     /// This store's exclusive hold on the database, for as long as it exists.
     private let lock: StateLock
 
@@ -181,6 +181,20 @@ public final class Store: Sendable {
             // fires at most once per day, also when the clock is set back or the controller restarts (§5 A71).
             try db.alter(table: "schedule_rule") { t in
                 t.add(column: "last_fired_day", .integer)
+            }
+        }
+        migrator.registerMigration("v4: rules' data and runs in progress") { db in
+            // Each rule's `data` table (rules-api.md), as JSON of ``StoredLuaValue``.
+            try db.create(table: "rule_data") { t in
+                t.primaryKey("rule", .text)
+                t.column("value", .text).notNull()
+            }
+            // Runs that started and have not ended: after a restart the `start` event lists their triggers.
+            try db.create(table: "rule_run") { t in
+                t.column("rule", .text).notNull()
+                t.column("number", .integer).notNull()
+                t.column("trigger", .text).notNull()
+                t.primaryKey(["rule", "number"])
             }
         }
         return migrator
@@ -502,7 +516,7 @@ public final class Store: Sendable {
             partsSent: row[5])
     }
 
-    private func write(_ body: (Database) throws -> Void) throws(StoreError) {
+    func write(_ body: (Database) throws -> Void) throws(StoreError) {
         do {
             try queue.write(body)
         } catch {

@@ -59,6 +59,9 @@ typedef struct luashim_rule {
     void *context;
     const unsigned char *reply;
     size_t reply_length;
+    /// Set by the host before it resumes a waiting call whose answer is an error: the call raises the text
+    /// in `reply` instead of returning.
+    int reply_raises;
     int handler_argument;
     int handler_slot;
 

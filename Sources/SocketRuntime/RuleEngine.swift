@@ -1,0 +1,428 @@
+import Foundation
+import LuaRules
+import Logging
+import SocketCore
+
+/// The Lua rules beside the core (rules-api.md): one more consumer of the controller's events and timers.
+///
+/// It loads every `*.lua` file of the rules folder in name order into the ``RuleHost``, tells the core what the
+/// rules add (``RuleCatalog``), starts handlers when their trigger happens, and keeps the runs that wait:
+/// `sleep` on the controller's clock, actions through the controller (the same command path as an SMS, with
+/// the local console's trust). It belongs to the ``Controller`` actor: every Lua call happens there, one at a
+/// time. Work is queued as ``Job``s that the controller's ``Controller/drain()`` carries out, so a rule's
+/// action that causes another event never nests handlers without bound.
+final class RuleEngine: RuleEnvironment {
+    /// Why a run was started, which decides what its end means.
+    enum Purpose: Equatable {
+        /// `on`, `every`, `at`, `action`: `trigger` names it for the `start` event's `interrupted` list.
+        case plain(trigger: String)
+        /// A rule's SMS command: its return value is the reply.
+        case command(id: Int)
+        /// The alarm response: its end ends the notification cycle.
+        case alarmResponse
+    }
+
+    enum Job {
+        case start(HandlerID, LuaValue, Purpose)
+        case resume(RunID, WaitResult)
+    }
+
+    /// What the controller must do after a step.
+    enum Request {
+        /// Carry out a rule's action, then resume the run with its result.
+        case action(RunID, RuleAction)
+        /// Tell the core that a rule's command handler returned `reply` or failed.
+        case commandDone(id: Int, reply: String?, failed: Bool)
+        /// Tell the core that the alarm response ended.
+        case alarmResponseEnded(failed: Bool)
+    }
+
+    let folder: String
+    private let store: Store
+    private let logger: Logger
+    /// `rule-log` and `rule-error` lines: (rule, text, is an error).
+    private let output: @Sendable (String, String, Bool) -> Void
+    private var host: RuleHost!
+    private(set) var registrations: [Registration] = []
+    private var jobs: [Job] = []
+    private var purposes: [RunID: Purpose] = [:]
+    private var sleepers: [RunID: Instant] = [:]
+    private var periodic: [HandlerID: (next: Instant, seconds: Int64)] = [:]
+    private var daily: [HandlerID: Instant] = [:]
+    private var alarmRun: RunID?
+    /// The core as it stood when the controller last handed it over: what `state()`, `now()` and `sun()` read.
+    var device: SocketCore?
+    var location: Coordinates?
+    /// The controller's time now.
+    var now = Instant(milliseconds: 0)
+
+    init(
+        folder: String, store: Store, configuration: RuleHostConfiguration, logger: Logger,
+        output: @escaping @Sendable (String, String, Bool) -> Void
+    ) {
+        self.folder = folder
+        self.store = store
+        self.logger = logger
+        self.output = output
+        host = RuleHost(configuration: configuration, environment: self)
+    }
+
+    // MARK: - Loading
+
+    /// Loads every rule of the folder (again), keeping each one's `data`; waiting runs are cancelled.
+    /// Returns what the rules add to the command language.
+    func loadAll() -> RuleCatalog {
+        for name in host.ruleNames { report(host.unload(rule: name)) }
+        registrations = []
+        jobs = []
+        purposes = [:]
+        sleepers = [:]
+        periodic = [:]
+        daily = [:]
+        alarmRun = nil
+        let interrupted = (try? store.takeInterruptedRuleRuns()) ?? [:]
+        for file in Self.ruleFiles(in: folder, logger: logger) {
+            let name = String(file.dropLast(4))
+            do {
+                let source = try Self.read(folder + "/" + file)
+                let data = (try? store.ruleData(of: name)) ?? .nil
+                let loaded = try host.load(rule: name, file: file, source: source, data: data)
+                registrations += loaded
+            } catch let failure as RuleFailure {
+                fail(name, failure.description)
+            } catch {
+                fail(name, "\(file): \(error)")
+            }
+        }
+        for registration in registrations {
+            switch registration.trigger {
+            case .every(let interval):
+                let seconds = max(1, Int64(interval.components.seconds))
+                periodic[registration.handler] = (now.adding(seconds: seconds), seconds)
+            case .event(.start):
+                let cut = interrupted[registration.handler.rule] ?? []
+                jobs.append(.start(registration.handler, .table(["interrupted": .list(cut.map(LuaValue.string))]), .plain(trigger: "start")))
+            default:
+                break
+            }
+        }
+        scheduleDaily()
+        var catalog = RuleCatalog()
+        for registration in registrations {
+            switch registration.trigger {
+            case .action(let name): catalog.actions.insert(name)
+            case .command(let keyword, let kind):
+                catalog.commands[keyword] = kind == .config ? .configuration : kind == .info ? .information : .control
+            case .alarmResponse: catalog.alarmResponse = true
+            default: break
+            }
+        }
+        logger.notice("rules loaded from \(folder): \(host.ruleNames.joined(separator: ", "))")
+        return catalog
+    }
+
+    /// The rule files of `folder`: `*.lua` directly in it, in name order.
+    static func ruleFiles(in folder: String, logger: Logger) -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".lua") && $0.count > 4 }.sorted()
+        } catch {
+            logger.error("the rules folder \(folder) cannot be read: \(error)")
+            return []
+        }
+    }
+
+    /// A rule file's text, at most 1 MiB.
+    static func read(_ path: String) throws -> String {
+        let bytes = try ConfigFile.contents(of: path, kind: "rule file")
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: - Triggers
+
+    /// Queues the handlers an event and its effects trigger (rules-api.md "Events for on"); `switched` are the
+    /// relay switchings that succeeded.
+    func observe(_ event: Event, _ effects: [Effect], switched: [(Relay, Bool)]) {
+        var fired: [(RuleEvent, LuaValue)] = []
+        switch event {
+        case .sms(let sms):
+            let reply = effects.lazy.compactMap { if case .sendSMS(let to, let text) = $0, to == sms.sender { text } else { nil } }.first
+            let permitted = effects.contains { if case .verdict(let v) = $0 { v.outcome.isPermitted } else { false } }
+            if permitted {
+                fired.append((.sms, .table(["from": sms.sender.map(LuaValue.string) ?? .nil, "text": .string(sms.text), "reply": reply.map(LuaValue.string) ?? .nil])))
+            }
+        case .incomingCall(let from): fired.append((.call, .table(["from": from.map(LuaValue.string) ?? .nil])))
+        case .mains(let present): fired.append((.mains, .table(["present": .boolean(present)])))
+        case .modemOnline(let online): fired.append((.modem, .table(["online": .boolean(online)])))
+        case .button(let held): fired.append((.button, .table(["held": .number(Double(held) / 1000)])))
+        default: break
+        }
+        for effect in effects {
+            guard case .notice(let notice) = effect else { continue }
+            switch notice {
+            case .alarm: fired.append((.alarm, .table([:])))
+            case .sensor(let active): fired.append((.sensor, .table(["active": .boolean(active)])))
+            case .armed(let armed): fired.append((.armed, .table(["armed": .boolean(armed)])))
+            case .temperature(let t): fired.append((.temperature, .table(["celsius": t.map { .integer(Int64($0)) } ?? .nil])))
+            }
+        }
+        for (relay, on) in switched { fired.append((.relay, .table(["relay": .string(relay.rawValue), "on": .boolean(on)]))) }
+        for (name, argument) in fired {
+            for registration in registrations where registration.trigger == .event(name) {
+                jobs.append(.start(registration.handler, argument, .plain(trigger: name.rawValue)))
+            }
+        }
+        for effect in effects {
+            switch effect {
+            case .ruleAction(let name):
+                guard let registration = registrations.first(where: { $0.trigger == .action(name) }) else {
+                    report(rule: "scheduler", "the scheduler fired the action \(name), but no rule defines it")
+                    continue
+                }
+                jobs.append(.start(registration.handler, .nil, .plain(trigger: "action")))
+            case .ruleCommand(let request):
+                guard let registration = registrations.first(where: {
+                    if case .command(request.keyword, _) = $0.trigger { true } else { false }
+                }) else {
+                    continue
+                }
+                let argument: LuaValue = .table([
+                    "from": request.from.map(LuaValue.string) ?? .nil, "text": .string(request.text), "args": .string(request.args),
+                ])
+                jobs.append(.start(registration.handler, argument, .command(id: request.id)))
+            case .alarmResponse(let start):
+                if start, let registration = registrations.first(where: { $0.trigger == .alarmResponse }) {
+                    jobs.append(.start(registration.handler, .nil, .alarmResponse))
+                } else if !start, let run = alarmRun {
+                    host.cancel(run)
+                    end(run)
+                }
+            default:
+                break
+            }
+        }
+        if case .sms = event { scheduleDaily() }
+        if case .localCommand = event { scheduleDaily() }
+        if case .networkTime = event { scheduleDaily() }
+    }
+
+    /// Whether the core handed a rule command or alarm response to a rule that is not there.
+    func handles(_ effect: Effect) -> Bool {
+        switch effect {
+        case .ruleCommand(let request):
+            return registrations.contains { if case .command(request.keyword, _) = $0.trigger { true } else { false } }
+        case .alarmResponse(true): return registrations.contains { $0.trigger == .alarmResponse }
+        case .alarmResponse(false), .ruleAction: return true
+        default: return false
+        }
+    }
+
+    /// Resumes a waiting run with what it waited for.
+    func answer(_ run: RunID, _ result: WaitResult) { jobs.append(.resume(run, result)) }
+
+    /// The next job to carry out, oldest first.
+    func nextJob() -> Job? { jobs.isEmpty ? nil : jobs.removeFirst() }
+
+    /// When the next sleeper, `every` or `at` falls due.
+    var nextDeadline: Instant? {
+        (Array(sleepers.values) + periodic.values.map(\.next) + Array(daily.values)).min()
+    }
+
+    /// Queues what is due at `now`.
+    func fireDue() {
+        for (run, at) in sleepers.sorted(by: { $0.value < $1.value }) where at <= now {
+            sleepers[run] = nil
+            jobs.append(.resume(run, .slept))
+        }
+        for (handler, entry) in periodic where entry.next <= now {
+            var next = entry.next
+            while next <= now { next = next.adding(seconds: entry.seconds) }
+            periodic[handler] = (next, entry.seconds)
+            jobs.append(.start(handler, .nil, .plain(trigger: "every")))
+        }
+        var firedDaily = false
+        for (handler, at) in daily where at <= now {
+            daily[handler] = nil
+            firedDaily = true
+            jobs.append(.start(handler, .nil, .plain(trigger: "at")))
+        }
+        if firedDaily { scheduleDaily(after: now) }
+    }
+
+    /// Computes when each `at` trigger next fires on the device clock; none while the clock is unset.
+    private func scheduleDaily(after instant: Instant? = nil) {
+        daily = [:]
+        guard let device, let wall = device.wallClock else { return }
+        let after = instant ?? now
+        for registration in registrations {
+            guard case .at(let time, let days) = registration.trigger else { continue }
+            let weekdays = Set((1...7).filter { days.contains(isoWeekday: $0) })
+            var next: Instant?
+            switch time {
+            case .clock(let clock):
+                if let zone = device.zone, let utc = device.deviceUTC {
+                    let shift = utc - now.seconds
+                    next = zone.next(hour: clock.hour, minute: clock.minute, weekdays: weekdays, after: after.seconds + shift)
+                        .flatMap { device.instant(atDeviceUTC: $0) }
+                } else {
+                    let shift = wall.epochSeconds - now.seconds
+                    next = ZoneRules.utc.next(hour: clock.hour, minute: clock.minute, weekdays: weekdays, after: after.seconds + shift)
+                        .map { Instant(seconds: $0 - shift) }
+                }
+            case .sunrise(let offset), .sunset(let offset):
+                let event: SunEvent = if case .sunrise = time { .sunrise } else { .sunset }
+                guard let zone = device.zone, let utc = device.deviceUTC, let location else { continue }
+                let shift = utc - now.seconds
+                next = SolarTimes.next(
+                    event, offset: Int64(offset.components.seconds), weekdays: weekdays, after: after.seconds + shift, at: location, in: zone
+                ).flatMap { device.instant(atDeviceUTC: $0) }
+            }
+            if let next { daily[registration.handler] = next }
+        }
+    }
+
+    // MARK: - Steps
+
+    /// Carries out one job; returns what the controller must do next, if anything.
+    func run(_ job: Job) -> Request? {
+        let step: RunStep?
+        var purpose: Purpose?
+        switch job {
+        case .start(let handler, let argument, let why):
+            step = host.start(handler, with: argument)
+            purpose = why
+            if step == nil {
+                // The rule is disabled or gone: a command answers Execute error!, the alarm falls back.
+                switch why {
+                case .command(let id): return .commandDone(id: id, reply: nil, failed: true)
+                case .alarmResponse: return .alarmResponseEnded(failed: true)
+                case .plain: return nil
+                }
+            }
+            if let step, why == .alarmResponse { alarmRun = step.run }
+            if let step, case .plain(let trigger) = why {
+                try? store.ruleRunStarted(rule: step.run.rule, number: step.run.number, trigger: trigger)
+            }
+        case .resume(let run, let result):
+            step = host.resume(run, with: result)
+            purpose = purposes[run]
+        }
+        guard let step else { return nil }
+        if let purpose { purposes[step.run] = purpose }
+        if let data = step.dataToSave {
+            do {
+                try store.saveRuleData(data, of: step.run.rule)
+            } catch {
+                fail(step.run.rule, "its data cannot be stored: \(error)")
+            }
+        }
+        switch step.outcome {
+        case .waiting(let request):
+            switch request {
+            case .sleep(let duration):
+                let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+                sleepers[step.run] = now.adding(milliseconds: max(0, milliseconds))
+                return nil
+            case .action(let action):
+                return .action(step.run, action)
+            case .call:
+                jobs.append(.resume(step.run, .call(.failed)))
+                return nil
+            case .ussd:
+                jobs.append(.resume(step.run, .ussd(nil)))
+                return nil
+            }
+        case .finished(let value):
+            let purpose = purposes[step.run]
+            end(step.run)
+            switch purpose {
+            case .command(let id)?: return .commandDone(id: id, reply: value.string, failed: false)
+            case .alarmResponse?: return .alarmResponseEnded(failed: false)
+            default: return nil
+            }
+        case .failed(let failure):
+            let purpose = purposes[step.run]
+            end(step.run)
+            report(failure)
+            switch purpose {
+            case .command(let id)?: return .commandDone(id: id, reply: nil, failed: true)
+            case .alarmResponse?: return .alarmResponseEnded(failed: true)
+            default: return nil
+            }
+        }
+    }
+
+    private func end(_ run: RunID) {
+        purposes[run] = nil
+        sleepers[run] = nil
+        if alarmRun == run { alarmRun = nil }
+        try? store.ruleRunEnded(rule: run.rule, number: run.number)
+    }
+
+    // MARK: - RuleEnvironment
+
+    func deviceState() -> DeviceState {
+        guard let snapshot = device?.snapshot else {
+            return DeviceState(
+                main: false, micro: nil, armed: false, alarm: .disarmed, sensorActive: false, temperature: nil, mains: nil,
+                modemOnline: false, signal: nil, model: .gsm707, alertNumbers: [])
+        }
+        return DeviceState(
+            main: snapshot.mainOn, micro: snapshot.microOn, armed: snapshot.armed,
+            alarm: AlarmPhase(rawValue: snapshot.alarmPhase) ?? .disarmed, sensorActive: snapshot.sensorActive,
+            temperature: snapshot.temperature.map(Double.init), mains: snapshot.mainsPresent, modemOnline: snapshot.modemOnline,
+            signal: snapshot.signal, model: snapshot.model, alertNumbers: snapshot.alertNumbers)
+    }
+
+    func deviceClock() -> CivilTime? { device?.wallClock }
+
+    func sunTimes(on day: CalendarDate?) -> LuaRules.SunTimes? {
+        guard let device, let zone = device.zone, let location else { return nil }
+        let date: (Int, Int, Int)
+        if let day {
+            date = (day.year, day.month, day.day)
+        } else {
+            guard let wall = device.wallClock else { return nil }
+            date = (wall.year, wall.month, wall.day)
+        }
+        guard let sun = SolarTimes.day(year: date.0, month: date.1, day: date.2, at: location, in: zone) else { return nil }
+        func clock(_ time: SunTime) -> ClockTime? {
+            time.instant.map { CivilTime(epochSeconds: zone.localSeconds(at: $0)) }.flatMap { ClockTime(hour: $0.hour, minute: $0.minute) }
+        }
+        return LuaRules.SunTimes(sunrise: clock(sun.sunrise), sunset: clock(sun.sunset))
+    }
+
+    func log(_ text: String, rule: String) {
+        logger.info("rule \(rule): \(text)")
+        output(rule, text, false)
+    }
+
+    func report(_ failure: RuleFailure) {
+        let text = failure.description
+        logger.error("rule \(failure.rule) failed: \(text)\(failure.traceback.map { "\n" + $0 } ?? "")")
+        output(failure.rule, text, true)
+    }
+
+    private func report(_ failures: [RuleFailure]) { for failure in failures { report(failure) } }
+
+    private func report(rule: String, _ text: String) {
+        logger.error("rule \(rule): \(text)")
+        output(rule, text, true)
+    }
+
+    private func fail(_ rule: String, _ text: String) { report(rule: rule, text) }
+
+    /// Bytes of Lua memory each loaded rule holds.
+    var memory: [String: Int] {
+        Dictionary(uniqueKeysWithValues: host.ruleNames.compactMap { name in host.memoryInUse(by: name).map { (name, $0) } })
+    }
+}
+
+extension Verdict.Outcome {
+    /// The SMS passed the security checks (the `sms` event is for permitted senders only).
+    var isPermitted: Bool {
+        switch self {
+        case .tooLong, .empty, .notOnList, .wrongPassword: false
+        default: true
+        }
+    }
+}
