@@ -14,6 +14,8 @@ public struct ControllerConfig: Sendable {
     public var statePath: String?
     public static let defaultStatePath = "/var/lib/smsocket/state.sqlite"
     public var rulesPath: String?
+    /// `rule_memory_kib`: the most memory one Lua rule may use, in KiB (rules-api.md; default 1024).
+    public var ruleMemoryKiB = 1024
     public var logLevel = Logger.Level.info
     /// What SERIALNUM reports; by default derived from /etc/machine-id.
     public var serialNumber: String?
@@ -22,7 +24,7 @@ public struct ControllerConfig: Sendable {
     /// `[location]`; nil without the table.
     public var location: Location?
 
-    static let topLevelKeys = ["model", "state", "rules", "log_level", "serial"]
+    static let topLevelKeys = ["model", "state", "rules", "log_level", "serial", "rule_memory_kib"]
 
     /// `[location]` (spec rules-api.md, "Location"): where the controller is, for sun times, and the time
     /// zone its clock follows.
@@ -100,6 +102,11 @@ public struct ControllerConfig: Sendable {
             case "state": config.statePath = Self.path(try string(key, value), besides: file)
             case "rules": config.rulesPath = Self.path(try string(key, value), besides: file)
             case "serial": config.serialNumber = try string(key, value)
+            case "rule_memory_kib":
+                guard case .int(let kib) = value, (64...1_048_576).contains(kib) else {
+                    throw fail(key, "expected a whole number of KiB from 64 to 1048576, found \(value)")
+                }
+                config.ruleMemoryKiB = kib
             case "location":
                 guard case .table(let entries) = value else { throw fail(key, "expected a table [location], found \(value.typeName)") }
                 var settings = PluginSettings(file: file, table: key, values: entries, sourceMap: map, reader: "[location]")

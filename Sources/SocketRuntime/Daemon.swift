@@ -40,9 +40,15 @@ public enum Daemon {
         let controller = try Controller(
             model: config.model, identity: identity, store: store, board: board, clock: clock, bus: bus, logger: logger,
             zone: config.location?.zone)
+        if let folder = config.rulesPath {
+            await controller.useRules(
+                Controller.RuleSetup(folder: folder, memoryKiB: config.ruleMemoryKiB, location: config.location?.coordinates))
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ControllerService(controller: controller, bus: bus, clock: clock)),
-            .init(service: ReloadSignal(signals: hangUps, logger: logger), successTerminationBehavior: .ignore),
+            .init(
+                service: ReloadSignal(signals: hangUps, controller: controller, bus: bus, hasRules: config.rulesPath != nil, logger: logger),
+                successTerminationBehavior: .ignore),
         ]
         if config.roles.values.contains(where: { $0.kind == SimulatedPlugin.kind }) {
             let world = context.shared.object(SimulatedPlugin.worldKey) { SimulatedWorld(log: StandardOutputLog()) }

@@ -2,16 +2,27 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// SIGHUP, by convention "read your configuration again". Rules cannot be reloaded yet, so it only says
-/// so; trapped, it no longer ends the controller (its default action would).
+/// SIGHUP, by convention "read your configuration again": the Lua rules are loaded again (rules-api.md), each
+/// rule's `data` kept and its waiting runs cancelled. The configuration file itself is read at start only.
+/// Trapped, the signal never ends the controller (its default action would).
 struct ReloadSignal: Service {
     /// The trapped signals, made before the service group starts, so that none arrives untrapped.
     let signals: UnixSignalsSequence
+    let controller: Controller
+    let bus: EventBus
+    let hasRules: Bool
     let logger: Logger
 
     func run() async {
         for await _ in signals.cancelOnGracefulShutdown() {
-            logger.notice("SIGHUP: nothing to reload yet (the configuration is read at start); the controller runs on")
+            guard hasRules else {
+                logger.notice("SIGHUP: no rules folder is configured, so there is nothing to reload; the controller runs on")
+                continue
+            }
+            logger.notice("SIGHUP: loading the rules again")
+            await controller.reloadRules()
+            // The controller's loop may be waiting for a deadline the reload moved.
+            bus.wake()
         }
     }
 }

@@ -32,6 +32,7 @@ public actor Simulation {
         public mutating func take(_ config: ControllerConfig) {
             model = config.model
             rulesPath = config.rulesPath
+            ruleMemoryKiB = config.ruleMemoryKiB
             equipment = config.equipment
             location = config.location
         }

@@ -64,23 +64,27 @@ struct DaemonTests {
         #expect(try Store(path: path).loadState().mainRelayOn == false)
     }
 
-    /// `smsocket run` on the simulated board as systemd runs it: standard input at its end from the start.
-    @Test func runOutlivesItsInputIgnoresSIGHUPAndSaysWhenItStartsAndStops() throws {
+    /// `smsocket run` on the simulated board as systemd runs it: standard input at its end from the start;
+    /// SIGHUP loads the rules again.
+    @Test func runOutlivesItsInputReloadsRulesOnSIGHUPAndSaysWhenItStartsAndStops() throws {
         let binary = smsocketExecutable(besides: #filePath)
         let folder = try TemporaryDirectory()
         let dir = folder.url.path
         let config = dir + "/smsocket.toml"
-        try "state = \"\(dir)/state.sqlite\"\nlog_level = \"info\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n"
+        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
+        try "log(\"loaded\")\n".write(toFile: dir + "/rules/hello.lua", atomically: true, encoding: .utf8)
+        try "state = \"\(dir)/state.sqlite\"\nrules = \"rules\"\nlog_level = \"info\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let output = dir + "/output.txt"
         let run = try ChildProcess([binary, "run", "--config", config], outputPath: output)
         run.closeInput()
 
         #expect(waitForText(in: output) { $0.contains("standard input ended") })
+        #expect(waitForText(in: output) { $0.contains("rule hello: loaded") }, "a relative rules folder is the config file's")
         run.signal(SIGHUP)
-        #expect(waitForText(in: output) { $0.contains("SIGHUP: nothing to reload yet") })
+        #expect(waitForText(in: output) { $0.contains("SIGHUP: loading the rules again") })
         run.signal(SIGHUP)
-        #expect(waitForText(in: output) { $0.components(separatedBy: "SIGHUP: nothing to reload yet").count == 3 })
+        #expect(waitForText(in: output) { $0.components(separatedBy: "rule hello: loaded").count == 4 })
         run.signal(SIGTERM)
         #expect(ChildProcess.exited(run.waitForExit(), code: 0), "alive until SIGTERM, then a clean stop")
         let log = readTextFile(output)
