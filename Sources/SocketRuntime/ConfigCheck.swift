@@ -70,7 +70,7 @@ public enum ConfigCheck {
             guard let plugin = PluginRegistry.plugin(kind: kind) else { continue }
             findings += plugin.preflight(for: role, settings: settings).map { ConfigFinding(.error, $0) }
         }
-        findings += stateFolder(config) + rulesFolder(config) + missingFeatures(config) + placeless(config)
+        findings += stateFolder(config) + rulesFolder(config) + rules(config) + missingFeatures(config) + placeless(config)
         return Report(config: config, summary: ports.summary, findings: findings.inFileOrder(by: \.detail.line))
     }
 

@@ -5,7 +5,8 @@ import Synchronization
 
 /// A conversation with `smsocket simulate`, stored as the simulator's own output: lines starting with
 /// `< ` are the input (echoed), every other line is expected output. An optional first line
-/// `#! --model 706 --start 2026-01-05T08:00:00Z` gives the simulator's options; `--without thermometer,micro_relay`
+/// `#! --model 706 --start 2026-01-05T08:00:00Z` gives the simulator's options (`--rules PATH`: a rules folder,
+/// relative to the project's folder); `--without thermometer,micro_relay`
 /// (role names) builds the simulated board without those parts, as `simulate --config` does for a file without
 /// their tables; `--config helsinki.toml` (a file beside the transcripts) is `simulate --config`.
 struct Transcript: CustomStringConvertible, Sendable {
@@ -20,6 +21,13 @@ struct Transcript: CustomStringConvertible, Sendable {
     static let directory: String = {
         let file = #filePath
         return String(file[..<file.lastIndex(of: "/")!]) + "/Transcripts"
+    }()
+
+    /// The project's folder, which `--rules PATH` is relative to (`--rules rules` runs the example rules).
+    static let repositoryRoot: String = {
+        var path = directory
+        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
     }()
 
     static func all() -> [Transcript] {
@@ -53,6 +61,7 @@ struct Transcript: CustomStringConvertible, Sendable {
                 case "--config": options.take(try ControllerConfig.load(path: Self.directory + "/" + words[i + 1]))
                 case "--model": options.model = Model(rawValue: words[i + 1]) ?? .gsm707
                 case "--start": options.start = ISO8601.parse(words[i + 1]) ?? options.start
+                case "--rules": options.rulesPath = Self.repositoryRoot + "/" + words[i + 1]
                 case "--without":
                     var parts = Equipment.complete(for: options.model)
                     for role in words[i + 1].split(separator: ",") {

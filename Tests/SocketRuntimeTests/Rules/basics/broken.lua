@@ -1,0 +1,1 @@
+on("start", function() error("this handler always fails") end)
