@@ -12,6 +12,7 @@ extension SocketCore {
         guard let requester = volatile.ussdRequester else { return }
         volatile.ussdRequester = nil
         emit(.cancelTimer(.ussdTimeout))
+        if case .rule(let id) = requester { return emit(.ruleUSSDDone(id: id, answer: text.flatMap { $0.isEmpty ? nil : $0 })) }
         guard let text, !text.isEmpty else { return replyError(ReplyText.executeError, to: requester) }
         reply(GSMAlphabet.truncatedToOneSMS(text), to: requester)
     }
@@ -19,6 +20,7 @@ extension SocketCore {
     mutating func ussdTimedOut() {
         guard let requester = volatile.ussdRequester else { return }
         volatile.ussdRequester = nil
+        if case .rule(let id) = requester { return emit(.ruleUSSDDone(id: id, answer: nil)) }
         replyError(ReplyText.executeError, to: requester)
     }
 }

@@ -45,6 +45,10 @@ public enum Effect: Equatable, Hashable, Sendable {
     case alarmResponse(start: Bool)
     /// Something rules may watch that only the core knows.
     case notice(DeviceNotice)
+    /// How a rule's call ``Event/ruleCall(id:number:ringSeconds:)`` came out.
+    case ruleCallDone(id: Int, result: RuleCallResult)
+    /// The network's answer to a rule's USSD request, nil when none came.
+    case ruleUSSDDone(id: Int, answer: String?)
     /// A human-readable note for logs and the simulator's `#` lines.
     case note(String)
     /// What became of the SMS or local command being handled, for the activity log (one per message).

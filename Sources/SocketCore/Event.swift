@@ -110,6 +110,12 @@ public enum Event: Equatable, Hashable, Sendable {
     case ruleSwitch(Relay, on: Bool, revertAfterSeconds: Int?)
     /// A rule sends an SMS.
     case ruleSMS(RuleRecipients, text: String)
+    /// A rule's `call(NUMBER, [ring])`, numbered `id` for its answer.
+    case ruleCall(id: Int, number: String, ringSeconds: Int)
+    /// A rule's `hangup()`, or the end of the run that placed call `id`.
+    case ruleHangup(id: Int)
+    /// A rule's `ussd(CODE)`, numbered `id` for its answer.
+    case ruleUSSD(id: Int, code: String)
 
     /// Whether the event reports the current level of an input or of the network (what a port says when it
     /// starts). The core keeps such reports even while the device is dark, so that it powers up knowing

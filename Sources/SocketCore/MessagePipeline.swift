@@ -10,6 +10,8 @@ public enum Origin: Equatable, Hashable, Sendable {
 enum ReplyTarget: Hashable, Sendable {
     case sms(String)
     case local
+    /// A rule's `ussd` call, by its request number: answered with ``Effect/ruleUSSDDone(id:answer:)``.
+    case rule(Int)
     case nobody
 
     init(_ origin: Origin) {
@@ -158,7 +160,7 @@ extension SocketCore {
         switch target {
         case .sms(let address): emit(.sendSMS(to: address, text: text))
         case .local: emit(.reply(text))
-        case .nobody: break
+        case .rule, .nobody: break
         }
     }
 

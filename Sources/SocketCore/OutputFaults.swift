@@ -33,7 +33,7 @@ extension SocketCore {
             switch requester {
             case .sms(let address): emit(.retractReplies(to: address))
             case .local: emit(.retractReplies(to: nil))
-            case .nobody: break
+            case .rule, .nobody: break
             }
             replyError(ReplyText.executeError, to: requester)
         }

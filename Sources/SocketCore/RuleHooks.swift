@@ -133,6 +133,11 @@ public struct DeviceSnapshot: Equatable, Sendable {
     public var alertNumbers: [String]
 }
 
+/// What a rule's `call` returns.
+public enum RuleCallResult: String, Equatable, Hashable, Sendable {
+    case answered, rejected, noAnswer = "noanswer", failed
+}
+
 /// Where a rule's `sms(TO, TEXT)` goes.
 public enum RuleRecipients: Equatable, Hashable, Sendable {
     case numbers([String])

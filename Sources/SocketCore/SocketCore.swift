@@ -115,6 +115,10 @@ public struct SocketCore: Sendable {
         case .alarmResponseEnded(let failed): alarmResponseEnded(failed: failed)
         case .ruleSwitch(let relay, let on, let seconds): ruleSwitch(relay, on: on, revertAfterSeconds: seconds)
         case .ruleSMS(let recipients, let text): ruleSMS(to: recipients, text: text)
+        case .ruleCall(let id, let number, let ring): ruleCall(id: id, number: number, ringSeconds: ring)
+        case .ruleHangup(let id): ruleHangup(id: id)
+        case .ruleUSSD(let id, let code):
+            if case .refused = startUSSD(code, for: .rule(id)) { emit(.ruleUSSDDone(id: id, answer: nil)) }
         }
     }
 
@@ -235,6 +239,8 @@ struct VolatileState: Sendable {
     var outputFaultsAnnounced: Set<Relay> = []
     /// Rule commands waiting for their handler: where the answer goes and the command's type.
     var pendingRuleCommands: [Int: (target: ReplyTarget, kind: CommandClass)] = [:]
+    /// The ring time of a rule's call being placed, in seconds.
+    var ruleCallRing: [Int: Int64] = [:]
     var nextRuleCommand = 0
     /// Who asked for the command being executed (set only while it runs).
     var requester: ReplyTarget = .nobody

@@ -115,17 +115,25 @@ public actor Controller {
         case nil:
             break
         case .action(let run, let action)?:
-            let result = await carryOut(action)
+            let result = await carryOut(action, for: run)
             rules.answer(run, .action(result))
+        case .call(let run, let number, let ring)?:
+            let id = rules.request(for: run, call: true)
+            await handle(EventBus.Item(event: .ruleCall(id: id, number: number, ringSeconds: ring), receipt: nil))
+        case .ussd(let run, let code)?:
+            let id = rules.request(for: run, call: false)
+            await handle(EventBus.Item(event: .ruleUSSD(id: id, code: code), receipt: nil))
         case .commandDone(let id, let reply, let failed)?:
             await handle(EventBus.Item(event: .ruleCommandDone(id: id, reply: reply, failed: failed), receipt: nil))
         case .alarmResponseEnded(let failed)?:
             await handle(EventBus.Item(event: .alarmResponseEnded(failed: failed), receipt: nil))
         }
+        // A run that ended takes its call with it.
+        for id in rules.takeEndedCalls() { await handle(EventBus.Item(event: .ruleHangup(id: id), receipt: nil)) }
     }
 
     /// A rule's action, through the same command path as an SMS with the local console's trust.
-    private func carryOut(_ action: RuleAction) async -> Result<String?, RuleActionError> {
+    private func carryOut(_ action: RuleAction, for run: RunID) async -> Result<String?, RuleActionError> {
         func console(_ event: Event) async -> [String] {
             localReplies.removeAll()
             await handle(EventBus.Item(event: event, receipt: nil))
@@ -153,6 +161,7 @@ public actor Controller {
             let replies = await console(.ruleSMS(to, text: text))
             return replies.contains(ReplyText.executeError) ? .failure(RuleActionError("the SMS cannot be queued (the state database refuses writes)")) : .success(nil)
         case .hangup:
+            if let id = rules?.call(of: run) { await handle(EventBus.Item(event: .ruleHangup(id: id), receipt: nil)) }
             return .success(nil)
         case .run(let text):
             let replies = await console(.localCommand(text))
@@ -371,6 +380,7 @@ public actor Controller {
             rules.device = core
             rules.now = now
             rules.observe(item.event, effects, switched: switched)
+            for id in rules.takeEndedCalls() { await handle(EventBus.Item(event: .ruleHangup(id: id), receipt: nil)) }
         }
         if !failed.isEmpty {
             let correction = Work(item: EventBus.Item(event: .outputsFailed(failed), receipt: nil), heldReplies: held)
@@ -496,8 +506,8 @@ public actor Controller {
             switch effect {
             case .sendSMS, .reply, .setRelay, .retractReplies:
                 break  // handled in ``run(_:)``
-            case .notice:
-                break  // for the rules
+            case .notice, .ruleCallDone, .ruleUSSDDone:
+                break  // for the rules (``RuleEngine/observe(_:_:switched:)``)
             case let effect where rules?.handles(effect) == true:
                 break  // the rules run it (``RuleEngine/observe(_:_:switched:)``)
             case .ruleAction(let name):

@@ -28,6 +28,9 @@ extension Event {
         case .alarmResponseEnded: "end of a rule's alarm response"
         case .ruleSwitch(let relay, let on, _): "rule switching the \(relay.partName) \(on ? "on" : "off")"
         case .ruleSMS: "rule's SMS"
+        case .ruleCall(_, let number, _): "rule's call to \(number)"
+        case .ruleHangup: "rule's hang-up"
+        case .ruleUSSD(_, let code): "rule's USSD request \(code)"
         }
     }
 }
@@ -53,6 +56,8 @@ extension Effect {
         case .ruleCommand(let request): "run the rule command \(request.keyword)"
         case .alarmResponse(let start): start ? "start the rules' alarm response" : "stop the rules' alarm response"
         case .notice: "tell the rules"
+        case .ruleCallDone: "tell a rule how its call ended"
+        case .ruleUSSDDone: "give a rule its USSD answer"
         case .note: "log a note"
         case .verdict: "log what became of a message"
         }

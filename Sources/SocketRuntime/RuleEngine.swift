@@ -35,6 +35,10 @@ final class RuleEngine: RuleEnvironment {
         case commandDone(id: Int, reply: String?, failed: Bool)
         /// Tell the core that the alarm response ended.
         case alarmResponseEnded(failed: Bool)
+        /// Place a rule's call; its outcome resumes the run (``Effect/ruleCallDone(id:result:)``).
+        case call(RunID, number: String, ringSeconds: Int)
+        /// Send a rule's USSD request; the answer resumes the run (``Effect/ruleUSSDDone(id:answer:)``).
+        case ussd(RunID, code: String)
     }
 
     let folder: String
@@ -50,6 +54,13 @@ final class RuleEngine: RuleEnvironment {
     private var periodic: [HandlerID: (next: Instant, seconds: Int64)] = [:]
     private var daily: [HandlerID: Instant] = [:]
     private var alarmRun: RunID?
+    /// Calls and USSD requests in flight, by their request number, and each run's call (for `hangup()`).
+    private var callRuns: [Int: RunID] = [:]
+    private var ussdRuns: [Int: RunID] = [:]
+    private var runCalls: [RunID: Int] = [:]
+    /// Calls whose run ended: the controller hangs them up.
+    private var endedCalls: [Int] = []
+    private var nextRequest = 0
     /// The core as it stood when the controller last handed it over: what `state()`, `now()` and `sun()` read.
     var device: SocketCore?
     var location: Coordinates?
@@ -189,6 +200,17 @@ final class RuleEngine: RuleEnvironment {
                     "from": request.from.map(LuaValue.string) ?? .nil, "text": .string(request.text), "args": .string(request.args),
                 ])
                 jobs.append(.start(registration.handler, argument, .command(id: request.id)))
+            case .ruleCallDone(let id, let result):
+                // An answered call stays the run's until it hangs up or ends; any other end frees it.
+                guard let run = callRuns[id] else { continue }
+                if result != .answered {
+                    callRuns[id] = nil
+                    runCalls[run] = nil
+                }
+                jobs.append(.resume(run, .call(CallOutcome(rawValue: result.rawValue) ?? .failed)))
+            case .ruleUSSDDone(let id, let answer):
+                guard let run = ussdRuns.removeValue(forKey: id) else { continue }
+                jobs.append(.resume(run, .ussd(answer)))
             case .alarmResponse(let start):
                 if start, let registration = registrations.first(where: { $0.trigger == .alarmResponse }) {
                     jobs.append(.start(registration.handler, .nil, .alarmResponse))
@@ -214,6 +236,27 @@ final class RuleEngine: RuleEnvironment {
         case .alarmResponse(false), .ruleAction: return true
         default: return false
         }
+    }
+
+    /// Numbers a call or USSD request of `run` for the core; its answer comes back through ``observe(_:_:switched:)``.
+    func request(for run: RunID, call: Bool) -> Int {
+        nextRequest &+= 1
+        if call {
+            callRuns[nextRequest] = run
+            runCalls[run] = nextRequest
+        } else {
+            ussdRuns[nextRequest] = run
+        }
+        return nextRequest
+    }
+
+    /// The call `run` placed, if any.
+    func call(of run: RunID) -> Int? { runCalls[run] }
+
+    /// Calls whose run has ended, to hang up.
+    func takeEndedCalls() -> [Int] {
+        defer { endedCalls = [] }
+        return endedCalls
     }
 
     /// Resumes a waiting run with what it waited for.
@@ -324,12 +367,10 @@ final class RuleEngine: RuleEnvironment {
                 return nil
             case .action(let action):
                 return .action(step.run, action)
-            case .call:
-                jobs.append(.resume(step.run, .call(.failed)))
-                return nil
-            case .ussd:
-                jobs.append(.resume(step.run, .ussd(nil)))
-                return nil
+            case .call(let number, let ring):
+                return .call(step.run, number: number, ringSeconds: Int(ring.components.seconds))
+            case .ussd(let code):
+                return .ussd(step.run, code: code)
             }
         case .finished(let value):
             let purpose = purposes[step.run]
@@ -352,6 +393,10 @@ final class RuleEngine: RuleEnvironment {
     }
 
     private func end(_ run: RunID) {
+        if let call = runCalls.removeValue(forKey: run) {
+            callRuns[call] = nil
+            endedCalls.append(call)
+        }
         purposes[run] = nil
         sleepers[run] = nil
         if alarmRun == run { alarmRun = nil }
