@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "socket-bench",
             dependencies: [
-                "SocketCore", "SocketRuntime", "ATModem", "ModemSimulator",
+                "SocketCore", "SocketRuntime", "ATModem", "ModemSimulator", "LuaRules",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/socket-bench"

@@ -1,7 +1,9 @@
 // socket-bench: the figures the issues ask for, measured in one run so that ratios are comparable on a
 // shared, noisy machine. Build in release: `swift run -c release socket-bench`.
 import ATModem
+import Foundation
 import Logging
+import LuaRules
 import ModemSimulator
 import SocketCore
 import SocketRuntime
@@ -154,3 +156,67 @@ for (name, durability) in [("synchronous=NORMAL", Store.Durability.normal), ("sy
     let figures = try await latency(durability: durability, rounds: 300)
     report("pty: +CMTI → CMGS, \(name)", String(format: "p50 %.2f ms, p99 %.2f ms (relay set: p99 %.2f ms)  (target p99 ≤ 5 ms)", figures.p50, figures.p99, figures.relayP99))
 }
+
+// MARK: 5. Lua rules: dispatch, memory, reload (issue 9's targets).
+
+/// A device that answers queries at once and ignores the rest, so that only the host is measured.
+final class IdleDevice: RuleEnvironment {
+    func deviceState() -> DeviceState {
+        DeviceState(
+            main: false, micro: false, armed: false, alarm: .disarmed, sensorActive: false, temperature: 20, mains: true,
+            modemOnline: true, signal: -67, model: .gsm707, alertNumbers: [])
+    }
+    func deviceClock() -> CivilTime? { CivilTime(epochSeconds: start.seconds) }
+    func sunTimes(on day: CalendarDate?) -> LuaRules.SunTimes? { nil }
+    func log(_ text: String, rule: String) {}
+    func report(_ failure: RuleFailure) { print("bench rule failed: \(failure)") }
+}
+
+let device = IdleDevice()
+let rulesHost = RuleHost(environment: device)
+var sensorHandlers: [HandlerID] = []
+for i in 0..<10 {
+    let source = "local seen = 0\non(\"sensor\", function(ev) if ev.active then seen = seen + 1 end end)\n"
+    let loaded = try rulesHost.load(rule: "r\(i)", file: "r\(i).lua", source: source)
+    sensorHandlers += loaded.map(\.handler)
+}
+let sensorEvent: LuaValue = .table(["active": .boolean(true)])
+var dispatchTimes: [Double] = []
+for _ in 0..<2_000 {
+    let elapsed = clock.measure {
+        for handler in sensorHandlers { _ = rulesHost.start(handler, with: sensorEvent) }
+    }
+    dispatchTimes.append(seconds(elapsed) * 1e6)
+}
+dispatchTimes.sort()
+report("rules: one event to 10 rules, median", String(format: "%.1f µs, p99 %.1f µs  (target median ≤ 20 µs)", dispatchTimes[dispatchTimes.count / 2], dispatchTimes[dispatchTimes.count * 99 / 100]))
+
+// The example rules of rules/, each in its own state.
+let examplesHost = RuleHost(configuration: RuleHostConfiguration(hasLocation: true), environment: device)
+let examplesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("rules").path
+var exampleBytes = 0
+var exampleCount = 0
+for file in ((try? FileManager.default.contentsOfDirectory(atPath: examplesFolder)) ?? []).sorted() where file.hasSuffix(".lua") {
+    let source = (try? String(contentsOfFile: examplesFolder + "/" + file, encoding: .utf8)) ?? ""
+    do {
+        try examplesHost.load(rule: String(file.dropLast(4)), file: file, source: source)
+        exampleBytes += examplesHost.memoryInUse(by: String(file.dropLast(4))) ?? 0
+        exampleCount += 1
+    } catch {
+        print("bench: \(file) did not load: \(error)")
+    }
+}
+report("rules: Lua memory of the example rules", String(format: "%d rules, %.0f KiB  (target ≤ 2048 KiB)", exampleCount, Double(exampleBytes) / 1024))
+
+let reloadSource = "on(\"relay\", function(ev) log(ev.relay) end)\nevery(\"10m\", function() local s = state() end)\ncommand(\"PING\", function() return \"PONG\" end)\n"
+let reloadHost = RuleHost(environment: device)
+var reloadTimes: [Double] = []
+for _ in 0..<20 {
+    let elapsed = try clock.measure {
+        for i in 0..<20 { try reloadHost.load(rule: "rule\(i)", file: "rule\(i).lua", source: reloadSource.replacingOccurrences(of: "PING", with: "PING\(String(UnicodeScalar(65 + i)!))")) }
+    }
+    reloadTimes.append(seconds(elapsed) * 1000)
+}
+reloadTimes.sort()
+report("rules: reloading 20 rules, median", String(format: "%.2f ms  (target ≤ 50 ms)", reloadTimes[reloadTimes.count / 2]))
