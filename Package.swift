@@ -78,7 +78,7 @@ let package = Package(
         // Helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "TestSupport"]),
-        .testTarget(name: "LuaRulesTests", dependencies: ["LuaRules"]),
+        .testTarget(name: "LuaRulesTests", dependencies: ["LuaRules", "SocketCore"]),
         .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
         .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit"]),
         .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit"]),

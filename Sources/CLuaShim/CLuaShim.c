@@ -29,7 +29,7 @@ static void start_deadline(luashim_rule *rule) {
     rule->refused_once = 0;
 }
 
-// MARK: - Allocator, hook, warnings
+// MARK: - Allocator and hook
 
 static void *allocate(void *ud, void *block, size_t osize, size_t nsize) {
     luashim_rule *rule = ud;
@@ -76,34 +76,6 @@ static void hook(lua_State *L, lua_Debug *ar) {
     lua_error(L);
 }
 
-static void warn(void *ud, const char *message, int continued) {
-    luashim_rule *rule = ud;
-    // Control messages ("@on", "@off") come in one piece; the base library's `warn` is not opened.
-    if (rule->warning_length == 0 && !continued && message[0] == '@') return;
-    size_t room = LUASHIM_WARNING_SIZE - 1 - rule->warning_length;
-    size_t length = strlen(message);
-    if (length > room) length = room;
-    memcpy(rule->warning + rule->warning_length, message, length);
-    rule->warning_length += length;
-    rule->warning[rule->warning_length] = '\0';
-    if (continued) return;
-    if (rule->warning_count < LUASHIM_WARNINGS) {
-        memcpy(rule->warnings[rule->warning_count++], rule->warning, rule->warning_length + 1);
-    } else {
-        rule->warnings_dropped++;
-    }
-    rule->warning_length = 0;
-}
-
-const char *luashim_warning(const luashim_rule *rule, int index) {
-    return index >= 0 && index < rule->warning_count ? rule->warnings[index] : "";
-}
-
-void luashim_clear_warnings(luashim_rule *rule) {
-    rule->warning_count = 0;
-    rule->warnings_dropped = 0;
-}
-
 lua_State *luashim_newstate(luashim_rule *rule) {
     rule->used = 0;
     rule->enforce_limit = 1;
@@ -111,7 +83,6 @@ lua_State *luashim_newstate(luashim_rule *rule) {
     if (L == NULL) return NULL;
     // Threads copy the main thread's extra space and hook when they are created.
     *(luashim_rule **)lua_getextraspace(L) = rule;
-    lua_setwarnf(L, warn, rule);
     lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
     return L;
 }
@@ -344,7 +315,7 @@ static int coroutine_wrap(lua_State *L) {
 // MARK: - Protected host operations
 
 // Every operation below runs as a C function under lua_pcall on the main thread, with its arguments in a
-// struct passed as light userdata, so that a memory error or an error raised by a finalizer is a status.
+// struct passed as light userdata, so that a memory error is a status, never an abort.
 static int protect(lua_State *L, lua_CFunction operation, void *arguments, int results) {
     start_deadline(rule_of(L));
     lua_pushcfunction(L, operation); // never allocates: a light C function
@@ -363,8 +334,27 @@ static void keep(lua_State *L, const char *library, const char *const *names) {
     lua_pop(L, 1);
 }
 
+// `setmetatable` without `__gc`: Lua runs finalizers with hooks off, so a finalizer that loops could never
+// be stopped. (A `__gc` added to a metatable later is never called: Lua marks objects for finalization
+// when their metatable is set.)
+static int guarded_setmetatable(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        int finalizer = lua_rawget(L, 2) != LUA_TNIL; // Stack: t, mt, …, mt.__gc
+        lua_pop(L, 1);
+        if (finalizer) return luaL_error(L, "__gc metamethods are not available to rules (a finalizer cannot be stopped)");
+    }
+    lua_pushvalue(L, lua_upvalueindex(1)); // Stack: args…, setmetatable
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 static int open_sandbox(lua_State *L) {
-    luaL_requiref(L, "_G", luaopen_base, 1);
+    luaL_requiref(L, "_G", luaopen_base, 1); // Stack: _G
+    lua_getfield(L, -1, "setmetatable");
+    lua_pushcclosure(L, guarded_setmetatable, 1);
+    lua_setfield(L, -2, "setmetatable");
     lua_pop(L, 1);
     static const char *const removed[] = {"dofile", "loadfile", "load", "collectgarbage", "warn", "print", NULL};
     for (const char *const *name = removed; *name; name++) {

@@ -74,7 +74,7 @@ final class LoadedRule {
         try LuaStatusError.check(status, state)
     }
 
-    /// Closes the state (finalizers run, under the time limit and without the memory cap).
+    /// Closes the state.
     func close() {
         runs.removeAll()
         luashim_close(state)
@@ -86,6 +86,9 @@ final class LoadedRule {
     }
 
     var memoryInUse: Int { shim.pointee.used }
+
+    /// Whether the last resume reached the memory or the time limit, even if the run caught the error.
+    var wasStopped: Bool { shim.pointee.memory_exceeded != 0 || shim.pointee.time_exceeded != 0 }
 
     // MARK: - Calls from Lua
 
@@ -131,9 +134,11 @@ final class LoadedRule {
 
     // MARK: - Failures
 
-    /// The failure of `thread`, which ended with `status` (or yielded wrongly, `failed` false): message,
-    /// location and traceback read from the thread before it is released.
-    func failure(of thread: OpaquePointer, status: Int32, failed: Bool = true) -> RuleFailure {
+    /// The failure of `thread`, which ended with `status` (an error; a yield other than a host wait; or
+    /// any status after a stop): message, location and traceback read from the thread before it is released.
+    func failure(of thread: OpaquePointer, status: Int32) -> RuleFailure {
+        // Only an error status leaves an error object on the thread.
+        let failed = status != LUA_OK && status != LUA_YIELD
         let stoppedForMemory = shim.pointee.memory_exceeded != 0 || status == LUA_ERRMEM
         let stoppedForTime = shim.pointee.time_exceeded != 0
         var message = "the run failed"
@@ -188,33 +193,6 @@ final class LoadedRule {
         let bytes = Array(file.utf8)
         guard bytes.count > room else { return file }
         return "..." + String(decoding: bytes.suffix(room - 3), as: UTF8.self)
-    }
-
-    /// Errors inside `__gc` that Lua turned into warnings since the last call, as failures.
-    func takeWarnings() -> [RuleFailure] {
-        let count = Int(shim.pointee.warning_count)
-        guard count > 0 else { return [] }
-        var failures: [RuleFailure] = []
-        for index in 0..<count {
-            var message = String(cString: luashim_warning(shim, Int32(index)))
-            var location: String?
-            // Lua 5.4 words it "error in __gc (SOURCE:LINE: message)" or "… __gc metamethod (…)".
-            if let open = message.firstIndex(of: "("), message.hasSuffix(")") {
-                let inner = String(message[message.index(after: open)..<message.index(before: message.endIndex)])
-                if let (prefix, rest) = splitLocation(inner) {
-                    location = prefix
-                    message = "error in __gc: " + rest
-                }
-            }
-            failures.append(RuleFailure(code: .gcError, rule: name, location: location, message: message))
-        }
-        if shim.pointee.warnings_dropped > 0 {
-            failures.append(RuleFailure(
-                code: .gcError, rule: name, location: nil,
-                message: "\(shim.pointee.warnings_dropped) more errors in __gc"))
-        }
-        luashim_clear_warnings(shim)
-        return failures
     }
 
     // MARK: - Data

@@ -1,5 +1,5 @@
-/// A rule that failed to load, a run that failed or was stopped, an error inside `__gc`, or a rule disabled
-/// after repeated failures: what `rule-error` prints and the log records (rules-api.md "Limits and failures").
+/// A rule that failed to load, a run that failed or was stopped, `data` that cannot be stored, or a rule
+/// disabled after repeated failures: what `rule-error` prints and the log records (rules-api.md "Limits and failures").
 ///
 /// Its text is built when the failure happens, so it never refers into a Lua state that may be gone when it is
 /// read.
@@ -7,7 +7,7 @@ public struct RuleFailure: Error, Sendable, CustomStringConvertible {
     /// What kind of failure; compare with the static members (`failure.code == .timeLimit`).
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String, Hashable, Sendable {
-            case syntax, registration, runtime, memoryLimit, timeLimit, badYield, gcError, badData, disabled
+            case syntax, registration, runtime, memoryLimit, timeLimit, badYield, badData, disabled
         }
         private let kind: Kind
 
@@ -15,7 +15,8 @@ public struct RuleFailure: Error, Sendable, CustomStringConvertible {
         public static let syntax = Code(kind: .syntax)
         /// A trigger call at load time had a bad argument (`every("5x", f)`), or clashes with another rule.
         public static let registration = Code(kind: .registration)
-        /// A Lua error: `error(...)`, a bad action argument, an action the device could not carry out.
+        /// A Lua error: `error(...)`, a bad action argument, an action the device could not carry out, a
+        /// metatable with `__gc` (finalizers run with the time limit off, so rules cannot have them).
         public static let runtime = Code(kind: .runtime)
         /// The rule's state reached its memory limit (`rule_memory_kib`).
         public static let memoryLimit = Code(kind: .memoryLimit)
@@ -23,8 +24,6 @@ public struct RuleFailure: Error, Sendable, CustomStringConvertible {
         public static let timeLimit = Code(kind: .timeLimit)
         /// The handler yielded other than through `sleep`, `call` or `ussd`.
         public static let badYield = Code(kind: .badYield)
-        /// A `__gc` metamethod raised an error (Lua turns it into a warning; the host reports it).
-        public static let gcError = Code(kind: .gcError)
         /// `data` held something that cannot be stored (a function, a cycle, too deep, not UTF-8 text).
         public static let badData = Code(kind: .badData)
         /// The rule failed ``RuleHost/failuresBeforeDisabling`` times in a row and is disabled until reloaded.

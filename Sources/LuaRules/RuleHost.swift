@@ -58,7 +58,7 @@ public final class RuleHost {
     ///   - data: the rule's stored `data` (a table, or `.nil` for a fresh `{}`).
     /// - Returns: the registrations in the order the file made them.
     /// - Throws: ``RuleFailure`` (`syntax`, `registration`, `runtime`, `memoryLimit`, `timeLimit`,
-    ///   `badYield`, `gcError`), with `FILE:LINE` where known; the rule is then not loaded.
+    ///   `badYield`), with `FILE:LINE` where known; the rule is then not loaded.
     @discardableResult
     public func load(rule name: String, file: String, source: String, data: LuaValue = .nil) throws(RuleFailure)
         -> [Registration]
@@ -89,38 +89,33 @@ public final class RuleHost {
         var thread: OpaquePointer?
         var reference: Int32 = LUA_NOREF
         var text = source
-        let status = text.withUTF8 { bytes in
+        let compiled = text.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 luashim_load(rule.state, chars.baseAddress, chars.count, "@" + file, &thread, &reference)
             }
         }
-        guard status == LUA_OK, let thread else {
+        guard compiled == LUA_OK, let thread else {
             let message = LuaStack(rule.state).text(at: -1) ?? "cannot load the file"
             lua_settop(rule.state, -2)
             let (location, rest) = rule.splitLocation(message) ?? (nil, message)
             throw RuleFailure(
-                code: status == LUA_ERRSYNTAX ? .syntax : status == LUA_ERRMEM ? .memoryLimit : .runtime,
+                code: compiled == LUA_ERRSYNTAX ? .syntax : compiled == LUA_ERRMEM ? .memoryLimit : .runtime,
                 rule: rule.name, location: location, message: rest)
         }
         var results: Int32 = 0
         var waiting: Int32 = 0
-        let outcome = luashim_resume(rule.state, thread, 0, &results, &waiting)
-        let failure = outcome == LUA_OK ? nil : rule.failure(of: thread, status: outcome, failed: outcome != LUA_YIELD)
+        let status = luashim_resume(rule.state, thread, 0, &results, &waiting)
+        let failure = status == LUA_OK && !rule.wasStopped ? nil : rule.failure(of: thread, status: status)
         _ = luashim_release(rule.state, reference)
         if let failure { throw failure }
-        if let gcFailure = rule.takeWarnings().first { throw gcFailure }
     }
 
     /// Unloads a rule: its waiting runs are dropped without running any more of their code, and its state
-    /// is closed (pending finalizers run, under the time limit).
-    ///
-    /// - Returns: the errors inside `__gc` that closing the state raised, to report.
-    @discardableResult
-    public func unload(rule name: String) -> [RuleFailure] {
-        guard let rule = rules.removeValue(forKey: name) else { return [] }
+    /// is closed.
+    public func unload(rule name: String) {
+        guard let rule = rules.removeValue(forKey: name) else { return }
         ruleNames.removeAll { $0 == name }
         rule.close()
-        return rule.takeWarnings()
     }
 
     // MARK: - Runs
@@ -212,7 +207,10 @@ public final class RuleHost {
         let status = luashim_resume(rule.state, thread, arguments, &results, &waiting)
         rule.running = nil
         let outcome: RunStep.Outcome
-        if status == LUA_OK {
+        if rule.wasStopped {
+            // Stopped, but the run caught the error and went on for less than a hook interval.
+            outcome = .failed(rule.failure(of: thread, status: status))
+        } else if status == LUA_OK {
             let value = results > 0 ? (try? LuaStack(thread).value(at: -results, storable: false, path: "result")) : nil
             outcome = .finished(value ?? .nil)
         } else if status == LUA_YIELD, waiting != 0, let request = rule.request {
@@ -220,7 +218,7 @@ public final class RuleHost {
             rule.runs[run.number]?.isWaiting = true
             return conclude(run, of: rule, .waiting(request))
         } else {
-            outcome = .failed(rule.failure(of: thread, status: status, failed: status != LUA_YIELD))
+            outcome = .failed(rule.failure(of: thread, status: status))
         }
         end(run, of: rule)
         if case .failed(let failure) = outcome, failure.code == .memoryLimit {
@@ -238,7 +236,7 @@ public final class RuleHost {
     /// Hands out `data` when it changed, gathers the other failures, and counts this one.
     private func conclude(_ run: RunID, of rule: LoadedRule, _ outcome: RunStep.Outcome) -> RunStep {
         var outcome = outcome
-        var reports = rule.takeWarnings()
+        var reports: [RuleFailure] = []
         var dataToSave: LuaValue?
         do throws(RuleFailure) {
             let data = try rule.data()

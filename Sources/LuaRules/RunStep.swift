@@ -29,9 +29,9 @@ public struct RunStep: Sendable {
     /// contract names: each wait and the end of each run.
     public let dataToSave: LuaValue?
 
-    /// Other failures of the rule found during the step, to report after the outcome: errors inside `__gc`
-    /// (Lua runs finalizers whenever it collects garbage), `data` that cannot be stored when the run had
-    /// failed already, and last the notice (``RuleFailure/Code/disabled``) when this step disabled the rule.
+    /// Other failures of the rule found during the step, to report after the outcome: `data` that cannot be
+    /// stored when the run had failed already, and last the notice (``RuleFailure/Code/disabled``) when this
+    /// step disabled the rule.
     public let reports: [RuleFailure]
 }
 

@@ -32,9 +32,6 @@ typedef enum luashim_reply {
 /// Reads its arguments from `L` (without raising), sets `rule->reply`, and returns a `luashim_reply`.
 typedef int (*luashim_dispatch)(void *context, lua_State *L, int function);
 
-#define LUASHIM_WARNINGS 4
-#define LUASHIM_WARNING_SIZE 512
-
 /// One rule's bookkeeping, shared by its Lua state (allocator user data) and the Swift host.
 typedef struct luashim_rule {
     // Memory: bytes the state holds now, and its cap. Over the cap an allocation is refused; refused twice in a
@@ -64,14 +61,6 @@ typedef struct luashim_rule {
     int reply_raises;
     int handler_argument;
     int handler_slot;
-
-    // Warnings (Lua reports an error inside `__gc` as one): completed messages, how many were dropped, and
-    // the message being assembled from its pieces.
-    char warnings[LUASHIM_WARNINGS][LUASHIM_WARNING_SIZE];
-    int warning_count;
-    int warnings_dropped;
-    char warning[LUASHIM_WARNING_SIZE];
-    size_t warning_length;
 } luashim_rule;
 
 /// Tags of the value encoding that carries plain values from Swift into Lua. Integers, floats and lengths are
@@ -81,14 +70,15 @@ typedef enum luashim_tag {
     LUASHIM_STRING = 5, LUASHIM_TABLE = 6, LUASHIM_LIST = 7,
 } luashim_tag;
 
-/// A new state whose every allocation is counted against `rule`, with the count hook and the warning
-/// function installed; no libraries yet. NULL when the allocation failed.
+/// A new state whose every allocation is counted against `rule`, with the count hook installed; no
+/// libraries yet. NULL when the allocation failed.
 lua_State *luashim_newstate(luashim_rule *rule);
 
-/// Closes the state, running pending finalizers under a fresh deadline and without the memory cap.
+/// Closes the state (without the memory cap, so closing never fails).
 void luashim_close(lua_State *L);
 
-/// Opens the sandbox: base (without dofile, loadfile, load, collectgarbage, warn, print), string (without
+/// Opens the sandbox: base (without dofile, loadfile, load, collectgarbage, warn, print; setmetatable
+/// refusing `__gc`), string (without
 /// dump), table, math, utf8, coroutine (with resume and wrap that pass host waits through), os.time, os.clock,
 /// os.date, os.difftime; and the registry table of handlers. Protected: returns a Lua status, with the error
 /// object on top of the stack when it is not LUA_OK.
@@ -132,11 +122,5 @@ int luashim_set_data(lua_State *L, const unsigned char *value, size_t length);
 
 /// A full garbage collection (after a memory failure, to give the rule its memory back). Protected.
 int luashim_collect(lua_State *L);
-
-/// Completed warning `index` (0 ≤ index < rule->warning_count) as a C string.
-const char *luashim_warning(const luashim_rule *rule, int index);
-
-/// Forgets the completed warnings.
-void luashim_clear_warnings(luashim_rule *rule);
 
 #endif

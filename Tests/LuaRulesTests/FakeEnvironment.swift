@@ -1,0 +1,78 @@
+import LuaRules
+import SocketCore
+import Testing
+
+/// A device for rules that records what they do and answers queries from its fields.
+final class FakeEnvironment: RuleEnvironment {
+    var actions: [RuleAction] = []
+    var logs: [(rule: String, text: String)] = []
+    var state = DeviceState(
+        main: false, micro: false, armed: true, alarm: .ready, sensorActive: false, temperature: 21.5, mains: true,
+        modemOnline: true, signal: -71, model: .gsm707, alertNumbers: ["79161234567", "79169876543"])
+    var clock: CivilTime? = CivilTime(year: 2026, month: 3, day: 29, hour: 6, minute: 45, second: 0)
+    var sun: SunTimes? = SunTimes(sunrise: ClockTime(hour: 7, minute: 2), sunset: ClockTime(hour: 19, minute: 48))
+    var sunDays: [CalendarDate?] = []
+    /// The error each action raises, when set.
+    var failure: RuleActionError?
+    /// The reply of `run(TEXT)`.
+    var commandReply: String? = "OK"
+
+    func perform(_ action: RuleAction, for run: RunID) throws(RuleActionError) -> String? {
+        if let failure { throw failure }
+        actions.append(action)
+        if case .run = action { return commandReply }
+        return nil
+    }
+
+    func deviceState() -> DeviceState { state }
+    func deviceClock() -> CivilTime? { clock }
+
+    func sunTimes(on day: CalendarDate?) -> SunTimes? {
+        sunDays.append(day)
+        return sun
+    }
+
+    func log(_ text: String, rule: String) { logs.append((rule, text)) }
+
+    var logLines: [String] { logs.map(\.text) }
+}
+
+/// A host with a fake environment, and shortcuts for the tests.
+final class Bench {
+    let environment = FakeEnvironment()
+    let host: RuleHost
+
+    init(_ configuration: RuleHostConfiguration = RuleHostConfiguration(hasLocation: true)) {
+        host = RuleHost(configuration: configuration, environment: environment)
+    }
+
+    /// Loads `source` as rule `name` (file `name.lua`).
+    @discardableResult
+    func load(_ source: String, as name: String = "rule", data: LuaValue = .nil) throws(RuleFailure) -> [Registration] {
+        try host.load(rule: name, file: "\(name).lua", source: source, data: data)
+    }
+
+    /// Loads `source` and starts its first handler.
+    func run(_ source: String, as name: String = "rule", with argument: LuaValue = .nil) throws -> RunStep {
+        let registrations = try load(source, as: name)
+        let first = try #require(registrations.first)
+        return try #require(host.start(first.handler, with: argument))
+    }
+}
+
+extension RunStep.Outcome {
+    var finished: LuaValue? {
+        if case .finished(let value) = self { return value }
+        return nil
+    }
+
+    var waiting: WaitRequest? {
+        if case .waiting(let request) = self { return request }
+        return nil
+    }
+
+    var failure: RuleFailure? {
+        if case .failed(let failure) = self { return failure }
+        return nil
+    }
+}
