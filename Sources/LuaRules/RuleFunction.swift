@@ -132,7 +132,7 @@ enum RuleFunction: Int32, CaseIterable {
             trigger = .alarmResponse
         }
         if let owner = rule.host.owner(clashingWith: trigger, in: rule) {
-            throw Arguments.Complaint(message: "\(luaName): \(Self.describe(trigger)) is already registered by rule \(owner)")
+            throw Arguments.Complaint(message: "\(Self.describe(trigger)) is already registered by rule \(owner)")
         }
         let slot = rule.registrations.count + 1
         rule.registrations.append(Registration(

@@ -1,3 +1,5 @@
+import SocketCore
+
 /// One run of a handler: a coroutine of its own in the rule's state, from ``RuleHost/start(_:with:)`` until it
 /// finishes, fails or is cancelled.
 public struct RunID: Hashable, Sendable, CustomStringConvertible {
@@ -55,15 +57,14 @@ public enum WaitRequest: Hashable, Sendable {
 public enum WaitResult: Hashable, Sendable {
     /// `sleep` returns nothing.
     case slept
+    /// `call` returns the outcome's Lua string: `"answered"`, `"rejected"` or `"noanswer"` (SocketCore's
+    /// ``SocketCore/CallOutcome``).
     case call(CallOutcome)
+    /// `call` returns `"failed"`: the call could not be placed (no modem, no network).
+    case callFailed
     /// The network's answer, or nil when none came.
     case ussd(String?)
     /// What the action came to: `run`'s reply text (nil for none, and for the other actions), or why it failed,
     /// which the waiting call raises as a Lua error.
     case action(Result<String?, RuleActionError>)
-}
-
-/// What `call(...)` returns, by its Lua string.
-public enum CallOutcome: String, CaseIterable, Hashable, Sendable {
-    case answered, rejected, noAnswer = "noanswer", failed
 }
