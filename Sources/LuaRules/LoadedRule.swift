@@ -25,7 +25,7 @@ final class LoadedRule {
     var registrationError: String?
     var consecutiveFailures = 0
     var isDisabled = false
-    /// The `data` last handed to the integration.
+    /// The `data` last handed to the integration (at load: the value given, as the state holds it).
     var savedData: LuaValue
     /// Threads of the runs in progress, by run number.
     var runs: [Int: RunThread] = [:]
@@ -72,6 +72,8 @@ final class LoadedRule {
         encoding.append(data)
         let status = encoding.bytes.withUnsafeBufferPointer { luashim_set_data(state, $0.baseAddress, $0.count) }
         try LuaStatusError.check(status, state)
+        // As Lua holds it (a fresh `{}`, float keys 2.0 made 2): a change is then a change the rule made.
+        savedData = (try? self.data()) ?? data
     }
 
     /// Closes the state.

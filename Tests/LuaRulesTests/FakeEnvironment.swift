@@ -53,8 +53,10 @@ final class Bench {
     }
 
     /// Loads `source` and starts its first handler.
-    func run(_ source: String, as name: String = "rule", with argument: LuaValue = .nil) throws -> RunStep {
-        let registrations = try load(source, as: name)
+    func run(_ source: String, as name: String = "rule", data: LuaValue = .nil, with argument: LuaValue = .nil) throws
+        -> RunStep
+    {
+        let registrations = try load(source, as: name, data: data)
         let first = try #require(registrations.first)
         return try #require(host.start(first.handler, with: argument))
     }
