@@ -23,7 +23,8 @@ public protocol RuleEnvironment: AnyObject {
     func log(_ text: String, rule: String)
 }
 
-/// An action without waiting, as a handler asked for it; every argument is already checked.
+/// A device action a handler asked for, every argument checked. The run waits for it
+/// (``WaitRequest/action(_:)``).
 public enum RuleAction: Hashable, Sendable {
     /// `main.on([seconds])`, `main.off([seconds])`: with seconds (1…604800), switch back after that long.
     case main(on: Bool, revertAfter: Int?)
@@ -32,19 +33,11 @@ public enum RuleAction: Hashable, Sendable {
     /// `micro.on([seconds])`, `micro.off()`.
     case micro(on: Bool, revertAfter: Int?)
     /// `sms(TO, TEXT)`: queue the SMS in the outbox.
-    case sms(to: SMSRecipients, text: String)
+    case sms(to: RuleRecipients, text: String)
     /// `hangup()`: end this run's answered call.
     case hangup
     /// `run(TEXT)`: an iSocket command as the local console runs it (no password, no window, no SMS).
     case run(String)
-}
-
-/// The TO of `sms(TO, TEXT)`.
-public enum SMSRecipients: Hashable, Sendable {
-    /// One or more numbers as the rule wrote them: an optional `+` and 1–15 digits.
-    case numbers([String])
-    /// `"alert"`: every ALERTNUMBER.
-    case alertNumbers
 }
 
 /// Why the device could not carry out a rule's action; the message becomes the Lua error's text.

@@ -175,7 +175,7 @@ enum RuleFunction: Int32, CaseIterable {
         default:
             break
         }
-        guard let run = rule.running else {
+        guard rule.running != nil else {
             throw Arguments.Complaint(message: "\(luaName) can only be called from a handler, not while the rule loads")
         }
         switch self {
@@ -192,7 +192,6 @@ enum RuleFunction: Int32, CaseIterable {
             }
             return .wait(.ussd(code: code))
         default:
-            _ = run
             return .wait(.action(try self.action(arguments)))
         }
     }
@@ -219,7 +218,7 @@ enum RuleFunction: Int32, CaseIterable {
             try arguments.nothing(from: 1)
             return .micro(on: false, revertAfter: nil)
         case .sms:
-            let recipients: SMSRecipients
+            let recipients: RuleRecipients
             if arguments.stack.type(at: 1) == LUA_TTABLE {
                 recipients = .numbers(try Self.numberList(arguments))
             } else if arguments.stack.text(at: 1) == "alert" {

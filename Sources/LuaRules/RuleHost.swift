@@ -163,7 +163,6 @@ public final class RuleHost {
         switch result {
         case .slept: break
         case .call(let outcome): encoding.append(.string(outcome.rawValue))
-        case .callFailed: encoding.append("failed")
         case .ussd(let answer): encoding.append(answer.map(LuaValue.string) ?? .nil)
         case .action(.success(let reply)):
             if case .action(.run) = rule.request { encoding.append(reply.map(LuaValue.string) ?? .nil) }

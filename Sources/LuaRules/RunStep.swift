@@ -57,11 +57,8 @@ public enum WaitRequest: Hashable, Sendable {
 public enum WaitResult: Hashable, Sendable {
     /// `sleep` returns nothing.
     case slept
-    /// `call` returns the outcome's Lua string: `"answered"`, `"rejected"` or `"noanswer"` (SocketCore's
-    /// ``SocketCore/CallOutcome``).
-    case call(CallOutcome)
-    /// `call` returns `"failed"`: the call could not be placed (no modem, no network).
-    case callFailed
+    /// `call` returns the result's Lua string: `"answered"`, `"rejected"`, `"noanswer"` or `"failed"`.
+    case call(RuleCallResult)
     /// The network's answer, or nil when none came.
     case ussd(String?)
     /// What the action came to: `run`'s reply text (nil for none, and for the other actions), or why it failed,

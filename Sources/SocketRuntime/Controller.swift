@@ -153,12 +153,7 @@ public actor Controller {
             let replies = await console(.ruleSwitch(.micro, on: on, revertAfterSeconds: seconds))
             return replies.contains(ReplyText.executeError) ? .failure(failedSwitching(Relay.micro.partName)) : .success(nil)
         case .sms(let recipients, let text):
-            let to: RuleRecipients =
-                switch recipients {
-                case .alertNumbers: .alertNumbers
-                case .numbers(let numbers): .numbers(numbers)
-                }
-            let replies = await console(.ruleSMS(to, text: text))
+            let replies = await console(.ruleSMS(recipients, text: text))
             return replies.contains(ReplyText.executeError) ? .failure(RuleActionError("the SMS cannot be queued (the state database refuses writes)")) : .success(nil)
         case .hangup:
             if let id = rules?.call(of: run) { await handle(EventBus.Item(event: .ruleHangup(id: id), receipt: nil)) }

@@ -83,7 +83,7 @@ final class RuleEngine: RuleEnvironment {
     /// Loads every rule of the folder (again), keeping each one's `data`; waiting runs are cancelled.
     /// Returns what the rules add to the command language.
     func loadAll() -> RuleCatalog {
-        for name in host.ruleNames { report(host.unload(rule: name)) }
+        for name in host.ruleNames { host.unload(rule: name) }
         registrations = []
         jobs = []
         purposes = [:]
@@ -207,7 +207,7 @@ final class RuleEngine: RuleEnvironment {
                     callRuns[id] = nil
                     runCalls[run] = nil
                 }
-                jobs.append(.resume(run, .call(CallOutcome(rawValue: result.rawValue) ?? .failed)))
+                jobs.append(.resume(run, .call(result)))
             case .ruleUSSDDone(let id, let answer):
                 guard let run = ussdRuns.removeValue(forKey: id) else { continue }
                 jobs.append(.resume(run, .ussd(answer)))
@@ -350,6 +350,8 @@ final class RuleEngine: RuleEnvironment {
             purpose = purposes[run]
         }
         guard let step else { return nil }
+        // After the outcome's own report: data that cannot be stored beside a failure, the rule disabled.
+        defer { report(step.reports) }
         if let purpose { purposes[step.run] = purpose }
         if let data = step.dataToSave {
             do {

@@ -2,32 +2,21 @@ import LuaRules
 import SocketCore
 import Testing
 
-/// A device for rules that records what they do and answers queries from its fields.
+/// A device for rules that records their logs and answers queries from its fields. (Actions never come
+/// here: they reach the test as waiting steps.)
 final class FakeEnvironment: RuleEnvironment {
-    var actions: [RuleAction] = []
     var logs: [(rule: String, text: String)] = []
     var state = DeviceState(
         main: false, micro: false, armed: true, alarm: .ready, sensorActive: false, temperature: 21.5, mains: true,
         modemOnline: true, signal: -71, model: .gsm707, alertNumbers: ["79161234567", "79169876543"])
     var clock: CivilTime? = CivilTime(year: 2026, month: 3, day: 29, hour: 6, minute: 45, second: 0)
-    var sun: SunTimes? = SunTimes(sunrise: ClockTime(hour: 7, minute: 2), sunset: ClockTime(hour: 19, minute: 48))
+    var sun: LuaRules.SunTimes? = LuaRules.SunTimes(sunrise: ClockTime(hour: 7, minute: 2), sunset: ClockTime(hour: 19, minute: 48))
     var sunDays: [CalendarDate?] = []
-    /// The error each action raises, when set.
-    var failure: RuleActionError?
-    /// The reply of `run(TEXT)`.
-    var commandReply: String? = "OK"
-
-    func perform(_ action: RuleAction, for run: RunID) throws(RuleActionError) -> String? {
-        if let failure { throw failure }
-        actions.append(action)
-        if case .run = action { return commandReply }
-        return nil
-    }
 
     func deviceState() -> DeviceState { state }
     func deviceClock() -> CivilTime? { clock }
 
-    func sunTimes(on day: CalendarDate?) -> SunTimes? {
+    func sunTimes(on day: CalendarDate?) -> LuaRules.SunTimes? {
         sunDays.append(day)
         return sun
     }
