@@ -38,8 +38,9 @@ final class LoadedRule {
 
     private var reply = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 8)
 
-    /// A state with the sandbox opened, the rule functions registered and `data` set; nil when even that
-    /// failed (the memory limit is too small or the system is out of memory).
+    /// A state with the sandbox opened, the rule functions registered and `data` set.
+    ///
+    /// - Throws: when even that failed (`data` too large for the memory limit, the system out of memory).
     init(host: RuleHost, name: String, file: String, load: Int, data: LuaValue) throws(LuaStatusError) {
         self.host = host
         self.name = name
@@ -61,17 +62,22 @@ final class LoadedRule {
             return Unmanaged<LoadedRule>.fromOpaque(context).takeUnretainedValue().call(function, on: state)
         }
         shim.pointee.context = Unmanaged.passUnretained(self).toOpaque()
-        try LuaStatusError.check(luashim_open(state), state)
-        for function in RuleFunction.allCases {
-            let status = function.table.withOptionalCString { table in
-                luashim_register(state, table, function.name, function.rawValue, function.joinsArguments ? 1 : 0)
+        do throws(LuaStatusError) {
+            try LuaStatusError.check(luashim_open(state), state)
+            for function in RuleFunction.allCases {
+                let status = function.table.withOptionalCString { table in
+                    luashim_register(state, table, function.name, function.rawValue, function.joinsArguments ? 1 : 0)
+                }
+                try LuaStatusError.check(status, state)
             }
+            var encoding = ValueEncoding()
+            encoding.append(data)
+            let status = encoding.bytes.withUnsafeBufferPointer { luashim_set_data(state, $0.baseAddress, $0.count) }
             try LuaStatusError.check(status, state)
+        } catch {
+            luashim_close(state)
+            throw error
         }
-        var encoding = ValueEncoding()
-        encoding.append(data)
-        let status = encoding.bytes.withUnsafeBufferPointer { luashim_set_data(state, $0.baseAddress, $0.count) }
-        try LuaStatusError.check(status, state)
         // As Lua holds it (a fresh `{}`, float keys 2.0 made 2): a change is then a change the rule made.
         savedData = (try? self.data()) ?? data
     }

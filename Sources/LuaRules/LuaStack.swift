@@ -125,8 +125,9 @@ struct LuaStack {
         guard let text = stack.text(at: index) else {
             return "[" + String(cString: lua_typename(stack.state, lua_type(stack.state, index))) + "]"
         }
-        let isIdentifier = text.utf8.first.map { !(0x30...0x39).contains($0) } ?? false
-            && text.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || (0x30...0x39).contains($0) || $0 == 0x5F }
+        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+        func isWordByte(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte | 0x20) || isDigit(byte) || byte == 0x5F }
+        let isIdentifier = text.utf8.first.map { !isDigit($0) } == true && text.utf8.allSatisfy(isWordByte)
         return isIdentifier ? "." + text : "[\"" + text + "\"]"
     }
 }
