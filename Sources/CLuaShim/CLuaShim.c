@@ -10,6 +10,7 @@
 
 // Addresses used as unique keys and markers.
 static const char handlers_key = 0;
+static const char runs_key = 0; // a table with weak keys: the threads of the host's runs
 static const char wait_marker = 0;
 
 static luashim_rule *rule_of(lua_State *L) { return *(luashim_rule **)lua_getextraspace(L); }
@@ -293,10 +294,34 @@ static int coroutine_continue(lua_State *L, int status, lua_KContext context) {
     return resume_step(L, co, 0, wrapped);
 }
 
+// Whether the thread at `index` is a run's own, which only the host resumes: one run could otherwise resume or
+// close another run of its rule that waits for the host (`coroutine.running()` handed over in a global).
+static int is_run_thread(lua_State *L, int index) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &runs_key); // Stack: …, runs
+    lua_pushvalue(L, index);                      // Stack: …, runs, thread
+    int found = lua_rawget(L, -2) != LUA_TNIL;    // Stack: …, runs, runs[thread]
+    lua_pop(L, 2);
+    return found;
+}
+
 static int coroutine_resume(lua_State *L) {
     lua_State *co = lua_tothread(L, 1);
     luaL_argexpected(L, co != NULL, 1, "coroutine");
+    if (co != L && is_run_thread(L, 1)) {
+        lua_pushboolean(L, 0);
+        lua_pushliteral(L, "cannot resume the coroutine of another run");
+        return 2;
+    }
     return resume_step(L, co, lua_gettop(L) - 1, 0);
+}
+
+static int coroutine_close(lua_State *L) {
+    luaL_argexpected(L, lua_tothread(L, 1) != NULL, 1, "coroutine");
+    if (lua_tothread(L, 1) != L && is_run_thread(L, 1)) return luaL_error(L, "cannot close the coroutine of another run");
+    lua_pushvalue(L, lua_upvalueindex(1)); // Stack: args…, close
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
 }
 
 static int wrapped_call(lua_State *L) {
@@ -373,12 +398,21 @@ static int open_sandbox(lua_State *L) {
     lua_setfield(L, -2, "resume");
     lua_pushcfunction(L, coroutine_wrap);
     lua_setfield(L, -2, "wrap");
+    lua_getfield(L, -1, "close");
+    lua_pushcclosure(L, coroutine_close, 1);
+    lua_setfield(L, -2, "close");
     lua_pop(L, 4);
     luaL_requiref(L, "os", luaopen_os, 0);
     static const char *const os_kept[] = {"time", "clock", "date", "difftime", NULL};
     keep(L, "os", os_kept);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &handlers_key);
+    lua_newtable(L); // Stack: runs
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &runs_key);
     return 0;
 }
 
@@ -429,7 +463,12 @@ typedef struct new_thread {
 static int make_thread(lua_State *L) {
     new_thread *t = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    lua_State *thread = lua_newthread(L); // Stack: [function,] thread
+    lua_State *thread = lua_newthread(L);         // Stack: [function,] thread
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &runs_key); // Stack: [function,] thread, runs
+    lua_pushvalue(L, -2);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3); // runs[thread] = true
+    lua_pop(L, 1);     // Stack: [function,] thread
     if (t->slot == 0) {
         lua_pushvalue(L, -2); // Stack: function, thread, function
     } else {

@@ -147,6 +147,22 @@ struct SandboxTests {
         #expect(step.outcome.finished == "false cannot resume dead coroutine / false cannot resume dead coroutine")
     }
 
+    @Test func oneRunCannotResumeOrCloseAnotherWaitingRun() throws {
+        let bench = Bench()
+        let handlers = try bench.load("""
+            on("alarm", function() waiting = coroutine.running() sleep(60) return "slept" end)
+            on("sms", function()
+              local ok, message = coroutine.resume(waiting)
+              local closed, why = pcall(coroutine.close, waiting)
+              return message .. " / " .. why .. " / " .. coroutine.status(waiting)
+            end)
+            """)
+        let sleeper = try #require(bench.host.start(handlers[0].handler))
+        let intruder = try #require(bench.host.start(handlers[1].handler))
+        #expect(intruder.outcome.finished == "cannot resume the coroutine of another run / cannot close the coroutine of another run / suspended")
+        #expect(bench.host.resume(sleeper.run, with: .slept)?.outcome.finished == "slept")
+    }
+
     @Test func yieldingAcrossACBoundaryFails() throws {
         let bench = Bench()
         let step = try bench.run("on('start', function()\ntable.sort({3, 2, 1}, function(a, b) sleep(1) return a < b end)\nend)")
