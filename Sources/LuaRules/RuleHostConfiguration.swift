@@ -2,8 +2,10 @@ import SocketCore
 
 /// The limits and facts a ``RuleHost`` applies to every rule it loads.
 public struct RuleHostConfiguration: Sendable {
-    /// The most memory one rule's Lua state may hold, in bytes (`rule_memory_kib` × 1024; default 1 MiB).
-    /// An allocation beyond it fails and stops the run (``RuleFailure/Code/memoryLimit``).
+    /// The most memory one rule's Lua state may hold, in bytes (`rule_memory_kib` × 1024; default 1 MiB; the
+    /// KiB are clamped to 64…1,048,576, since a state needs about 20 KiB for itself). An allocation beyond it
+    /// fails and stops the run (``RuleFailure/Code/memoryLimit``); ``RuleHost/memoryInUse(by:)`` tells the
+    /// count.
     public var memoryLimit: Int
     /// How long a run may compute without waiting before it is stopped (``RuleFailure/Code/timeLimit``);
     /// default 100 ms of the monotonic clock. Loading a rule and the host's own work are held to it too.
