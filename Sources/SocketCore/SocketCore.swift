@@ -155,13 +155,20 @@ public struct SocketCore: Sendable {
 
     /// The device clock's reading now (local time in ``zone`` when one is configured), or nil while it is
     /// unset: what STATUS, the alarm log, the scheduler and the rules' `now()` show.
-    public var wallClock: CivilTime? { persistent.clock?.wallTime(at: now, in: zone) }
+    public var wallClock: CivilTime? { wallClock(at: now) }
+
+    /// The device clock's reading at the controller's `instant`: ``wallClock`` for a time after the last event
+    /// the core handled (the rules read the clock when a timer of theirs fires, with no event in between).
+    public func wallClock(at instant: Instant) -> CivilTime? { persistent.clock?.wallTime(at: instant, in: zone) }
 
     /// The device clock's idea of UTC now, in seconds since the epoch; nil while it is unset or without a
     /// configured zone (a wall clock knows no UTC). Sun times are computed from it.
-    public var deviceUTC: Int64? {
+    public var deviceUTC: Int64? { deviceUTC(at: now) }
+
+    /// ``deviceUTC`` at the controller's `instant`.
+    public func deviceUTC(at instant: Instant) -> Int64? {
         guard let clock = persistent.clock, clock.followsZone, zone != nil else { return nil }
-        return now.seconds &+ clock.offsetSeconds
+        return instant.seconds &+ clock.offsetSeconds
     }
 
     /// The controller's instant at which the device clock will read UTC `seconds` (what a timer for a sun

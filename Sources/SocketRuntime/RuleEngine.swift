@@ -294,7 +294,7 @@ final class RuleEngine: RuleEnvironment {
     /// Computes when each `at` trigger next fires on the device clock; none while the clock is unset.
     private func scheduleDaily(after instant: Instant? = nil) {
         daily = [:]
-        guard let device, let wall = device.wallClock else { return }
+        guard let device, let wall = device.wallClock(at: now) else { return }
         let after = instant ?? now
         for registration in registrations {
             guard case .at(let time, let days) = registration.trigger else { continue }
@@ -302,7 +302,7 @@ final class RuleEngine: RuleEnvironment {
             var next: Instant?
             switch time {
             case .clock(let clock):
-                if let zone = device.zone, let utc = device.deviceUTC {
+                if let zone = device.zone, let utc = device.deviceUTC(at: now) {
                     let shift = utc - now.seconds
                     next = zone.next(hour: clock.hour, minute: clock.minute, weekdays: weekdays, after: after.seconds + shift)
                         .flatMap { device.instant(atDeviceUTC: $0) }
@@ -313,7 +313,7 @@ final class RuleEngine: RuleEnvironment {
                 }
             case .sunrise(let offset), .sunset(let offset):
                 let event: SunEvent = if case .sunrise = time { .sunrise } else { .sunset }
-                guard let zone = device.zone, let utc = device.deviceUTC, let location else { continue }
+                guard let zone = device.zone, let utc = device.deviceUTC(at: now), let location else { continue }
                 let shift = utc - now.seconds
                 next = SolarTimes.next(
                     event, offset: Int64(offset.components.seconds), weekdays: weekdays, after: after.seconds + shift, at: location, in: zone
@@ -420,7 +420,7 @@ final class RuleEngine: RuleEnvironment {
             signal: snapshot.signal, model: snapshot.model, alertNumbers: snapshot.alertNumbers)
     }
 
-    func deviceClock() -> CivilTime? { device?.wallClock }
+    func deviceClock() -> CivilTime? { device?.wallClock(at: now) }
 
     func sunTimes(on day: CalendarDate?) -> LuaRules.SunTimes? {
         guard let device, let zone = device.zone, let location else { return nil }
@@ -428,7 +428,7 @@ final class RuleEngine: RuleEnvironment {
         if let day {
             date = (day.year, day.month, day.day)
         } else {
-            guard let wall = device.wallClock else { return nil }
+            guard let wall = device.wallClock(at: now) else { return nil }
             date = (wall.year, wall.month, wall.day)
         }
         guard let sun = SolarTimes.day(year: date.0, month: date.1, day: date.2, at: location, in: zone) else { return nil }
