@@ -54,6 +54,9 @@ final class RuleEngine: RuleEnvironment {
     private var periodic: [HandlerID: (next: Instant, seconds: Int64)] = [:]
     private var daily: [HandlerID: Instant] = [:]
     private var alarmRun: RunID?
+    /// Mains and modem as the rules last saw them: `mains` and `modem` fire on a change only, though a port
+    /// repeats its level when it starts (the simulated mains sense reports power present after power-up).
+    private var levels: (mainsPresent: Bool, modemOnline: Bool)?
     /// Calls and USSD requests in flight, by their request number, and each run's call (for `hangup()`).
     private var callRuns: [Int: RunID] = [:]
     private var ussdRuns: [Int: RunID] = [:]
@@ -91,6 +94,7 @@ final class RuleEngine: RuleEnvironment {
         periodic = [:]
         daily = [:]
         alarmRun = nil
+        levels = device.map { ($0.snapshot.mainsPresent, $0.snapshot.modemOnline) }
         let interrupted = (try? store.takeInterruptedRuleRuns()) ?? [:]
         for file in Self.ruleFiles(in: folder, logger: logger) {
             let name = String(file.dropLast(4))
@@ -162,11 +166,14 @@ final class RuleEngine: RuleEnvironment {
                 fired.append((.sms, .table(["from": sms.sender.map(LuaValue.string) ?? .nil, "text": .string(sms.text), "reply": reply.map(LuaValue.string) ?? .nil])))
             }
         case .incomingCall(let from): fired.append((.call, .table(["from": from.map(LuaValue.string) ?? .nil])))
-        case .mains(let present): fired.append((.mains, .table(["present": .boolean(present)])))
-        case .modemOnline(let online): fired.append((.modem, .table(["online": .boolean(online)])))
+        case .mains(let present) where present != levels?.mainsPresent:
+            fired.append((.mains, .table(["present": .boolean(present)])))
+        case .modemOnline(let online) where online != levels?.modemOnline:
+            fired.append((.modem, .table(["online": .boolean(online)])))
         case .button(let held): fired.append((.button, .table(["held": .number(Double(held) / 1000)])))
         default: break
         }
+        levels = device.map { ($0.snapshot.mainsPresent, $0.snapshot.modemOnline) }
         for effect in effects {
             guard case .notice(let notice) = effect else { continue }
             switch notice {
