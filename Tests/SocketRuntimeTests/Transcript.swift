@@ -1,3 +1,4 @@
+import Foundation
 import SocketCore
 import SocketRuntime
 import TestSupport
@@ -6,12 +7,16 @@ import Synchronization
 /// A conversation with `smsocket simulate`, stored as the simulator's own output: lines starting with
 /// `< ` are the input (echoed), every other line is expected output. An optional first line
 /// `#! --model 706 --start 2026-01-05T08:00:00Z` gives the simulator's options (`--rules PATH`: a rules folder,
-/// relative to the project's folder); `--without thermometer,micro_relay`
+/// relative to the project's folder; `--rule FILE`: that one rule file alone, relative to the project's folder,
+/// loaded from a folder of its own holding a link to it, so that an example rule is tested without the others
+/// of its folder); `--without thermometer,micro_relay`
 /// (role names) builds the simulated board without those parts, as `simulate --config` does for a file without
 /// their tables; `--config helsinki.toml` (a file beside the transcripts) is `simulate --config`.
 struct Transcript: CustomStringConvertible, Sendable {
     var name: String
     var options: Simulation.Options
+    /// `--rule FILE`: the path of the one rule file to load.
+    var ruleFile: String?
     var inputs: [String]
     var expected: [String]
 
@@ -62,6 +67,7 @@ struct Transcript: CustomStringConvertible, Sendable {
                 case "--model": options.model = Model(rawValue: words[i + 1]) ?? .gsm707
                 case "--start": options.start = ISO8601.parse(words[i + 1]) ?? options.start
                 case "--rules": options.rulesPath = Self.repositoryRoot + "/" + words[i + 1]
+                case "--rule": ruleFile = Self.repositoryRoot + "/" + words[i + 1]
                 case "--without":
                     var parts = Equipment.complete(for: options.model)
                     for role in words[i + 1].split(separator: ",") {
@@ -86,11 +92,20 @@ struct Transcript: CustomStringConvertible, Sendable {
 
     /// Runs the inputs through a fresh simulation and returns every output line.
     func run() async throws -> [String] {
+        var options = options
+        let folder = try ruleFile.map { file in
+            let folder = try TemporaryDirectory()
+            let name = String(file[file.index(after: file.lastIndex(of: "/")!)...])
+            try FileManager.default.createSymbolicLink(atPath: folder.path(name), withDestinationPath: file)
+            return folder
+        }
+        if let folder { options.rulesPath = folder.url.path }
         let output = Mutex<[String]>([])
         let simulation = try Simulation(options: options) { line in output.withLock { $0.append(line) } }
         try await simulation.start()
         for line in inputs { await simulation.process(line: line) }
         await simulation.finish()
+        withExtendedLifetime(folder) {}
         return output.withLock { $0 }
     }
 }
