@@ -195,6 +195,27 @@ struct ConfigCheckTests {
         #expect(report.config?.model == .gsm707)
     }
 
+    @Test func aRuleThatFailsToLoadIsAnErrorAtItsLine() throws {
+        let machine = try Machine()
+        try "-- a sunset needs [location]\nat(\"sunset\", function() end)\n"
+            .write(toFile: machine.directory.path("rules/lamp.lua"), atomically: true, encoding: .utf8)
+        try "command(\"PUMP\", function() return \"OK\" end)\n"
+            .write(toFile: machine.directory.path("rules/pump.lua"), atomically: true, encoding: .utf8)
+        let report = try machine.check(Self.allFeatures)
+        #expect(report.findings.map(\.description) == [
+            machine.expand("error: $D/rules/lamp.lua:2: bad argument #1 to 'at' (\"sunset\" needs [location] in the config)")
+        ])
+    }
+
+    /// The demo board runs every example rule of rules/ at once: none clashes with another (an SMS keyword, a
+    /// scheduler action, the alarm response) and the night light finds its [location].
+    @Test func theDemoBoardLoadsEveryExampleRule() {
+        let root = String(#filePath[..<#filePath.range(of: "/Tests/")!.lowerBound])
+        let report = ConfigCheck.check(path: root + "/etc/demo.toml")
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        #expect(report.passed)
+    }
+
     @Test func aFolderGivenAsTheConfigurationIsNamedAsSuch() throws {
         let machine = try Machine()
         let report = ConfigCheck.check(path: machine.root)
