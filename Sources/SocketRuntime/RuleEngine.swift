@@ -14,12 +14,22 @@ import SocketCore
 final class RuleEngine: RuleEnvironment {
     /// Why a run was started, which decides what its end means.
     enum Purpose: Equatable {
-        /// `on`, `every`, `at`, `action`: `trigger` names it for the `start` event's `interrupted` list.
+        /// `on` (`trigger`: the event's name), `every`, `at`, `action`.
         case plain(trigger: String)
         /// A rule's SMS command: its return value is the reply.
         case command(id: Int)
         /// The alarm response: its end ends the notification cycle.
         case alarmResponse
+
+        /// How the `start` event's `interrupted` list names a run of this purpose that a restart cut short: an
+        /// alarm response cut short is worth a rule's notice above all.
+        var trigger: String {
+            switch self {
+            case .plain(let trigger): trigger
+            case .command: "command"
+            case .alarmResponse: "alarm_response"
+            }
+        }
     }
 
     enum Job {
@@ -349,9 +359,7 @@ final class RuleEngine: RuleEnvironment {
                 }
             }
             if let step, why == .alarmResponse { alarmRun = step.run }
-            if let step, case .plain(let trigger) = why {
-                try? store.ruleRunStarted(rule: step.run.rule, number: step.run.number, trigger: trigger)
-            }
+            if let step { try? store.ruleRunStarted(rule: step.run.rule, number: step.run.number, trigger: why.trigger) }
         case .resume(let run, let result):
             step = host.resume(run, with: result)
             purpose = purposes[run]
