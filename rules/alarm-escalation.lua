@@ -30,6 +30,7 @@ alarm_response(function()
   sms("alert", "ALARM! Sensor triggered. Nobody took the call: siren on.")
 end)
 
+-- Disarmed (ALARMOFF by SMS, the button): the siren stops.
 on("armed", function(ev)
   if not ev.armed and state().micro then micro.off() end
 end)
