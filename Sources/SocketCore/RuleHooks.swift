@@ -48,8 +48,9 @@ public enum DeviceNotice: Equatable, Hashable, Sendable {
 extension SocketCore {
     mutating func rulesLoaded(_ catalog: RuleCatalog) {
         rules = catalog
-        // A cycle run by a rule that is gone ends as if the rule had failed: the built-in SMS goes out.
-        if !catalog.alarmResponse, volatile.alarm.ruleResponseRunning { alarmResponseEnded(failed: true) }
+        // Loading the rules cancels every waiting run, a running alarm response's too: its cycle ends as if the
+        // rule had failed, and the built-in SMS goes out (the fail-safe).
+        if volatile.alarm.ruleResponseRunning { alarmResponseEnded(failed: true) }
     }
 
     /// A command the parser does not know may be a rule's: its keyword, case-insensitive, followed by

@@ -103,6 +103,7 @@ public actor Controller {
         rules.now = clock.now
         let catalog = rules.loadAll()
         await handle(EventBus.Item(event: .rulesLoaded(catalog), receipt: nil))
+        for id in rules.takeEndedCalls() { await handle(EventBus.Item(event: .ruleHangup(id: id), receipt: nil)) }
         await drain()
     }
 

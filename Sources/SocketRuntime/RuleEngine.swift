@@ -104,6 +104,11 @@ final class RuleEngine: RuleEnvironment {
         periodic = [:]
         daily = [:]
         alarmRun = nil
+        // The calls of the cancelled runs end with them; answers still on their way find no run.
+        endedCalls += runCalls.values.sorted()
+        runCalls = [:]
+        callRuns = [:]
+        ussdRuns = [:]
         levels = device.map { ($0.snapshot.mainsPresent, $0.snapshot.modemOnline) }
         let interrupted = (try? store.takeInterruptedRuleRuns()) ?? [:]
         for file in Self.ruleFiles(in: folder, logger: logger) {

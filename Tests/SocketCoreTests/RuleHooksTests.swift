@@ -122,6 +122,14 @@ struct RuleHooksTests {
         #expect(shell.sentMessages == [SentSMS(to: "+3589223456789", text: "ALARM! Sensor triggered")])
     }
 
+    @Test func reloadingTheRulesDuringTheAlarmResponseFallsBackToTheBuiltInSMS() {
+        var shell = Self.armedWithResponse(alert: "SMS")
+        // The reload cancels the running handler, though the rules loaded again still have an alarm response.
+        shell.handle(.rulesLoaded(RuleCatalog(alarmResponse: true)))
+        #expect(shell.sentMessages == [SentSMS(to: "+3589223456789", text: "ALARM! Sensor triggered")])
+        #expect(shell.due(.alarmLockout) != nil, "the lockout follows the cycle")
+    }
+
     @Test func disarmingCancelsTheAlarmResponseAndSendsNothing() {
         var shell = Self.armedWithResponse(alert: "SMS")
         shell.sms("ALARMOFF")
