@@ -178,7 +178,7 @@ final class RuleEngine: RuleEnvironment {
             let reply = effects.lazy.compactMap { if case .sendSMS(let to, let text) = $0, to == sms.sender { text } else { nil } }.first
             let permitted = effects.contains { if case .verdict(let v) = $0 { v.outcome.isPermitted } else { false } }
             if permitted {
-                fired.append((.sms, .table(["from": sms.sender.map(LuaValue.string) ?? .nil, "text": .string(sms.text), "reply": reply.map(LuaValue.string) ?? .nil])))
+                fired.append((.sms, .table(["from": sms.sender.map(LuaValue.string) ?? .nil, "text": .string(Self.command(of: sms.text, password: device?.persistent.password)), "reply": reply.map(LuaValue.string) ?? .nil])))
             }
         case .incomingCall(let from): fired.append((.call, .table(["from": from.map(LuaValue.string) ?? .nil])))
         case .mains(let present) where present != levels?.mainsPresent:
@@ -247,6 +247,16 @@ final class RuleEngine: RuleEnvironment {
         if case .sms = event { scheduleDaily() }
         if case .localCommand = event { scheduleDaily() }
         if case .networkTime = event { scheduleDaily() }
+    }
+
+    /// An SMS's text as its command: white space trimmed and the access password in front removed, so that a
+    /// rule never holds (nor logs) the password, as a rule's `command` handler gets it.
+    static func command(of text: String, password: String?) -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+        var body = text.drop(while: isSpace)
+        while let last = body.last, isSpace(last) { body = body.dropLast() }
+        if let password, body.hasPrefix(password) { body = body.dropFirst(password.count) }
+        return String(body)
     }
 
     /// Whether the core handed a rule command or alarm response to a rule that is not there.
