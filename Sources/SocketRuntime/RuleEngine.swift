@@ -201,6 +201,7 @@ final class RuleEngine: RuleEnvironment {
         for (relay, on) in switched { fired.append((.relay, .table(["relay": .string(relay.rawValue), "on": .boolean(on)]))) }
         for (name, argument) in fired {
             for registration in registrations where registration.trigger == .event(name) {
+                guard admitEventRun(of: registration.handler.rule) else { continue }
                 jobs.append(.start(registration.handler, argument, .plain(trigger: name.rawValue)))
             }
         }
@@ -257,6 +258,28 @@ final class RuleEngine: RuleEnvironment {
         while let last = body.last, isSpace(last) { body = body.dropLast() }
         if let password, body.hasPrefix(password) { body = body.dropFirst(password.count) }
         return String(body)
+    }
+
+    /// The most `on` handler runs one rule may start within one second of the controller's clock. Rules that
+    /// answer an event with an action causing the same event (a relay switched back at every switching)
+    /// would otherwise keep the controller busy for ever at one instant; past the limit the rule's event
+    /// handlers are skipped for the rest of that second, and that is reported once.
+    static let eventRunsPerSecond = 200
+    private var eventRuns: [String: (since: Instant, count: Int, reported: Bool)] = [:]
+
+    private func admitEventRun(of rule: String) -> Bool {
+        var window = eventRuns[rule] ?? (now, 0, false)
+        if now.milliseconds - window.since.milliseconds >= 1000 { window = (now, 0, false) }
+        window.count += 1
+        defer { eventRuns[rule] = window }
+        guard window.count > Self.eventRunsPerSecond else { return true }
+        if !window.reported {
+            window.reported = true
+            report(
+                rule: rule,
+                "more than \(Self.eventRunsPerSecond) event handler runs within a second: its handlers cause the events they handle (a loop?); its events are skipped for the rest of that second")
+        }
+        return false
     }
 
     /// Whether the core handed a rule command or alarm response to a rule that is not there.
