@@ -92,8 +92,10 @@ extension SocketCore {
         let echo = body
         switch CommandParser.parse(body) {
         case .unknown:
-            if let (keyword, kind, args) = ruleCommand(in: body) {
-                return processRuleCommand(body, keyword: keyword, kind: kind, args: args, origin: origin)
+            // Spaces before a keyword do not count, for a rule's command as for a built-in one (§2.16).
+            let command = String(body.drop { $0 == " " })
+            if let (keyword, kind, args) = ruleCommand(in: command) {
+                return processRuleCommand(command, keyword: keyword, kind: kind, args: args, origin: origin)
             }
             replyError(ReplyText.unknownCommand(echo), to: target)
             return .unknownCommand

@@ -256,7 +256,7 @@ final class RuleEngine: RuleEnvironment {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         var body = text.drop(while: isSpace)
         while let last = body.last, isSpace(last) { body = body.dropLast() }
-        if let password, body.hasPrefix(password) { body = body.dropFirst(password.count) }
+        if let password, body.hasPrefix(password) { body = body.dropFirst(password.count).drop(while: isSpace) }
         return String(body)
     }
 
