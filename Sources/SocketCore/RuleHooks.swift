@@ -92,7 +92,8 @@ extension SocketCore {
     mutating func ruleCommandDone(id: Int, reply text: String?, failed: Bool) {
         guard let (target, kind) = volatile.pendingRuleCommands.removeValue(forKey: id) else { return }
         if failed { return replyError(ReplyText.executeError, to: target) }
-        guard let text else { return }
+        // An empty reply is no reply: an SMS with no text is never sent.
+        guard let text, !text.isEmpty else { return }
         if kind == .information || persistent.smsConfirm || target == .local { reply(text, to: target) }
     }
 

@@ -27,7 +27,7 @@ final class RuleEngine: RuleEnvironment {
             switch self {
             case .plain(let trigger): trigger
             case .command: "command"
-            case .alarmResponse: "alarm_response"
+            case .alarmResponse: "alarm"
             }
         }
     }

@@ -64,7 +64,8 @@ struct StoredLuaValue: Codable {
 
     init(_ value: LuaValue) { self.value = value }
 
-    private enum Key: String, CodingKey { case b, i, n, s, t }
+    /// `f`: a number JSON cannot hold (`inf`, `-inf`, `nan`), such as `math.huge`.
+    private enum Key: String, CodingKey { case b, i, n, f, s, t }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
@@ -74,6 +75,8 @@ struct StoredLuaValue: Codable {
             value = .integer(i)
         } else if let n = try container.decodeIfPresent(Double.self, forKey: .n) {
             value = .number(n)
+        } else if let f = try container.decodeIfPresent(String.self, forKey: .f) {
+            value = .number(f == "inf" ? .infinity : f == "-inf" ? -.infinity : .nan)
         } else if let s = try container.decodeIfPresent(String.self, forKey: .s) {
             value = .string(s)
         } else if let pairs = try container.decodeIfPresent([[StoredLuaValue]].self, forKey: .t) {
@@ -91,7 +94,8 @@ struct StoredLuaValue: Codable {
         case .nil: break
         case .boolean(let b): try container.encode(b, forKey: .b)
         case .integer(let i): try container.encode(i, forKey: .i)
-        case .number(let n): try container.encode(n.isFinite ? n : 0, forKey: .n)
+        case .number(let n) where n.isFinite: try container.encode(n, forKey: .n)
+        case .number(let n): try container.encode(n.isNaN ? "nan" : n > 0 ? "inf" : "-inf", forKey: .f)
         case .string(let s): try container.encode(s, forKey: .s)
         case .table(let fields):
             try container.encode(fields.map { [StoredLuaValue($0.key), StoredLuaValue($0.value)] }, forKey: .t)

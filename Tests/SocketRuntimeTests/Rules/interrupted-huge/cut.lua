@@ -1,5 +1,5 @@
--- Breaker: a waiting command run and a waiting alarm response, cut short by a restart, are both listed by `start`;
--- math.huge in data survives the restart.
+-- A rule test: a waiting command run and a waiting alarm response are cut short by a restart; math.huge kept in
+-- data must come back as math.huge after the restart (it comes back as 0.0).
 on("start", function(ev)
   table.sort(ev.interrupted)
   log("interrupted: " .. table.concat(ev.interrupted, ",") .. "; lowest " .. tostring(data.lowest))
