@@ -154,6 +154,14 @@ public actor Controller {
             let replies = await console(.ruleSwitch(.micro, on: on, revertAfterSeconds: seconds))
             return replies.contains(ReplyText.executeError) ? .failure(failedSwitching(Relay.micro.partName)) : .success(nil)
         case .sms(let recipients, let text):
+            let count: Int =
+                switch recipients {
+                case .numbers(let numbers): numbers.count
+                case .alertNumbers: core.snapshot.alertNumbers.count
+                }
+            guard rules?.admitSMS(of: run.rule, messages: count) ?? true else {
+                return .failure(RuleActionError("this rule queued \(RuleEngine.smsPerHour) SMS within the last hour; no more are sent until the hour is over"))
+            }
             let replies = await console(.ruleSMS(recipients, text: text))
             return replies.contains(ReplyText.executeError) ? .failure(RuleActionError("the SMS cannot be queued (the state database refuses writes)")) : .success(nil)
         case .hangup:

@@ -260,6 +260,21 @@ final class RuleEngine: RuleEnvironment {
         return String(body)
     }
 
+    /// The most SMS one rule may queue within an hour of the controller's clock: a loop of `sms()` calls must not
+    /// spend the owner's credit or get the SIM blocked. Past it, `sms` raises in the rule.
+    static let smsPerHour = 30
+    private var smsSent: [String: (since: Instant, count: Int)] = [:]
+
+    /// Counts `messages` SMS against `rule`'s hourly budget; false (nothing counted) when they exceed it.
+    func admitSMS(of rule: String, messages: Int) -> Bool {
+        var window = smsSent[rule] ?? (now, 0)
+        if now.milliseconds - window.since.milliseconds >= 3_600_000 { window = (now, 0) }
+        guard window.count + messages <= Self.smsPerHour else { return false }
+        window.count += messages
+        smsSent[rule] = window
+        return true
+    }
+
     /// The most `on` handler runs one rule may start within one second of the controller's clock. Rules that
     /// answer an event with an action causing the same event (a relay switched back at every switching)
     /// would otherwise keep the controller busy for ever at one instant; past the limit the rule's event
