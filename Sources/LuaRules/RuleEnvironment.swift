@@ -93,6 +93,14 @@ public struct DeviceState: Hashable, Sendable {
     }
 }
 
+extension DeviceState {
+    /// A device nothing is known of (no controller behind the rules, as in `smsocket check`'s sandbox): all
+    /// off, disarmed, offline.
+    public static let unknown = DeviceState(
+        main: false, micro: nil, armed: false, alarm: .disarmed, sensorActive: false, temperature: nil, mains: nil,
+        modemOnline: false, signal: nil, model: .gsm707, alertNumbers: [])
+}
+
 /// The `alarm` field of `state()` (spec §4.10).
 public enum AlarmPhase: String, CaseIterable, Hashable, Sendable {
     case disarmed, ready, cycle, lockout

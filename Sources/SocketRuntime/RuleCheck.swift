@@ -8,11 +8,7 @@ extension ConfigCheck {
     static func rules(_ config: ControllerConfig) -> [ConfigFinding] {
         guard let folder = config.rulesPath else { return [] }
         final class Sandbox: RuleEnvironment {
-            func deviceState() -> DeviceState {
-                DeviceState(
-                    main: false, micro: nil, armed: false, alarm: .disarmed, sensorActive: false, temperature: nil, mains: nil,
-                    modemOnline: false, signal: nil, model: .gsm707, alertNumbers: [])
-            }
+            func deviceState() -> DeviceState { .unknown }
             func deviceClock() -> CivilTime? { nil }
             func sunTimes(on day: CalendarDate?) -> LuaRules.SunTimes? { nil }
             func log(_ text: String, rule: String) {}

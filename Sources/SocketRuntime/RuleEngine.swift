@@ -245,9 +245,11 @@ final class RuleEngine: RuleEnvironment {
                 break
             }
         }
-        if case .sms = event { scheduleDaily() }
-        if case .localCommand = event { scheduleDaily() }
-        if case .networkTime = event { scheduleDaily() }
+        // Events that may set the device clock (DATE=, DATESMS, the first SMS, the network's time).
+        switch event {
+        case .sms, .localCommand, .networkTime: scheduleDaily()
+        default: break
+        }
     }
 
     /// An SMS's text as its command: white space trimmed and the access password in front removed, so that a
@@ -476,11 +478,7 @@ final class RuleEngine: RuleEnvironment {
     // MARK: - RuleEnvironment
 
     func deviceState() -> DeviceState {
-        guard let snapshot = device?.snapshot else {
-            return DeviceState(
-                main: false, micro: nil, armed: false, alarm: .disarmed, sensorActive: false, temperature: nil, mains: nil,
-                modemOnline: false, signal: nil, model: .gsm707, alertNumbers: [])
-        }
+        guard let snapshot = device?.snapshot else { return .unknown }
         return DeviceState(
             main: snapshot.mainOn, micro: snapshot.microOn, armed: snapshot.armed,
             alarm: AlarmPhase(rawValue: snapshot.alarmPhase) ?? .disarmed, sensorActive: snapshot.sensorActive,
@@ -525,11 +523,6 @@ final class RuleEngine: RuleEnvironment {
     }
 
     private func fail(_ rule: String, _ text: String) { report(rule: rule, text) }
-
-    /// Bytes of Lua memory each loaded rule holds.
-    var memory: [String: Int] {
-        Dictionary(uniqueKeysWithValues: host.ruleNames.compactMap { name in host.memoryInUse(by: name).map { (name, $0) } })
-    }
 }
 
 extension Verdict.Outcome {
