@@ -351,8 +351,10 @@ public actor Controller {
             reportCommitFailure(error, item.event)
             return false
         }
-        outbox.secrets = committed.secrets
-        ActivityLog(logger: logger, onLine: onNote).record(item.event, effects, at: now, hiding: committed.secrets)
+        let secrets = committed.secrets
+        // The outbox's copy changes only with the state (a PASSWORD or RENEWINTERVALPW command).
+        if change.state != nil { outbox.secrets = secrets }
+        ActivityLog(logger: logger, onLine: onNote).record(item.event, effects, at: now, hiding: secrets)
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)
             if delivery == .inline { await outbox.sendDue() }
