@@ -87,9 +87,7 @@ enum TriggerGrammar {
 
     /// A phone number as a rule writes it: an optional `+` and 1–15 digits.
     static func phoneNumber(_ text: String) -> String? {
-        let digits = text.utf8.first == UInt8(ascii: "+") ? text.utf8.dropFirst() : text.utf8[...]
-        guard (1...15).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-        return text
+        CommandParser.isDialableNumber(text) ? text : nil
     }
 
     /// `"YYYY-MM-DD"`

@@ -229,6 +229,13 @@ public enum CommandParser {
     /// Whether `text` is a number as SECNUMBER+ and ALERTNUMBER+ store it: 1–15 digits (§2.13, §5 A60).
     public static func isListNumber(_ text: String) -> Bool { phoneNumber(ArraySlice(text.utf8)) != nil }
 
+    /// Whether `text` is a number the device sends an SMS to as a rule's `sms` and `smsocket sms` take it: an
+    /// optional `+` and 1–15 digits.
+    public static func isDialableNumber(_ text: String) -> Bool {
+        let digits = text.utf8.first == UInt8(ascii: "+") ? text.utf8.dropFirst() : text.utf8[...]
+        return phoneNumber(ArraySlice(digits)) != nil
+    }
+
     /// Whether `text` is a USSD code as SIMCARD and SALDOUMS= accept it (`*100#`).
     public static func isUSSDCode(_ text: String) -> Bool { ussdCode(ArraySlice(text.utf8)) != nil }
 

@@ -69,6 +69,8 @@ public enum Event: Equatable, Hashable, Sendable {
     case sms(IncomingSMS)
     /// A command from the trusted local console (`smsocket send`, a Lua rule): no password, no window.
     case localCommand(String)
+    /// An SMS the local console (`smsocket sms`) sends to `to` (an optional `+` and digits): queued, answered `OK`.
+    case localSMS(to: String, text: String)
     /// An incoming voice call; nil = caller ID hidden.
     case incomingCall(from: String?)
     /// The outgoing call to this number was answered.

@@ -81,7 +81,7 @@ extension SocketCore {
 
     /// Every part out of service, for STATUS's `Fault:` line: those that could not start, outputs whose last
     /// switching failed, and a thermometer that is missing or gives no trustworthy value.
-    var faultyParts: [String] {
+    public var faultyParts: [String] {
         var names = volatile.faults
         for relay in Relay.allCases where volatile.outputFaults.contains(relay) && !names.contains(relay.partName) {
             names.append(relay.partName)

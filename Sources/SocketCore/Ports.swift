@@ -48,11 +48,35 @@ public protocol ModemPort: Port {
     func setPowered(_ powered: Bool) async
     /// An output wired to the modem's power key, for modems that can be switched off and on by it.
     func usePowerKey(_ key: any OutputPort) async
+    /// The registration and operator as last seen, for `smsocket status`; answered from what the modem
+    /// reported, without asking it anything.
+    func networkStatus() async -> NetworkStatus
 }
 
 extension ModemPort {
     /// Modems without a power key ignore it.
     public func usePowerKey(_ key: any OutputPort) async {}
+    /// A modem that cannot tell says nothing.
+    public func networkStatus() async -> NetworkStatus { NetworkStatus() }
+}
+
+/// What a modem knows of the mobile network (3GPP TS 27.007 §7.2 `+CREG`, §7.3 `+COPS`).
+public struct NetworkStatus: Equatable, Sendable {
+    public enum Registration: String, Sendable {
+        case home, roaming, searching, denied
+        case notRegistered = "not-registered"
+        case unknown
+    }
+
+    /// Nil when the modem has not said.
+    public var registration: Registration?
+    /// The operator's name as the modem gives it (`Elisa`, `DNA`); nil when not known.
+    public var operatorName: String?
+
+    public init(registration: Registration? = nil, operatorName: String? = nil) {
+        self.registration = registration
+        self.operatorName = operatorName
+    }
 }
 
 /// A thermometer. A reading may take most of a second on real hardware, so it is requested and its

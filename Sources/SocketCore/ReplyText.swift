@@ -43,14 +43,17 @@ public enum ReplyText {
     /// The signal line of STATUS (Appendix A).
     public static func signal(_ dBm: Int?) -> String {
         guard let dBm else { return "Signal: No network" }
-        let word: String
+        return "Signal: \(signalWord(dBm)) (\(dBm)dBm)"
+    }
+
+    /// How STATUS words a signal of `dBm`: `Excellent`, `Good`, `Fair` or `Poor`.
+    public static func signalWord(_ dBm: Int) -> String {
         switch dBm {
-        case (-60)...: word = "Excellent"
-        case (-75)...(-61): word = "Good"
-        case (-90)...(-76): word = "Fair"
-        default: word = "Poor"
+        case (-60)...: "Excellent"
+        case (-75)...(-61): "Good"
+        case (-90)...(-76): "Fair"
+        default: "Poor"
         }
-        return "Signal: \(word) (\(dBm)dBm)"
     }
 
     // MARK: Appendix A: texts the manual never prints ([R-TEXT])

@@ -124,6 +124,8 @@ public struct DeviceSnapshot: Equatable, Sendable {
     public var armed: Bool
     /// `disarmed`, `ready`, `cycle` or `lockout`.
     public var alarmPhase: String
+    /// The alarm input was active since the alarm was armed (STATUS's `Activity detected`).
+    public var alarmActivity: Bool
     public var sensorActive: Bool
     /// Calibrated whole degrees; nil without a valid reading.
     public var temperature: Int?
@@ -159,7 +161,7 @@ extension SocketCore {
             }
         return DeviceSnapshot(
             mainOn: persistent.mainRelayOn, microOn: equipment.contains(.microRelay) ? volatile.microRelayOn : nil,
-            armed: persistent.alarmArmed, alarmPhase: phase, sensorActive: sensorActive, temperature: calibratedTemperature,
+            armed: persistent.alarmArmed, alarmPhase: phase, alarmActivity: volatile.alarm.activitySinceArming, sensorActive: sensorActive, temperature: calibratedTemperature,
             mainsPresent: volatile.mainsPresent, modemOnline: volatile.modemOnline, signal: volatile.signal, model: model,
             alertNumbers: persistent.alertNumbers.map(Self.dialString))
     }

@@ -94,6 +94,9 @@ public struct SocketCore: Sendable {
         case .powerUp: break  // already on
         case .sms(let sms): receive(sms)
         case .localCommand(let text): receiveLocal(text)
+        case .localSMS(let to, let text):
+            emit(.sendSMS(to: to, text: text))
+            reply(ReplyText.ruleActionDone, to: .local)
         case .incomingCall(let from): incomingCall(from: from)
         case .callAnswered(let number): callAnswered(number)
         case .callEnded(let number, let outcome): callEnded(number, outcome)

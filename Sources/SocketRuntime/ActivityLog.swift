@@ -82,7 +82,7 @@ struct ActivityLog: Sendable {
     static func cause(of event: Event) -> String {
         switch event {
         case .sms(let sms): "SMS from \(name(sms.sender))"
-        case .localCommand: "local console"
+        case .localCommand, .localSMS: "local console"
         case .incomingCall(let from): "call from \(name(from))"
         case .callAnswered(let number), .callEnded(let number, _): "call to \(number)"
         case .temperature: "thermostat"

@@ -70,7 +70,7 @@ public enum ConfigCheck {
             guard let plugin = PluginRegistry.plugin(kind: kind) else { continue }
             findings += plugin.preflight(for: role, settings: settings).map { ConfigFinding(.error, $0) }
         }
-        findings += stateFolder(config) + rulesFolder(config) + rules(config) + missingFeatures(config) + placeless(config)
+        findings += stateFolder(config) + controlSocketFolder(config) + rulesFolder(config) + rules(config) + missingFeatures(config) + placeless(config)
         return Report(config: config, summary: ports.summary, findings: findings.inFileOrder(by: \.detail.line))
     }
 
@@ -116,6 +116,39 @@ public enum ConfigCheck {
             return finding(.error, "cannot look at the state database \(path): \(errnoText(error.errno))")
         }
         return []
+    }
+
+    /// The folder systemd makes at every start for the control socket (`RuntimeDirectory=smsocket`).
+    static let systemdRuntimeDirectory = "/run/smsocket"
+
+    /// The control socket's path fits a socket address and its folder exists (or is `systemdFolder`) and
+    /// this user can create the socket in it. Without `control_socket`, a missing default folder is no
+    /// finding: `run` works without the socket then (``Daemon/controlServer(_:controller:bus:logger:)``).
+    static func controlSocketFolder(_ config: ControllerConfig, systemdFolder: String = systemdRuntimeDirectory) -> [ConfigFinding] {
+        let path = config.controlSocketPath ?? ControllerConfig.defaultControlSocketPath
+        func finding(_ severity: ConfigFinding.Severity, _ message: String) -> [ConfigFinding] {
+            [ConfigFinding(severity, ConfigError(file: config.file, line: config.sourceMap.line(of: "control_socket"), key: "control_socket", message: message))]
+        }
+        guard !path.isEmpty, !path.hasSuffix("/") else {
+            return finding(.error, "expected the socket's path, e.g. \"\(ControllerConfig.defaultControlSocketPath)\"")
+        }
+        guard path.utf8.count <= UnixSocket.maximumPathLength else {
+            return finding(.error, "\(path) is too long: a socket's path has at most \(UnixSocket.maximumPathLength) bytes")
+        }
+        let folder = parentFolder(of: path)
+        switch folderState(folder, named: "control socket's folder", toUse: "create files in", access: W_OK | X_OK) {
+        case .usable:
+            return []
+        case .missing where config.controlSocketPath == nil:
+            // `run` then runs without a control socket, and says so in its log.
+            return []
+        case .missing where folder == systemdFolder:
+            return finding(.note, "the control socket's folder \(folder) does not exist yet: the systemd unit smsocket.service creates it (RuntimeDirectory=smsocket); without it `run` works, but `smsocket status` and the other control commands cannot reach it")
+        case .missing:
+            return finding(.error, "the control socket's folder \(folder) does not exist; create it, writable by the user the controller runs as")
+        case .unusable(let message):
+            return finding(.error, message)
+        }
     }
 
     /// The rules folder, when one is named, is a folder this user can read.

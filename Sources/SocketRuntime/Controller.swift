@@ -38,6 +38,8 @@ public actor Controller {
     /// The Lua rules, when a rules folder is configured.
     private var rules: RuleEngine?
     private let logger: Logger
+    /// When ``start()`` was called, for the uptime `smsocket status` reports.
+    private var startedAt: Instant?
     private let onNote: @Sendable (Instant, String) -> Void
 
     /// A controller for `model` whose state comes from `store`; `delivery` says who sends its SMS. Its notes
@@ -97,14 +99,28 @@ public actor Controller {
     }
 
     /// Loads every rule again (SIGHUP, `reload`): waiting runs are cancelled, each rule's `data` is kept.
-    public func reloadRules() async {
-        guard let rules else { return }
+    /// Returns what loaded and what failed (loading, or in a `start` handler run since); nil without a rules
+    /// folder.
+    @discardableResult
+    public func reloadRules() async -> RulesReport? {
+        guard let rules else { return nil }
         rules.device = core
         rules.now = clock.now
         let catalog = rules.loadAll()
         await handle(EventBus.Item(event: .rulesLoaded(catalog), receipt: nil))
         for id in rules.takeEndedCalls() { await handle(EventBus.Item(event: .ruleHangup(id: id), receipt: nil)) }
         await drain()
+        return rulesReport
+    }
+
+    /// Whether a rules folder is configured.
+    var hasRules: Bool { rules != nil }
+
+    /// The rules loaded and each one's latest failure since they were loaded; nil without a rules folder.
+    var rulesReport: RulesReport? {
+        guard let rules else { return nil }
+        let failing = rules.failures.sorted { $0.key < $1.key }.map { RulesReport.Failure(rule: $0.key, error: $0.value.text, at: $0.value.at) }
+        return RulesReport(loaded: rules.loadedRules, failing: failing)
     }
 
     /// Carries out one of the rules' jobs and what it asks for.
@@ -176,6 +192,7 @@ public actor Controller {
     /// Starts the ports, powers the device up and starts sending what waits in the outbox (an earlier run's
     /// messages keep their schedule; those it left mid-send are set aside, never sent again).
     public func start() async throws {
+        startedAt = clock.now
         // A port that cannot start (no such chip, no such sensor) is reported and its role is out of
         // service; the rest of the board works, and STATUS names the fault.
         var faults: [String] = []
@@ -260,6 +277,42 @@ public actor Controller {
         await drain()
         defer { localReplies.removeAll() }
         return localReplies
+    }
+
+    /// Queues an SMS to `number` in the outbox on the local console's behalf (`smsocket sms`) and returns once
+    /// it is committed: `OK`; `Execute error!` when the state database refused it; nothing when the device is
+    /// dark (a battery run ended). Only with `OK` was it queued.
+    public func queueSMS(to number: String, text: String) async -> [String] {
+        localReplies.removeAll()
+        await handle(EventBus.Item(event: .localSMS(to: number, text: text), receipt: nil))
+        await drain()
+        defer { localReplies.removeAll() }
+        return localReplies
+    }
+
+    /// What `smsocket status` shows, as of now (`version`: the program's).
+    func controlStatus(version: String) async -> ControlStatus {
+        let device = core.snapshot
+        let network = await board.modem.networkStatus()
+        var outbox = ControlStatus.OutboxCounts(pending: 0, failed: 0)
+        do {
+            outbox = try store.outboxCounts()
+        } catch {
+            logger.error("\(error)")
+        }
+        let signalWord = !device.modemOnline ? "modem offline" : device.signal.map(ReplyText.signalWord) ?? "no network"
+        return ControlStatus(
+            version: version, model: device.model.rawValue,
+            uptimeSeconds: startedAt.map { max(0, clock.now.milliseconds - $0.milliseconds) / 1000 } ?? 0,
+            relays: .init(main: device.mainOn, micro: device.microOn),
+            temperature: device.temperature,
+            alarm: .init(
+                armed: device.armed, phase: device.alarmPhase, triggered: ["cycle", "lockout"].contains(device.alarmPhase),
+                activity: device.alarmActivity, sensorActive: device.sensorActive),
+            modem: .init(
+                online: device.modemOnline, signalDbm: device.modemOnline ? device.signal : nil, signal: signalWord,
+                registration: network.registration?.rawValue, operatorName: network.operatorName),
+            mainsPresent: device.mainsPresent, outbox: outbox, rules: rulesReport, faults: core.faultyParts)
     }
 
     /// The state as last committed.
@@ -583,7 +636,7 @@ extension Event {
     /// Whether the event comes from the local console or a rule, which wait for its answer.
     var isConsole: Bool {
         switch self {
-        case .localCommand, .ruleSwitch, .ruleSMS: true
+        case .localCommand, .localSMS, .ruleSwitch, .ruleSMS: true
         default: false
         }
     }

@@ -14,6 +14,10 @@ public struct ControllerConfig: Sendable {
     public var statePath: String?
     public static let defaultStatePath = "/var/lib/smsocket/state.sqlite"
     public var rulesPath: String?
+    /// `control_socket`: where `smsocket status|send|sms|reload` reach the running controller; nil = not given
+    /// (``defaultControlSocketPath``).
+    public var controlSocketPath: String?
+    public static let defaultControlSocketPath = "/run/smsocket/control.sock"
     /// `rule_memory_kib`: the most memory one Lua rule may use, in KiB (rules-api.md; default 1024).
     public var ruleMemoryKiB = 1024
     public var logLevel = Logger.Level.info
@@ -24,7 +28,7 @@ public struct ControllerConfig: Sendable {
     /// `[location]`; nil without the table.
     public var location: Location?
 
-    static let topLevelKeys = ["model", "state", "rules", "log_level", "serial", "rule_memory_kib"]
+    static let topLevelKeys = ["model", "state", "rules", "control_socket", "log_level", "serial", "rule_memory_kib"]
 
     /// `[location]` (spec rules-api.md, "Location"): where the controller is, for sun times, and the time
     /// zone its clock follows.
@@ -101,6 +105,7 @@ public struct ControllerConfig: Sendable {
                 config.model = model
             case "state": config.statePath = Self.path(try string(key, value), besides: file)
             case "rules": config.rulesPath = Self.path(try string(key, value), besides: file)
+            case "control_socket": config.controlSocketPath = Self.path(try string(key, value), besides: file)
             case "serial": config.serialNumber = try string(key, value)
             case "rule_memory_kib":
                 guard case .int(let kib) = value, (64...1_048_576).contains(kib) else {
@@ -130,6 +135,22 @@ public struct ControllerConfig: Sendable {
             }
         }
         return (config, problems.inFileOrder())
+    }
+
+    /// The control socket the configuration file at `path` names (``defaultControlSocketPath`` when it names
+    /// none), for the control commands. Only that key is read: the file must be TOML, but a mistake elsewhere
+    /// in it (which `smsocket check` reports) does not keep `smsocket status` from reaching the controller.
+    ///
+    /// - Throws: a ``ConfigError``: the file cannot be read or is not TOML, or `control_socket` is not a string.
+    public static func controlSocket(inConfigFile path: String) throws(ConfigError) -> String {
+        let document = try TOMLDocument(parsing: ConfigFile.contents(of: path), file: path)
+        guard let value = document.values["control_socket"] else { return defaultControlSocketPath }
+        guard case .string(let socket) = value else {
+            throw ConfigError(
+                file: path, line: document.sourceMap.line(of: "control_socket"), key: "control_socket",
+                message: "expected a string, found \(value.typeName)")
+        }
+        return Self.path(socket, besides: path)
     }
 
     /// A path from the file: absolute as written, relative to the configuration file's folder otherwise (so

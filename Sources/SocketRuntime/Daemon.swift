@@ -3,6 +3,7 @@ import PluginKit
 import ServiceLifecycle
 import Simulated
 import SocketCore
+import SystemCalls
 import UnixSignals
 
 #if canImport(Glibc)
@@ -14,7 +15,8 @@ public enum Daemon {
     /// Runs the controller `config` describes until SIGTERM or SIGINT, logging a start line and a stop line
     /// (notice level) and its activity (info). On a simulated board a console drives the simulated world
     /// from standard input; when that input ends (under systemd it is /dev/null) the console stops and the
-    /// controller runs on. SIGHUP is logged and otherwise ignored. `write` prints the console's lines.
+    /// controller runs on. SIGHUP loads the rules again. The control socket (`control_socket`) answers
+    /// `smsocket status|send|sms|reload`. `write` prints the console's lines.
     ///
     /// The state database is opened before any hardware is touched, so a second controller on the same
     /// state stops at once (``StoreError/Code/inUse``). `state = "temporary"` (``TemporaryState/configValue``)
@@ -44,12 +46,13 @@ public enum Daemon {
             await controller.useRules(
                 Controller.RuleSetup(folder: folder, memoryKiB: config.ruleMemoryKiB, location: config.location?.coordinates))
         }
+        let control = try controlServer(config, controller: controller, bus: bus, logger: logger)
+        // A group stops its services last to first: the control socket closes before the controller stops.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ControllerService(controller: controller, bus: bus, clock: clock)),
-            .init(
-                service: ReloadSignal(signals: hangUps, controller: controller, bus: bus, hasRules: config.rulesPath != nil, logger: logger),
-                successTerminationBehavior: .ignore),
+            .init(service: ReloadSignal(signals: hangUps, controller: controller, bus: bus, logger: logger), successTerminationBehavior: .ignore),
         ]
+        if let control { services.append(.init(service: control)) }
         if config.roles.values.contains(where: { $0.kind == SimulatedPlugin.kind }) {
             let world = context.shared.object(SimulatedPlugin.worldKey) { SimulatedWorld(log: StandardOutputLog()) }
             // Its end is not the controller's: .ignore keeps the group running.
@@ -57,7 +60,7 @@ public enum Daemon {
         }
         let state = temporary == nil ? statePath : "\(statePath) (temporary, removed at the end)"
         logger.notice(
-            "SMSocket \(SocketCore.version) starting: config \(config.file), state \(state), model \(config.model.rawValue), board: \(ports.summary.joined(separator: "; "))"
+            "SMSocket \(SocketCore.version) starting: config \(config.file), state \(state), \(control.map { "control socket \($0.path)" } ?? "no control socket"), model \(config.model.rawValue), board: \(ports.summary.joined(separator: "; "))"
         )
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -68,6 +71,28 @@ public enum Daemon {
             throw error
         }
         logger.notice("SMSocket stopped")
+    }
+
+    /// The control socket, bound before anything runs, so that a socket another controller answers on stops
+    /// this one here. Without `control_socket` in the file, a missing default folder (/run/smsocket, which the
+    /// systemd unit makes) only costs the control commands, with a warning: a controller started by hand or by
+    /// a test still runs.
+    static func controlServer(_ config: ControllerConfig, controller: Controller, bus: EventBus, logger: Logger) throws(ControlSocketError) -> ControlServer? {
+        let path = config.controlSocketPath ?? ControllerConfig.defaultControlSocketPath
+        let handler = ControlHandler(controller: controller, bus: bus, logger: logger)
+        do throws(ControlSocketError) {
+            return try ControlServer(path: path, logger: logger) { request, peer, responder in
+                await handler.respond(to: request, from: peer, through: responder)
+            }
+        } catch {
+            let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+            guard config.controlSocketPath == nil, case .failure(let missing) = fileKind(atPath: folder), missing.errno == ENOENT else {
+                throw error
+            }
+            logger.warning(
+                "no control socket: its folder \(folder) does not exist (the systemd unit makes it); `smsocket status` and the other control commands will not reach this controller. Set control_socket to use another place")
+            return nil
+        }
     }
 
     /// A stable 17-digit serial number derived from /etc/machine-id (all zeros where there is none).

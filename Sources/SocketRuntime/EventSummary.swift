@@ -7,6 +7,7 @@ extension Event {
         case .powerUp: "power-up"
         case .sms(let sms): "SMS from \(sms.sender ?? "a hidden number")"
         case .localCommand: "local command"
+        case .localSMS(let to, _): "local SMS to \(to)"
         case .incomingCall(let from): "call from \(from ?? "a hidden number")"
         case .callAnswered(let number): "answer of the call to \(number)"
         case .callEnded(let number, let outcome): "end of the call to \(number) (\(outcome.rawValue))"

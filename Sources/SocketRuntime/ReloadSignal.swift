@@ -10,19 +10,24 @@ struct ReloadSignal: Service {
     let signals: UnixSignalsSequence
     let controller: Controller
     let bus: EventBus
-    let hasRules: Bool
     let logger: Logger
 
     func run() async {
         for await _ in signals.cancelOnGracefulShutdown() {
-            guard hasRules else {
+            if await Self.reload(controller: controller, bus: bus, logger: logger, by: "SIGHUP") == nil {
                 logger.notice("SIGHUP: no rules folder is configured, so there is nothing to reload; the controller runs on")
-                continue
             }
-            logger.notice("SIGHUP: loading the rules again")
-            await controller.reloadRules()
-            // The controller's loop may be waiting for a deadline the reload moved.
-            bus.wake()
         }
+    }
+
+    /// Loads the rules again, for SIGHUP and the control socket's `reload` alike (`by` names which in the log);
+    /// returns what loaded and failed, nil without a rules folder.
+    static func reload(controller: Controller, bus: EventBus, logger: Logger, by cause: String) async -> RulesReport? {
+        guard await controller.hasRules else { return nil }
+        logger.notice("\(cause): loading the rules again")
+        let report = await controller.reloadRules()
+        // The controller's loop may be waiting for a deadline the reload moved.
+        bus.wake()
+        return report
     }
 }

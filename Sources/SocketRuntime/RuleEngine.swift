@@ -97,6 +97,7 @@ final class RuleEngine: RuleEnvironment {
     /// Returns what the rules add to the command language.
     func loadAll() -> RuleCatalog {
         for name in host.ruleNames { host.unload(rule: name) }
+        failures = [:]
         registrations = []
         jobs = []
         purposes = [:]
@@ -504,6 +505,12 @@ final class RuleEngine: RuleEnvironment {
         return LuaRules.SunTimes(sunrise: clock(sun.sunrise), sunset: clock(sun.sunset))
     }
 
+    /// The rules loaded now, in name order (a rule that failed to load is not among them).
+    var loadedRules: [String] { host.ruleNames }
+
+    /// Each rule's latest failure since the rules were last loaded, by rule name: when, and what went wrong.
+    private(set) var failures: [String: (at: Instant, text: String)] = [:]
+
     func log(_ text: String, rule: String) {
         logger.info("rule \(rule): \(text)")
         output(rule, text, false)
@@ -511,6 +518,7 @@ final class RuleEngine: RuleEnvironment {
 
     func report(_ failure: RuleFailure) {
         let text = failure.description
+        failures[failure.rule] = (now, text)
         logger.error("rule \(failure.rule) failed: \(text)\(failure.traceback.map { "\n" + $0 } ?? "")")
         output(failure.rule, text, true)
     }
@@ -518,6 +526,7 @@ final class RuleEngine: RuleEnvironment {
     private func report(_ failures: [RuleFailure]) { for failure in failures { report(failure) } }
 
     private func report(rule: String, _ text: String) {
+        failures[rule] = (now, text)
         logger.error("rule \(rule): \(text)")
         output(rule, text, true)
     }

@@ -409,6 +409,24 @@ public final class Store: Sendable {
         }
     }
 
+    /// Outbox rows waiting to be sent (`pending`, and `sending` while a send is under way) and rows that failed
+    /// (`given-up`, and `unknown`: perhaps sent, never sent again), which ``prune(at:retention:)`` keeps 30 days.
+    public func outboxCounts() throws(StoreError) -> ControlStatus.OutboxCounts {
+        do {
+            return try queue.read { db in
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COALESCE(SUM(state IN ('pending', 'sending')), 0), COALESCE(SUM(state IN ('unknown', 'given-up')), 0)
+                        FROM outbox
+                        """)
+                return ControlStatus.OutboxCounts(pending: row?[0] ?? 0, failed: row?[1] ?? 0)
+            }
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+    }
+
     /// The highest outbox row id (0 for an empty outbox).
     public func lastOutboxID() throws(StoreError) -> Int64 {
         do {

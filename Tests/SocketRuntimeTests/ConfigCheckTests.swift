@@ -106,7 +106,7 @@ struct ConfigCheckTests {
                 #"error: $D/board.toml:1: model: expected one of "706", "707", "706L", "707L", not "708""#,
                 "error: $D/board.toml:2: state: the state folder $D/nostate does not exist; create it, writable by the user the controller runs as",
                 "error: $D/board.toml:3: rules: the rules folder $D/norules does not exist; create it, or leave `rules` out",
-                "error: $D/board.toml:4: colour: unknown key; known keys and tables: model, state, rules, log_level, serial, rule_memory_kib, [location], [modem], [thermometer], [alarm_input], [button], [main_relay], [micro_relay], [mains_sense], [led_power], [led_gsm], [led_mic], [led_out], [modem_power_key]",
+                "error: $D/board.toml:4: colour: unknown key; known keys and tables: model, state, rules, control_socket, log_level, serial, rule_memory_kib, [location], [modem], [thermometer], [alarm_input], [button], [main_relay], [micro_relay], [mains_sense], [led_power], [led_gsm], [led_mic], [led_out], [modem_power_key]",
                 "error: $D/board.toml:7: main_relay.command: the program $D/missing does not exist",
                 "error: $D/board.toml:10: micro_relay.command: \(currentUser) may not run $D/plain: Permission denied (EACCES); make it executable (chmod +x)",
                 #"error: $D/board.toml:16: alarm_input.line: "GPIO17" is already taken by [button] ($D/board.toml:11); each role needs a GPIO line of its own"#,

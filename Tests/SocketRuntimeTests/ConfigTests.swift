@@ -32,7 +32,7 @@ struct ConfigTests {
         ("model = 707\n", "board.toml:1: model: expected a string, found a whole number"),
         ("model = \"708\"\n", #"board.toml:1: model: expected one of "706", "707", "706L", "707L", not "708""#),
         ("\n\nlog_level = \"loud\"\n", #"board.toml:3: log_level: expected one of trace, debug, info, notice, warning, error, critical, not "loud""#),
-        ("colour = \"red\"\n", "board.toml:1: colour: unknown key; known keys and tables: model, state, rules, log_level, serial, rule_memory_kib, [location], [modem], [thermometer], [alarm_input], [button], [main_relay], [micro_relay], [mains_sense], [led_power], [led_gsm], [led_mic], [led_out], [modem_power_key]"),
+        ("colour = \"red\"\n", "board.toml:1: colour: unknown key; known keys and tables: model, state, rules, control_socket, log_level, serial, rule_memory_kib, [location], [modem], [thermometer], [alarm_input], [button], [main_relay], [micro_relay], [mains_sense], [led_power], [led_gsm], [led_mic], [led_out], [modem_power_key]"),
         ("state = [\"a\"]\n", "board.toml:1: state: expected a string, found a list"),
         ("model = \"707\n", "board.toml:1: not valid TOML: "),
         ("modem = \"sim\"\n", "board.toml:1: modem: expected a table [modem], found a string"),

@@ -73,7 +73,7 @@ struct DaemonTests {
         let config = dir + "/smsocket.toml"
         try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
         try "log(\"loaded\")\n".write(toFile: dir + "/rules/hello.lua", atomically: true, encoding: .utf8)
-        try "state = \"\(dir)/state.sqlite\"\nrules = \"rules\"\nlog_level = \"info\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n"
+        try "state = \"\(dir)/state.sqlite\"\nrules = \"rules\"\ncontrol_socket = \"control.sock\"\nlog_level = \"info\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let output = dir + "/output.txt"
         let run = try ChildProcess([binary, "run", "--config", config], outputPath: output)
@@ -88,7 +88,7 @@ struct DaemonTests {
         run.signal(SIGTERM)
         #expect(ChildProcess.exited(run.waitForExit(), code: 0), "alive until SIGTERM, then a clean stop")
         let log = readTextFile(output)
-        #expect(log.contains("notice smsocket: [SocketRuntime] SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, model 707, board: modem: simulated; main_relay: simulated"))
+        #expect(log.contains("notice smsocket: [SocketRuntime] SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, control socket \(dir)/control.sock, model 707, board: modem: simulated; main_relay: simulated"))
         #expect(log.hasSuffix("notice smsocket: [SocketRuntime] SMSocket stopped\n"), "\(log)")
         withExtendedLifetime(folder) {}
     }

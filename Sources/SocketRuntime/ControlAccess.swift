@@ -1,0 +1,16 @@
+import SystemCalls
+
+/// Who may use the control socket: root, the user the controller runs as, and members of the socket file's
+/// group (`smsocket` under the systemd unit). The file's mode (0660) already keeps others from connecting;
+/// this check, on the credentials the kernel gives for the peer (`SO_PEERCRED`, `SO_PEERGROUPS`), holds even
+/// when someone loosens the mode or the folder.
+struct ControlAccess: Sendable, Equatable {
+    /// The controller's own user.
+    var ownUID: UInt32
+    /// The socket file's group.
+    var socketGroup: UInt32
+
+    func admits(_ peer: PeerCredentials) -> Bool {
+        peer.uid == 0 || peer.uid == ownUID || peer.gid == socketGroup || peer.groups.contains(socketGroup)
+    }
+}
