@@ -67,6 +67,9 @@ public actor ATModem: ModemPort {
     var online = false
     var powered = true
     var registered = false
+    /// The last `+CREG` state and the operator named once registered, for ``networkStatus()``.
+    var registration: NetworkStatus.Registration?
+    var operatorName: String?
     var unregisteredSince: ContinuousClock.Instant?
     var recoveryStep = 0
     var powerKey: (any OutputPort)?
@@ -266,16 +269,25 @@ public actor ATModem: ModemPort {
 
     func pollSignalAndRegistration() async {
         if let answer = try? await command("AT+CREG?"), let value = answer.values(of: "+CREG").first,
-            let isRegistered = ATResponseParser.registered(creg: value, isAnswer: true)
+            let state = ATResponseParser.registration(creg: value, isAnswer: true)
         {
-            updateRegistration(isRegistered)
+            updateRegistration(state)
+        }
+        // Asked once per registration: the operator does not change while the modem stays registered.
+        if registered, operatorName == nil, let answer = try? await command("AT+COPS?"),
+            let value = answer.values(of: "+COPS").first
+        {
+            operatorName = ATResponseParser.operatorName(cops: value)
         }
         if let answer = try? await command("AT+CSQ"), let value = answer.values(of: "+CSQ").first {
             report(signal: registered ? ATResponseParser.signal(csq: value) : nil)
         }
     }
 
-    func updateRegistration(_ isRegistered: Bool) {
+    func updateRegistration(_ state: NetworkStatus.Registration) {
+        registration = state
+        let isRegistered = state == .home || state == .roaming
+        if !isRegistered { operatorName = nil }
         if isRegistered {
             registered = true
             unregisteredSince = nil
@@ -294,6 +306,11 @@ public actor ATModem: ModemPort {
     }
 
     public func usePowerKey(_ key: any OutputPort) async { powerKey = key }
+
+    /// What `+CREG` said last and the operator `AT+COPS?` named once registered; nothing while offline.
+    public func networkStatus() async -> NetworkStatus {
+        online ? NetworkStatus(registration: registration, operatorName: operatorName) : NetworkStatus()
+    }
 
     /// The recovery ladder: re-register, radio off and on, reset the modem, reopen the port, and where a
     /// power key is wired, switch the modem off and on with it — one step per check that still finds the
@@ -379,9 +396,9 @@ public actor ATModem: ModemPort {
         case "+CUSD":
             await ussdAnswered(urc.value)
         case "+CREG":
-            if let isRegistered = ATResponseParser.registered(creg: urc.value, isAnswer: false) {
-                updateRegistration(isRegistered)
-                if isRegistered, lastSignal == .some(nil) { await pollSignalAndRegistration() }
+            if let state = ATResponseParser.registration(creg: urc.value, isAnswer: false) {
+                updateRegistration(state)
+                if registered, lastSignal == .some(nil) || operatorName == nil { await pollSignalAndRegistration() }
             }
         case "*PSUTTZ", "+QLTS", "+CTZE":
             if let stamp = ATResponseParser.networkTime(name: urc.name, value: urc.value) {

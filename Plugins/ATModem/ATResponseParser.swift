@@ -29,10 +29,25 @@ public enum ATResponseParser {
     /// Registration from `+CREG:` — the URC form `<stat>[,…]` or the answer form `<n>,<stat>[,…]`.
     /// True for home (1) and roaming (5).
     public static func registered(creg value: String, isAnswer: Bool) -> Bool? {
+        registration(creg: value, isAnswer: isAnswer).map { $0 == .home || $0 == .roaming }
+    }
+
+    /// The `<stat>` of a `+CREG:` line (27.007 §7.2): 0 not registered, 1 home, 2 searching, 3 denied,
+    /// 4 unknown, 5 roaming; nil for anything else.
+    public static func registration(creg value: String, isAnswer: Bool) -> NetworkStatus.Registration? {
         let parts = fields(value)
         let index = isAnswer ? 1 : 0
         guard parts.count > index, let stat = Int(parts[index]) else { return nil }
-        return stat == 1 || stat == 5
+        let states: [NetworkStatus.Registration] = [.notRegistered, .home, .searching, .denied, .unknown, .roaming]
+        return states.indices.contains(stat) ? states[stat] : nil
+    }
+
+    /// The operator of an `AT+COPS?` answer `<mode>[,<format>,"<oper>"[,<AcT>]]` (27.007 §7.3), as the modem
+    /// names it (long or short name, or the numeric code); nil when it names none.
+    public static func operatorName(cops value: String) -> String? {
+        let parts = fields(value)
+        guard parts.count >= 3, !parts[2].isEmpty else { return nil }
+        return parts[2]
     }
 
     /// The caller of `+CLIP: "+358…",145,,,,0`; nil when withheld, unavailable or empty.

@@ -70,6 +70,9 @@ public final class SimulatedPhoneNetwork: ModemPort {
         sink?.post(.signal(dBm: dBm))
     }
 
+    /// The operator the simulated network names (`smsocket status`).
+    public static let operatorName = "SMSocket Sim"
+
     /// Messages still in storage (not acknowledged).
     public var storedMessageCount: Int { state.withLock { $0.storage.count } }
 
@@ -83,6 +86,12 @@ public final class SimulatedPhoneNetwork: ModemPort {
         }
         events.post(.signal(dBm: signal))
         for (receipt, sms) in stored { events.post(sms, receipt: receipt) }
+    }
+
+    /// Registered at home with a signal, searching without one.
+    public func networkStatus() async -> NetworkStatus {
+        state.withLock { $0.signal } == nil
+            ? NetworkStatus(registration: .searching) : NetworkStatus(registration: .home, operatorName: Self.operatorName)
     }
 
     public func stop() async {

@@ -57,11 +57,13 @@ public struct ControlClient: Sendable {
             }
         }
         var request = Array((requestLine + "\n").utf8)[...]
-        while !request.isEmpty {
+        sending: while !request.isEmpty {
             try waitFor(POLLOUT)
             switch request.withUnsafeBytes({ UnixSocket.send(descriptor, $0) }) {
             case .success(let n): request = request.dropFirst(n)
             case .failure(let error) where error.errno == EAGAIN: continue
+            // The controller closed early (a refusal before it read the request): its answer says why.
+            case .failure(let error) where error.errno == EPIPE || error.errno == ECONNRESET: break sending
             case .failure(let error): throw ControlClientError(.failed, "the control socket \(path): the request could not be sent: \(error)")
             }
         }

@@ -46,6 +46,9 @@ package final class ControlServer: Service, Sendable {
     private let handler: Handler
     private let connections = Mutex(0)
 
+    /// Connections being served now.
+    package var openConnections: Int { connections.withLock { $0 } }
+
     private struct Accepted: Sendable {
         var request: ControlRequest
         var peer: PeerCredentials

@@ -28,6 +28,21 @@ struct ATResponseParserTests {
     }
 
     @Test(arguments: [
+        ("1,1", true, NetworkStatus.Registration.home), ("2,5,\"1A2B\",\"00C1\"", true, .roaming), ("0,2", true, .searching),
+        ("3", false, .denied), ("0", false, .notRegistered), ("4", false, .unknown), ("1,9", true, nil), ("", false, nil),
+    ] as [(String, Bool, NetworkStatus.Registration?)])
+    func registrationStates(_ value: String, _ isAnswer: Bool, _ state: NetworkStatus.Registration?) {
+        #expect(ATResponseParser.registration(creg: value, isAnswer: isAnswer) == state)
+    }
+
+    @Test(arguments: [
+        ("0,0,\"Elisa\",7", "Elisa"), ("0,2,\"24405\",2", "24405"), ("1,1,\"DNA\"", "DNA"), ("0", nil), ("2,0,\"\"", nil),
+    ] as [(String, String?)])
+    func operators(_ value: String, _ name: String?) {
+        #expect(ATResponseParser.operatorName(cops: value) == name)
+    }
+
+    @Test(arguments: [
         (#""+358912345678",145,,,,0"#, "+358912345678"),
         (#""+358912345678",145"#, "+358912345678"),
         (#""",128,,,,1"#, nil),

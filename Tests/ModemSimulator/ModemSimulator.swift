@@ -10,6 +10,9 @@ import Synchronization
 /// progress, faults) goes through ``script(_:)`` or the helpers, and can change at any time; what the
 /// modem was asked is in ``commands`` and ``submittedPDUs``.
 package final class ModemSimulator: Sendable {
+    /// The operator `AT+COPS?` names while registered.
+    package static let operatorName = "Simulated Telecom"
+
     package enum Profile: Sendable {
         /// `\r\n` line ends, `ERROR` for unknown commands, `RDY`/`Call Ready`-style URCs.
         case sim800
@@ -494,6 +497,7 @@ package final class ModemSimulator: Sendable {
             }
         case "AT+CSQ": return ok("+CSQ: \(s.signal.rssi),\(s.signal.ber)")
         case "AT+CREG?": return ok("+CREG: \(s.cregMode),\(s.registration)")
+        case "AT+COPS?": return ok([1, 5].contains(s.registration) ? "+COPS: 0,0,\"\(Self.operatorName)\",7" : "+COPS: 0")
         case "AT+CFUN?": return ok("+CFUN: 1")
         case "AT+CLIP?": return ok("+CLIP: \(s.settings.callerID ? 1 : 0),1")
         case "AT+CMGF?": return ok("+CMGF: \(s.settings.messageFormat)")
