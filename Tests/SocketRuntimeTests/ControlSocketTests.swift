@@ -319,6 +319,42 @@ struct ControlSocketTests {
         }
     }
 
+    // MARK: Streaming answers
+
+    /// What a streaming request (the history's `log --follow`) needs: several lines as they come, and the
+    /// handler told when the client goes; a client that waits too long gives up with a timeout.
+    @Test func aHandlerStreamsLinesUntilTheClientGoes() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("control.sock")
+        let ended = AsyncStream.makeStream(of: Void.self)
+        let server = try ControlServer(path: path, logger: Logger(label: "test")) { _, _, responder in
+            for number in 1...3 { responder.succeed(["line": number]) }
+            await responder.disconnected()
+            #expect(!responder.send("{}"), "nothing is taken once the client is gone")
+            ended.continuation.yield()
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await server.run() }
+            let (lines, error) = try await offPool { () -> ([String], ControlClientError?) in
+                var lines: [String] = []
+                do throws(ControlClientError) {
+                    try ControlClient(path: path, timeout: .milliseconds(300)).exchange(ControlRequest.status.json) { line in
+                        lines.append(line)
+                        return true
+                    }
+                    return (lines, nil)
+                } catch {
+                    return (lines, error)
+                }
+            }
+            #expect(lines == [#"{"line":1,"ok":true}"#, #"{"line":2,"ok":true}"#, #"{"line":3,"ok":true}"#])
+            #expect(error?.kind == .timeout)
+            var iterator = ended.stream.makeAsyncIterator()
+            _ = await iterator.next()
+            group.cancelAll()
+        }
+    }
+
     // MARK: The socket file
 
     @Test func aStaleSocketIsReplacedAndALiveOneRefused() async throws {
