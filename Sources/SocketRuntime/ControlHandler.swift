@@ -17,6 +17,7 @@ package struct ControlHandler: Sendable {
     package func respond(to request: ControlRequest, from peer: PeerCredentials, through responder: ControlResponder) async {
         switch request {
         case .status:
+            logger.debug("control socket: uid \(peer.uid) asks for the status")
             responder.succeed(await controller.controlStatus(version: SocketCore.version))
         case .send(let text):
             logger.info("control socket: uid \(peer.uid) sends a local command")

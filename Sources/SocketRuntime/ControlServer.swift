@@ -66,15 +66,17 @@ package final class ControlServer: Service, Sendable {
         self.logger = logger
         self.handler = handler
         listening = try Self.bind(path)
-        var status = stat()
-        guard chmod(path, 0o660) == 0, lstat(path, &status) == 0 else {
-            let code = errno
+        // Made with the umask's mode (0700 under the unit's UMask=0077), then opened to the group.
+        let made = UnixSocket.setMode(path, 0o660).flatMap { UnixSocket.owner(of: path) }
+        switch made {
+        case .success(let file):
+            inode = file.inode
+            access = ControlAccess(ownUID: getuid(), socketGroup: file.gid)
+        case .failure(let error):
             UnixSocket.close(listening)
-            _ = unlink(path)
-            throw ControlSocketError(code: .systemCall, path: path, detail: errnoText(code))
+            _ = UnixSocket.remove(path)
+            throw ControlSocketError(code: .systemCall, path: path, detail: error.description)
         }
-        inode = UInt64(status.st_ino)
-        access = ControlAccess(ownUID: getuid(), socketGroup: status.st_gid)
     }
 
     private static func bind(_ path: String) throws(ControlSocketError) -> Int32 {
@@ -134,8 +136,7 @@ package final class ControlServer: Service, Sendable {
             UnixSocket.shutdown(listening)
         }
         UnixSocket.close(listening)
-        var status = stat()
-        if lstat(path, &status) == 0, UInt64(status.st_ino) == inode { _ = UnixSocket.remove(path) }
+        if case .success(let file) = UnixSocket.owner(of: path), file.inode == inode { _ = UnixSocket.remove(path) }
     }
 
     private func acceptLoop(_ continuation: AsyncStream<Accepted>.Continuation) {
@@ -254,8 +255,8 @@ package final class ControlServer: Service, Sendable {
     private func writeReplies(from responder: ControlResponder, to descriptor: Int32) {
         while true {
             let (lines, finished) = responder.take(waitingUpTo: 1000)
-            for line in lines where !write(line, to: descriptor) {
-                return responder.markClosed()
+            for line in lines {
+                guard write(line, to: descriptor) else { return responder.markClosed() }
             }
             if finished { return }
             if lines.isEmpty, clientLeft(descriptor) { return responder.markClosed() }

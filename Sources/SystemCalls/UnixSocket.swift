@@ -118,10 +118,22 @@ package enum UnixSocket {
 
     package static func close(_ descriptor: Int32) { _ = Glibc.close(descriptor) }
 
-    /// The owner, group and permission bits of `path` (without following a symbolic link at its end).
-    package static func owner(of path: String) -> Result<(uid: UInt32, gid: UInt32, mode: UInt32), SystemCallError> {
+    /// Whose a file is, for the socket's own file and the client's advice.
+    package struct FileOwner: Sendable, Equatable {
+        package var uid: UInt32
+        package var gid: UInt32
+        /// The permission bits.
+        package var mode: UInt32
+        /// Tells this file from another made later at the same path.
+        package var inode: UInt64
+    }
+
+    /// The owner, group, permission bits and inode of `path` (without following a symbolic link at its end).
+    package static func owner(of path: String) -> Result<FileOwner, SystemCallError> {
         var status = stat()
-        return valueOrErrno("lstat") { lstat(path, &status) }.map { _ in (status.st_uid, status.st_gid, status.st_mode & 0o7777) }
+        return valueOrErrno("lstat") { lstat(path, &status) }.map { _ in
+            FileOwner(uid: status.st_uid, gid: status.st_gid, mode: status.st_mode & 0o7777, inode: UInt64(status.st_ino))
+        }
     }
 
     package static func setMode(_ path: String, _ mode: UInt32) -> Result<Void, SystemCallError> {

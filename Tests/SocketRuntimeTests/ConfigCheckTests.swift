@@ -172,6 +172,19 @@ struct ConfigCheckTests {
             ] + warnings707.filter { !$0.contains("micro_relay") },
             false
         ),
+        ("a control socket in the state folder", "control_socket = \"state/control.sock\"\n" + bare, warnings707, true),
+        (
+            "a control socket's folder must exist",
+            "control_socket = \"$D/run/control.sock\"\n" + bare,
+            ["error: $D/board.toml:1: control_socket: the control socket's folder $D/run does not exist; create it, writable by the user the controller runs as"] + warnings707,
+            false
+        ),
+        (
+            "a control socket's path must fit a socket address",
+            "control_socket = \"/run/\(String(repeating: "x", count: 110))\"\n" + bare,
+            ["error: $D/board.toml:1: control_socket: /run/\(String(repeating: "x", count: 110)) is too long: a socket's path has at most 107 bytes"] + warnings707,
+            false
+        ),
         ("a file that is not TOML stops at its first error", "[modem\nkind = 1\n[[[", ["error: $D/board.toml:1: not valid TOML: expected ] to close the header [modem], found the end of the line"], false),
     ]
 

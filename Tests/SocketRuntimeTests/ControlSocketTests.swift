@@ -322,35 +322,51 @@ struct ControlSocketTests {
     // MARK: Streaming answers
 
     /// What a streaming request (the history's `log --follow`) needs: several lines as they come, and the
-    /// handler told when the client goes; a client that waits too long gives up with a timeout.
+    /// handler told when the client goes.
     @Test func aHandlerStreamsLinesUntilTheClientGoes() async throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("control.sock")
-        let ended = AsyncStream.makeStream(of: Void.self)
+        let ended = AsyncStream.makeStream(of: Bool.self)
         let server = try ControlServer(path: path, logger: Logger(label: "test")) { _, _, responder in
             for number in 1...3 { responder.succeed(["line": number]) }
             await responder.disconnected()
-            #expect(!responder.send("{}"), "nothing is taken once the client is gone")
-            ended.continuation.yield()
+            ended.continuation.yield(responder.send("{}"))
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await server.run() }
-            let (lines, error) = try await offPool { () -> ([String], ControlClientError?) in
+            let lines = try await offPool { () throws(ControlClientError) -> [String] in
                 var lines: [String] = []
-                do throws(ControlClientError) {
-                    try ControlClient(path: path, timeout: .milliseconds(300)).exchange(ControlRequest.status.json) { line in
-                        lines.append(line)
-                        return true
-                    }
-                    return (lines, nil)
-                } catch {
-                    return (lines, error)
+                try ControlClient(path: path).exchange(ControlRequest.status.json) { line in
+                    lines.append(line)
+                    return lines.count < 3
                 }
+                return lines
             }
             #expect(lines == [#"{"line":1,"ok":true}"#, #"{"line":2,"ok":true}"#, #"{"line":3,"ok":true}"#])
-            #expect(error?.kind == .timeout)
             var iterator = ended.stream.makeAsyncIterator()
-            _ = await iterator.next()
+            #expect(await iterator.next() == false, "the handler learnt the client went; nothing more is taken")
+            group.cancelAll()
+        }
+    }
+
+    @Test func aClientGivesUpOnAnAnswerThatDoesNotCome() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("control.sock")
+        let server = try ControlServer(path: path, logger: Logger(label: "test")) { _, _, responder in
+            await responder.disconnected()
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await server.run() }
+            let error = try await offPool { () -> ControlClientError? in
+                do throws(ControlClientError) {
+                    _ = try ControlClient(path: path, timeout: .milliseconds(200)).ask(.status)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            #expect(error?.kind == .timeout)
+            #expect(error?.message.hasPrefix("smsocket at \(path) did not answer within 0.2 seconds") == true, "\(error?.message ?? "")")
             group.cancelAll()
         }
     }
