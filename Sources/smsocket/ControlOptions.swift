@@ -20,6 +20,13 @@ struct ControlOptions: ParsableArguments {
 
     static let defaultConfig = "/etc/smsocket/smsocket.toml"
 
+    /// The help's word on exit codes, shared by the control commands.
+    static let exitCodes = """
+        Exit codes: 0 done; 1 the controller refused the request; 64 usage; 69 smsocket is not running; \
+        71 another system error; 75 no answer in time; 76 a garbled answer; 77 this user may not use the \
+        socket (join its group); 78 the configuration file cannot be read.
+        """
+
     enum Exit {
         static let refused: Int32 = 1
         static let notRunning: Int32 = 69

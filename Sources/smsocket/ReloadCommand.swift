@@ -5,7 +5,8 @@ import SocketRuntime
 struct ReloadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reload",
-        abstract: "Load the running controller's Lua rules again (as SIGHUP does); show what loaded and what failed.")
+        abstract: "Load the running controller's Lua rules again (as SIGHUP does); show what loaded and what failed.",
+        discussion: ControlOptions.exitCodes)
 
     @OptionGroup var options: ControlOptions
 

@@ -3,7 +3,7 @@ import Logging
 import SocketRuntime
 
 /// `smsocket run --config FILE`: the controller on the configured board, until SIGTERM or SIGINT (SIGHUP
-/// is logged and ignored).
+/// loads the rules again; the control socket answers `smsocket status` and its siblings).
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the controller on the board a configuration file describes, until SIGTERM or SIGINT.")

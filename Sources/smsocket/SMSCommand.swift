@@ -6,7 +6,8 @@ import SocketRuntime
 struct SMSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sms",
-        abstract: "Queue an SMS in the running controller's outbox (it is sent, and retried, as its own messages are).")
+        abstract: "Queue an SMS in the running controller's outbox (it is sent, and retried, as its own messages are).",
+        discussion: ControlOptions.exitCodes)
 
     @Argument(help: "The recipient: an optional + and 1 to 15 digits.")
     var number: String

@@ -5,7 +5,8 @@ import SocketRuntime
 struct SendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
-        abstract: "Run an iSocket command (as an SMS would, without password) on the running controller; print its reply.")
+        abstract: "Run an iSocket command (as an SMS would, without password) on the running controller; print its reply.",
+        discussion: ControlOptions.exitCodes)
 
     @Argument(help: "The command, e.g. \"STATUS\" or \"ON\".")
     var text: String

@@ -5,7 +5,8 @@ import SocketRuntime
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the running controller's state: relays, temperature, alarm, modem, outbox, rules, uptime.")
+        abstract: "Show the running controller's state: relays, temperature, alarm, modem, outbox, rules, uptime.",
+        discussion: ControlOptions.exitCodes)
 
     @OptionGroup var options: ControlOptions
 
