@@ -123,7 +123,7 @@ public enum ConfigCheck {
 
     /// The control socket's path fits a socket address and its folder exists (or is `systemdFolder`) and
     /// this user can create the socket in it. Without `control_socket`, a missing default folder is no
-    /// finding: `run` works without the socket then (``Daemon/controlServer(_:controller:bus:logger:)``).
+    /// finding: `run` works without the socket then (``Daemon/controlServer(_:controller:bus:logger:defaultPath:)``).
     static func controlSocketFolder(_ config: ControllerConfig, systemdFolder: String = systemdRuntimeDirectory) -> [ConfigFinding] {
         let path = config.controlSocketPath ?? ControllerConfig.defaultControlSocketPath
         func finding(_ severity: ConfigFinding.Severity, _ message: String) -> [ConfigFinding] {

@@ -81,9 +81,12 @@ package final class ControlServer: Service, Sendable {
 
     private static func bind(_ path: String) throws(ControlSocketError) -> Int32 {
         func failure(_ error: SystemCallError) -> ControlSocketError {
-            error.errno == ENAMETOOLONG
-                ? ControlSocketError(code: .pathTooLong, path: path, detail: "")
-                : ControlSocketError(code: .systemCall, path: path, detail: error.description)
+            switch error.errno {
+            case ENAMETOOLONG: ControlSocketError(code: .pathTooLong, path: path, detail: "")
+            case ENOENT: ControlSocketError(code: .systemCall, path: path, detail: "its folder does not exist")
+            case EACCES: ControlSocketError(code: .systemCall, path: path, detail: "\(currentUserName()) may not create files in its folder")
+            default: ControlSocketError(code: .systemCall, path: path, detail: error.description)
+            }
         }
         switch UnixSocket.listen(path: path, backlog: 64) {
         case .success(let descriptor): return descriptor

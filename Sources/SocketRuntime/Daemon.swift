@@ -77,8 +77,11 @@ public enum Daemon {
     /// this one here. Without `control_socket` in the file, a missing default folder (/run/smsocket, which the
     /// systemd unit makes) only costs the control commands, with a warning: a controller started by hand or by
     /// a test still runs.
-    static func controlServer(_ config: ControllerConfig, controller: Controller, bus: EventBus, logger: Logger) throws(ControlSocketError) -> ControlServer? {
-        let path = config.controlSocketPath ?? ControllerConfig.defaultControlSocketPath
+    static func controlServer(
+        _ config: ControllerConfig, controller: Controller, bus: EventBus, logger: Logger,
+        defaultPath: String = ControllerConfig.defaultControlSocketPath
+    ) throws(ControlSocketError) -> ControlServer? {
+        let path = config.controlSocketPath ?? defaultPath
         let handler = ControlHandler(controller: controller, bus: bus, logger: logger)
         do throws(ControlSocketError) {
             return try ControlServer(path: path, logger: logger) { request, peer, responder in

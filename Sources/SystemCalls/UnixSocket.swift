@@ -84,13 +84,21 @@ package enum UnixSocket {
         let got = valueOrErrno("getsockopt(SO_PEERCRED)") { getsockopt(descriptor, SOL_SOCKET, SO_PEERCRED, &fields, &length) }
         if case .failure(let error) = got { return .failure(error) }
         var credentials = PeerCredentials(pid: fields.0, uid: fields.1, gid: fields.2)
-        // 65536 is NGROUPS_MAX; a peer has a handful.
-        var groups = [UInt32](repeating: 0, count: 256)
-        var size = socklen_t(groups.count * MemoryLayout<UInt32>.size)
-        let listed = groups.withUnsafeMutableBytes { buffer in
-            getsockopt(descriptor, SOL_SOCKET, SO_PEERGROUPS, buffer.baseAddress, &size)
+        // A peer has a handful of groups; with more, the kernel says how many (ERANGE), up to NGROUPS_MAX.
+        var count = 64
+        for _ in 0..<2 {
+            var groups = [UInt32](repeating: 0, count: count)
+            var size = socklen_t(count * MemoryLayout<UInt32>.size)
+            let listed = groups.withUnsafeMutableBytes { buffer in
+                getsockopt(descriptor, SOL_SOCKET, SO_PEERGROUPS, buffer.baseAddress, &size)
+            }
+            if listed == 0 {
+                credentials.groups = Array(groups.prefix(Int(size) / MemoryLayout<UInt32>.size))
+                break
+            }
+            guard errno == ERANGE else { break }
+            count = min(65_536, Int(size) / MemoryLayout<UInt32>.size)
         }
-        if listed == 0 { credentials.groups = Array(groups.prefix(Int(size) / MemoryLayout<UInt32>.size)) }
         return .success(credentials)
     }
 

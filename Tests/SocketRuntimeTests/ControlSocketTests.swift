@@ -386,6 +386,24 @@ struct ControlSocketTests {
         withExtendedLifetime(first) {}
     }
 
+    /// `smsocket run` started by hand, without /run/smsocket: without `control_socket` in the file it runs
+    /// without the socket and says so; with it, a missing folder stops the start.
+    @Test func aMissingDefaultFolderCostsOnlyTheSocket() async throws {
+        let board = try await ControlBoard()
+        let missing = board.folder.path("run/control.sock")
+        let bare = try ControllerConfig.parse("[modem]\nkind = \"simulated\"\n", file: board.folder.path("a.toml"))
+        let none = try Daemon.controlServer(bare, controller: board.controller, bus: EventBus(), logger: Logger(label: "test") { _ in board.logs }, defaultPath: missing)
+        #expect(none == nil)
+        #expect(board.logs.entries.contains { $0.level == .warning && $0.message.description.hasPrefix("no control socket: its folder \(board.folder.path("run")) does not exist") })
+
+        let explicit = try ControllerConfig.parse("control_socket = \"run/control.sock\"\n", file: board.folder.path("b.toml"))
+        let error = #expect(throws: ControlSocketError.self) {
+            try Daemon.controlServer(explicit, controller: board.controller, bus: EventBus(), logger: Logger(label: "test"))
+        }
+        #expect(error?.description == "the control socket \(missing) cannot be made: its folder does not exist")
+        await board.controller.stop()
+    }
+
     @Test func whatIsNotASocketIsLeftAlone() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("control.sock")
