@@ -76,6 +76,22 @@ extension PseudoTerminalTests {
             await modem.stop()
         }
 
+        /// `smsocket status`'s registration and operator: the `+CREG` state, and `AT+COPS?` asked once per
+        /// registration (not at every check).
+        @Test func reportsRegistrationAndOperator() async throws {
+            let simulator = try ModemSimulator()
+            simulator.script { $0.registration = 5 }
+            let (modem, _) = try await started(simulator)
+            let roaming = NetworkStatus(registration: .roaming, operatorName: ModemSimulator.operatorName)
+            await eventually { await modem.networkStatus() == roaming }
+            await eventually { simulator.commands.filter { $0 == "AT+CREG?" }.count >= 4 }
+            #expect(simulator.commands.filter { $0 == "AT+COPS?" }.count == 1)
+            simulator.script { $0.registration = 2 }
+            await eventually { await modem.networkStatus() == NetworkStatus(registration: .searching) }
+            await modem.stop()
+            #expect(await modem.networkStatus() == NetworkStatus(), "nothing is known of a modem that is offline")
+        }
+
         @Test(arguments: [
             (ModemSimulator.SIMState.pin("1234"), ModemError.Code.simPINRequired),
             (.puk, .simPUKRequired),
