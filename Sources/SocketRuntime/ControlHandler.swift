@@ -7,11 +7,14 @@ package struct ControlHandler: Sendable {
     let controller: Controller
     let bus: EventBus
     let logger: Logger
+    /// Hears `RELOADING=1` and `READY=1` around a `reload`.
+    let notifier: ServiceNotifier?
 
-    package init(controller: Controller, bus: EventBus, logger: Logger) {
+    package init(controller: Controller, bus: EventBus, logger: Logger, notifier: ServiceNotifier? = nil) {
         self.controller = controller
         self.bus = bus
         self.logger = logger
+        self.notifier = notifier
     }
 
     package func respond(to request: ControlRequest, from peer: PeerCredentials, through responder: ControlResponder) async {
@@ -34,7 +37,8 @@ package struct ControlHandler: Sendable {
                 responder.fail(ControlError(.notSaved, "the SMS cannot be queued: the state database refuses writes (see the log)"))
             }
         case .reload:
-            guard let report = await ReloadSignal.reload(controller: controller, bus: bus, logger: logger, by: "control socket (uid \(peer.uid))") else {
+            guard let report = await ReloadSignal.reload(
+                controller: controller, bus: bus, logger: logger, notifier: notifier, by: "control socket (uid \(peer.uid))") else {
                 responder.fail(ControlError(.noRules, "no rules folder is configured (the `rules` key), so there is nothing to reload"))
                 return
             }

@@ -18,6 +18,11 @@ public enum Daemon {
     /// controller runs on. SIGHUP loads the rules again. The control socket (`control_socket`) answers
     /// `smsocket status|send|sms|reload`. `write` prints the console's lines.
     ///
+    /// Under systemd (`Type=notify`, ``ServiceNotifier``) the service manager hears `READY=1` once the controller
+    /// has started, `WATCHDOG=1` from the controller's loop, `RELOADING=1` and `READY=1` around a reload (SIGHUP
+    /// or the control socket's), and `STOPPING=1` at a graceful stop; a `$NOTIFY_SOCKET` or `$WATCHDOG_USEC`
+    /// that makes no sense stops the start with ``ServiceNotifierError``.
+    ///
     /// The state database is opened before any hardware is touched, so a second controller on the same
     /// state stops at once (``StoreError/Code/inUse``). `state = "temporary"` (``TemporaryState/configValue``)
     /// gives a fresh database removed at the end, as on the demo board.
@@ -27,6 +32,7 @@ public enum Daemon {
         // A log piped into a reader that went away (`| head`, a restarted `logger`) is no reason to stop:
         // the write fails with EPIPE instead.
         signal(SIGPIPE, SIG_IGN)
+        let notifier = try ServiceNotifier(logger: logger)
         let configured = config.statePath ?? ControllerConfig.defaultStatePath
         let temporary = configured == TemporaryState.configValue ? try TemporaryState() : nil
         defer { temporary?.remove() }
@@ -46,11 +52,13 @@ public enum Daemon {
             await controller.useRules(
                 Controller.RuleSetup(folder: folder, memoryKiB: config.ruleMemoryKiB, location: config.location?.coordinates))
         }
-        let control = try controlServer(config, controller: controller, bus: bus, logger: logger)
+        let control = try controlServer(config, controller: controller, bus: bus, logger: logger, notifier: notifier)
         // A group stops its services last to first: the control socket closes before the controller stops.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: ControllerService(controller: controller, bus: bus, clock: clock)),
-            .init(service: ReloadSignal(signals: hangUps, controller: controller, bus: bus, logger: logger), successTerminationBehavior: .ignore),
+            .init(service: ControllerService(controller: controller, bus: bus, clock: clock, notifier: notifier)),
+            .init(
+                service: ReloadSignal(signals: hangUps, controller: controller, bus: bus, logger: logger, notifier: notifier),
+                successTerminationBehavior: .ignore),
         ]
         if let control { services.append(.init(service: control)) }
         if config.roles.values.contains(where: { $0.kind == SimulatedPlugin.kind }) {
@@ -78,11 +86,11 @@ public enum Daemon {
     /// systemd unit makes) only costs the control commands, with a warning: a controller started by hand or by
     /// a test still runs.
     static func controlServer(
-        _ config: ControllerConfig, controller: Controller, bus: EventBus, logger: Logger,
+        _ config: ControllerConfig, controller: Controller, bus: EventBus, logger: Logger, notifier: ServiceNotifier? = nil,
         defaultPath: String = ControllerConfig.defaultControlSocketPath
     ) throws(ControlSocketError) -> ControlServer? {
         let path = config.controlSocketPath ?? defaultPath
-        let handler = ControlHandler(controller: controller, bus: bus, logger: logger)
+        let handler = ControlHandler(controller: controller, bus: bus, logger: logger, notifier: notifier)
         do throws(ControlSocketError) {
             return try ControlServer(path: path, logger: logger) { request, peer, responder in
                 await handler.respond(to: request, from: peer, through: responder)

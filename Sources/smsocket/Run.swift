@@ -3,7 +3,8 @@ import Logging
 import SocketRuntime
 
 /// `smsocket run --config FILE`: the controller on the configured board, until SIGTERM or SIGINT (SIGHUP
-/// loads the rules again; the control socket answers `smsocket status` and its siblings).
+/// loads the rules again; the control socket answers `smsocket status` and its siblings; under systemd the
+/// service manager hears READY, WATCHDOG, RELOADING and STOPPING).
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the controller on the board a configuration file describes, until SIGTERM or SIGINT.")
