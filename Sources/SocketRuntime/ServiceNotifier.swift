@@ -79,8 +79,8 @@ public final class ServiceNotifier: Sendable {
 
     /// Where notifications go; nil when `$NOTIFY_SOCKET` is unset or empty.
     public let address: Address?
-    /// How often ``State/watchdog`` is due: half of `$WATCHDOG_USEC`; nil when there is no watchdog for this
-    /// process (unset, or `$WATCHDOG_PID` names another process).
+    /// How often ``State/watchdog`` is due: half of `$WATCHDOG_USEC`, at least a millisecond; nil when there is
+    /// no watchdog for this process (unset, or `$WATCHDOG_PID` names another process).
     public let watchdogInterval: Duration?
     private let logger: Logger
     private let progress = Mutex(Progress())
@@ -140,8 +140,9 @@ public final class ServiceNotifier: Sendable {
             // The watchdog is meant for another process (a parent that started this one as a helper).
             if target != ownPID { return nil }
         }
-        // Microseconds in a UInt64 overflow Duration's Int64 arithmetic only past 292,000 years; clamp anyway.
-        return .microseconds(Int64(clamping: value / 2))
+        // At least a millisecond, so that an absurdly short watchdog (which nothing could keep) never makes the
+        // controller's loop spin; Int64 microseconds overflow only past 292,000 years, clamped anyway.
+        return .microseconds(max(1000, Int64(clamping: value / 2)))
     }
 
     /// Whether `READY=1` was announced and no `STOPPING=1` since: a reload is announced only then, so that a

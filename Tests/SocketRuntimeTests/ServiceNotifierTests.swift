@@ -31,7 +31,7 @@ struct ServiceNotifierTests {
         ("30000000", nil, Duration.seconds(15)),
         ("30000000", "42", .seconds(15)),
         ("30000000", "7", nil),
-        ("1", nil, .zero),
+        ("1", nil, .milliseconds(1)),
         ("200000", "", .milliseconds(100)),
     ] as [(String?, String?, Duration?)])
     func theWatchdogIsPingedAtHalfItsTimeoutWhenItIsOurs(_ microseconds: String?, _ pid: String?, _ expected: Duration?) throws {
