@@ -15,43 +15,6 @@ import SystemCalls
 /// process it is meant for); ``watchdogInterval`` is half of it, as sd_watchdog_enabled(3) advises, so that one
 /// late ping is not yet a restart.
 public final class ServiceNotifier: Sendable {
-    /// What `$NOTIFY_SOCKET` names.
-    public enum Address: Sendable, Equatable, CustomStringConvertible {
-        /// A socket in the file system (an absolute path).
-        case path(String)
-        /// A socket in the abstract namespace: the name without its leading `@` (on the wire a NUL byte).
-        case abstract(String)
-
-        public var description: String {
-            switch self {
-            case .path(let path): path
-            case .abstract(let name): "@" + name
-            }
-        }
-
-        /// The bytes of `sun_path`: a path and its NUL; a NUL and the abstract name (whose length the
-        /// address length gives, without a NUL of its own).
-        var socketName: [UInt8] {
-            switch self {
-            case .path(let path): Array(path.utf8) + [0]
-            case .abstract(let name): [0] + Array(name.utf8)
-            }
-        }
-
-        /// Calls `body` with this address as a `sockaddr_un` and its length (for sendto, bind). The name fits:
-        /// ``ServiceNotifier/address(_:)`` checked it.
-        func withSocketAddress<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
-            var socketAddress = sockaddr_un()
-            socketAddress.sun_family = sa_family_t(AF_UNIX)
-            let name = socketName.prefix(ServiceNotifier.socketNameCapacity)
-            withUnsafeMutableBytes(of: &socketAddress.sun_path) { $0.copyBytes(from: name) }
-            let length = socklen_t(MemoryLayout.offset(of: \sockaddr_un.sun_path)! + name.count)
-            return withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
-            }
-        }
-    }
-
     /// One line of a notification (sd_notify(3) lists them).
     public enum State: Sendable, Equatable {
         /// `READY=1`: start-up (or a reload) is finished.
@@ -78,7 +41,7 @@ public final class ServiceNotifier: Sendable {
     }
 
     /// Where notifications go; nil when `$NOTIFY_SOCKET` is unset or empty.
-    public let address: Address?
+    package let address: UnixSocket.Address?
     /// How often ``State/watchdog`` is due: half of `$WATCHDOG_USEC`, at least a millisecond; nil when there is
     /// no watchdog for this process (unset, or `$WATCHDOG_PID` names another process).
     public let watchdogInterval: Duration?
@@ -106,12 +69,9 @@ public final class ServiceNotifier: Sendable {
             microseconds: environment("WATCHDOG_USEC"), pid: environment("WATCHDOG_PID"), ownPID: pid)
     }
 
-    /// The size of `sun_path`: the most bytes ``Address/socketName`` may have.
-    static let socketNameCapacity = MemoryLayout.size(ofValue: sockaddr_un().sun_path)
-
-    static func address(_ value: String?) throws(ServiceNotifierError) -> Address? {
+    static func address(_ value: String?) throws(ServiceNotifierError) -> UnixSocket.Address? {
         guard let value, !value.isEmpty else { return nil }
-        let address: Address
+        let address: UnixSocket.Address
         if value.hasPrefix("@"), value.count > 1 {
             address = .abstract(String(value.dropFirst()))
         } else if value.hasPrefix("/") {
@@ -120,10 +80,11 @@ public final class ServiceNotifier: Sendable {
             throw ServiceNotifierError(
                 code: .invalidAddress, context: "NOTIFY_SOCKET=\(value) is neither an absolute path nor an abstract name (@name)")
         }
-        guard address.socketName.count <= socketNameCapacity else {
+        // The `@` is not part of the name.
+        guard value.utf8.count - (value.hasPrefix("@") ? 1 : 0) <= UnixSocket.maximumPathLength else {
             throw ServiceNotifierError(
                 code: .invalidAddress,
-                context: "NOTIFY_SOCKET=\(value) is longer than a socket address holds (\(socketNameCapacity - 1) bytes)")
+                context: "NOTIFY_SOCKET=\(value) is longer than a socket address holds (\(UnixSocket.maximumPathLength) bytes)")
         }
         return address
     }
@@ -175,16 +136,9 @@ public final class ServiceNotifier: Sendable {
     public func send(_ states: [State]) throws(ServiceNotifierError) {
         guard let address else { return }
         let message = Array(states.map(\.line).joined(separator: "\n").utf8)
-        let fd: Int32
-        switch valueOrErrno("socket", { socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }) {
-        case .success(let descriptor): fd = descriptor
-        case .failure(let error): throw ServiceNotifierError(code: .sendFailed, context: "to \(address): \(error)")
-        }
-        defer { close(fd) }
-        let sent = address.withSocketAddress { socketAddress, length in
-            message.withUnsafeBytes { bytes in
-                valueOrErrno("sendto") { sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), socketAddress, length) }
-            }
+        let sent = UnixSocket.datagram().flatMap { descriptor in
+            defer { UnixSocket.close(descriptor) }
+            return message.withUnsafeBytes { UnixSocket.send(descriptor, $0, to: address) }
         }
         if case .failure(let error) = sent {
             throw ServiceNotifierError(code: .sendFailed, context: "to \(address): \(error)")

@@ -21,12 +21,31 @@ package struct PeerCredentials: Sendable, Equatable {
     }
 }
 
-/// The stream Unix sockets of the local control socket: thin calls, every failure a ``SystemCallError``.
-/// Descriptors are close-on-exec (a plugin's child process must not inherit them), and sending never raises
-/// SIGPIPE (a client that went away is an error to handle, not the end of the process).
+/// The Unix sockets of the local control socket (stream) and of the service manager's notifications
+/// (datagram): thin calls, every failure a ``SystemCallError``. Descriptors are close-on-exec (a plugin's child
+/// process must not inherit them), and sending never raises SIGPIPE (a peer that went away is an error to
+/// handle, not the end of the process).
 package enum UnixSocket {
-    /// The longest path a socket address holds (`sun_path` less its terminating zero): 107 bytes on Linux.
+    /// The longest path a socket address holds (`sun_path` less its terminating zero): 107 bytes on Linux; an
+    /// abstract name, which has a zero byte in front instead, has the same room.
     package static var maximumPathLength: Int { MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1 }
+
+    /// Where a socket is (unix(7)).
+    package enum Address: Sendable, Equatable, CustomStringConvertible {
+        /// A socket file.
+        case path(String)
+        /// A name in Linux's abstract namespace (no file), without the zero byte that stands before it in
+        /// `sun_path`.
+        case abstract(String)
+
+        /// The path, or `@` and the abstract name, as systemd writes it (`$NOTIFY_SOCKET`).
+        package var description: String {
+            switch self {
+            case .path(let path): path
+            case .abstract(let name): "@" + name
+            }
+        }
+    }
 
     /// A listening socket bound to `path` (which must not exist). ENAMETOOLONG for a path longer than
     /// ``maximumPathLength``.
@@ -36,7 +55,7 @@ package enum UnixSocket {
         case .success(let fd): descriptor = fd
         case .failure(let error): return .failure(error)
         }
-        let result = withAddress(path, call: "bind") { address, length in
+        let result = withAddress(.path(path), call: "bind") { address, length in
             valueOrErrno("bind") { bind(descriptor, address, length) }
         }.flatMap { _ in valueOrErrno("listen") { Glibc.listen(descriptor, backlog) } }
         switch result {
@@ -55,7 +74,7 @@ package enum UnixSocket {
         case .success(let fd): descriptor = fd
         case .failure(let error): return .failure(error)
         }
-        let result = withAddress(path, call: "connect") { address, length in
+        let result = withAddress(.path(path), call: "connect") { address, length in
             valueOrErrno("connect") { Glibc.connect(descriptor, address, length) }
         }
         switch result {
@@ -63,6 +82,36 @@ package enum UnixSocket {
         case .failure(let error):
             close(descriptor)
             return .failure(error)
+        }
+    }
+
+    /// A datagram socket, bound to `address` when one is given (to receive; sending needs none). ENAMETOOLONG
+    /// for a name longer than ``maximumPathLength``.
+    package static func datagram(boundTo address: Address? = nil) -> Result<Int32, SystemCallError> {
+        let descriptor: Int32
+        switch valueOrErrno("socket", { socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }) {
+        case .success(let fd): descriptor = fd
+        case .failure(let error): return .failure(error)
+        }
+        guard let address else { return .success(descriptor) }
+        let result = withAddress(address, call: "bind") { socketAddress, length in
+            valueOrErrno("bind") { bind(descriptor, socketAddress, length) }
+        }
+        switch result {
+        case .success: return .success(descriptor)
+        case .failure(let error):
+            close(descriptor)
+            return .failure(error)
+        }
+    }
+
+    /// Sends `bytes` as one datagram to `address`: ENOENT or ECONNREFUSED when nobody is bound there, EAGAIN
+    /// when its queue is full.
+    package static func send(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, to address: Address) -> Result<Int, SystemCallError> {
+        withAddress(address, call: "sendto") { socketAddress, length in
+            valueOrErrno("sendto") {
+                sendto(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), socketAddress, length)
+            }
         }
     }
 
@@ -153,19 +202,26 @@ package enum UnixSocket {
     }
 
     private static func withAddress<T>(
-        _ path: String, call: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result<T, SystemCallError>
+        _ address: Address, call: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result<T, SystemCallError>
     ) -> Result<T, SystemCallError> {
-        let bytes = Array(path.utf8)
+        let text: String
+        switch address {
+        case .path(let path): text = path
+        case .abstract(let abstract): text = abstract
+        }
+        let bytes = Array(text.utf8)
         guard !bytes.isEmpty, bytes.count <= maximumPathLength, !bytes.contains(0) else {
             return .failure(SystemCallError(call: call, errno: ENAMETOOLONG))
         }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+        // A path ends in a zero byte; an abstract name starts with one, and its length is all there is of its end.
+        let name = address == .path(text) ? bytes + [0] : [0] + bytes
+        var socketAddress = sockaddr_un()
+        socketAddress.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &socketAddress.sun_path) { raw in
+            for (index, byte) in name.enumerated() { raw[index] = byte }
         }
-        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1)
-        return withUnsafePointer(to: &address) { pointer in
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + name.count)
+        return withUnsafePointer(to: &socketAddress) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
         }
     }

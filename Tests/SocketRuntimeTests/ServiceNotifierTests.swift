@@ -1,6 +1,7 @@
 import Foundation
 import InMemoryLogging
 import Logging
+import SystemCalls
 import TestSupport
 import Testing
 
@@ -8,20 +9,22 @@ import Testing
 
 @Suite("sd_notify: the service manager hears READY, WATCHDOG, RELOADING and STOPPING")
 struct ServiceNotifierTests {
-    static let longPath = "/" + String(repeating: "a", count: ServiceNotifier.socketNameCapacity - 2)
+    /// As long as a socket's name may be: 107 bytes.
+    static let longName = String(repeating: "a", count: UnixSocket.maximumPathLength - 1)
 
     @Test(arguments: [
         (nil, nil),
         ("", nil),
-        ("/run/systemd/notify", ServiceNotifier.Address.path("/run/systemd/notify")),
+        ("/run/systemd/notify", UnixSocket.Address.path("/run/systemd/notify")),
         ("@/org/freedesktop/systemd1/notify/123", .abstract("/org/freedesktop/systemd1/notify/123")),
-        (longPath, .path(longPath)),
-    ] as [(String?, ServiceNotifier.Address?)])
-    func notifySocketNamesAPathOrAnAbstractName(_ value: String?, _ expected: ServiceNotifier.Address?) throws {
+        ("/" + longName, .path("/" + longName)),
+        ("@a" + longName, .abstract("a" + longName)),
+    ] as [(String?, UnixSocket.Address?)])
+    func notifySocketNamesAPathOrAnAbstractName(_ value: String?, _ expected: UnixSocket.Address?) throws {
         #expect(try ServiceNotifier.address(value) == expected)
     }
 
-    @Test(arguments: ["run/notify", "notify", "@", longPath + "a"])
+    @Test(arguments: ["run/notify", "notify", "@", "/a" + longName, "@aa" + longName])
     func aNotifySocketThatNamesNoSocketIsRefused(_ value: String) {
         #expect(throws: ServiceNotifierError(code: .invalidAddress, context: "")) { try ServiceNotifier.address(value) }
     }
@@ -108,6 +111,7 @@ struct ServiceNotifierTests {
         try """
         state = "state.sqlite"
         rules = "rules"
+        control_socket = "control.sock"
         [modem]
         kind = "simulated"
         [main_relay]
@@ -139,6 +143,13 @@ struct ServiceNotifierTests {
         let stamp = reloading.first { $0.hasPrefix("MONOTONIC_USEC=") }.flatMap { UInt64($0.dropFirst(15)) }
         #expect(stamp.map { $0 <= ServiceNotifier.monotonicMicroseconds() } == true, "CLOCK_MONOTONIC in microseconds")
         #expect(reload.last == "READY=1\nSTATUS=Running")
+        // `smsocket reload` through the control socket is announced as SIGHUP is.
+        let client = try ChildProcess(
+            [smsocketExecutable(besides: #filePath), "reload", "--config", config], outputPath: folder.path("reload.txt"))
+        #expect(ChildProcess.exited(client.waitForExit(), code: 0))
+        #expect(
+            socket.receive(until: { $0.hasPrefix("READY=1") }).filter { $0 != "WATCHDOG=1" }.map { $0.prefix { $0 != "\n" } }
+                == ["RELOADING=1", "READY=1"])
         run.signal(SIGTERM)
         #expect(socket.receive(until: { $0.hasPrefix("STOPPING=1") }).last == "STOPPING=1\nSTATUS=Stopping")
         #expect(ChildProcess.exited(run.waitForExit(), code: 0))
