@@ -37,7 +37,7 @@ let package = Package(
         // from C frames, protected host operations.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "LuaRules", dependencies: ["CLua", "CLuaShim", "SocketCore"]),
-        .target(name: "Simulated", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Simulated"),
+        .target(name: "Simulated", dependencies: ["SocketCore", "PluginKit", "SystemCalls"], path: "Plugins/Simulated"),
         .target(name: "OneWire", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/OneWire"),
         .target(name: "CGPIO", path: "Plugins/LinuxGPIO/CGPIO"),
         .target(

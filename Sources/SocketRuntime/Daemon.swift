@@ -13,10 +13,11 @@ import UnixSignals
 /// `smsocket run`: the controller on the configured board with the real clock.
 public enum Daemon {
     /// Runs the controller `config` describes until SIGTERM or SIGINT, logging a start line and a stop line
-    /// (notice level) and its activity (info). On a simulated board a console drives the simulated world
-    /// from standard input; when that input ends (under systemd it is /dev/null) the console stops and the
-    /// controller runs on. SIGHUP loads the rules again. The control socket (`control_socket`) answers
-    /// `smsocket status|send|sms|reload`. `write` prints the console's lines.
+    /// (notice level) and its activity (info); an error that stops it is thrown, for the caller to log. On a
+    /// simulated board a console drives the simulated world from standard input; when that input ends (under
+    /// systemd it is /dev/null) the console stops and the controller runs on. SIGHUP loads the rules again.
+    /// The control socket (`control_socket`) answers `smsocket status|send|sms|reload`. `write` prints the
+    /// console's lines.
     ///
     /// The state database is opened before any hardware is touched, so a second controller on the same
     /// state stops at once (``StoreError/Code/inUse``). `state = "temporary"` (``TemporaryState/configValue``)
@@ -64,12 +65,7 @@ public enum Daemon {
         )
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            logger.error("SMSocket stopped on an error: \(error)")
-            throw error
-        }
+        try await group.run()
         logger.notice("SMSocket stopped")
     }
 

@@ -14,8 +14,8 @@ package final class ChildProcess {
     private var reaped: Int32?
 
     /// Starts `arguments` (an absolute program path first) with stdout appended to `outputPath`, and stderr
-    /// too unless `discardErrors`.
-    package init(_ arguments: [String], outputPath: String, discardErrors: Bool = false) throws {
+    /// too unless `discardErrors`; its environment is this process's with `environment` added (or replacing).
+    package init(_ arguments: [String], outputPath: String, discardErrors: Bool = false, environment: [String: String] = [:]) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw ChildProcessError(call: "pipe", errno: errno) }
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
@@ -32,8 +32,17 @@ package final class ChildProcess {
         }
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
+        var inherited: [String] = []
+        var entry = environ
+        while let variable = entry.pointee {
+            let text = String(cString: variable)
+            if !environment.keys.contains(where: { text.hasPrefix($0 + "=") }) { inherited.append(text) }
+            entry += 1
+        }
+        let envp: [UnsafeMutablePointer<CChar>?] = (inherited + environment.map { "\($0.key)=\($0.value)" }).map { strdup($0) } + [nil]
+        defer { for variable in envp { free(variable) } }
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, argv[0]!, &actions, nil, argv, environ)
+        let code = posix_spawn(&pid, argv[0]!, &actions, nil, argv, envp)
         close(fds[0])
         guard code == 0 else {
             close(fds[1])
