@@ -34,7 +34,7 @@ public enum Daemon {
         let statePath = temporary?.path ?? configured
         let store = try Store(path: statePath, durability: .full)
 
-        let context = PluginContext(logger: logger, model: config.model)
+        let context = PluginContext(logger: logger, model: config.model, stateDirectory: ConfigCheck.parentFolder(of: statePath))
         let ports = try BoardBuilder.ports(for: config, context: context)
         let clock = SystemClock()
         let board = BoardBuilder.board(ports, clock: clock)

@@ -1,5 +1,4 @@
 import Logging
-import Simulated
 import SocketCore
 import SystemCalls
 
