@@ -88,7 +88,10 @@ let package = Package(
         .target(name: "ModemSimulator", dependencies: ["ATModem", "SystemCalls"], path: "Tests/ModemSimulator"),
         .testTarget(
             name: "ATModemTests",
-            dependencies: ["ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport"],
+            dependencies: [
+                "ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             // Recorded modem dialects are read from the source tree by path, not bundled.
             exclude: ["Dialects"]
         ),

@@ -88,8 +88,8 @@ public actor ATModem: ModemPort {
     var lastSignal: Int??
     /// The PIN entry the SIM has not confirmed (SIMUnlock.swift).
     var pinRecord: PINAttemptRecord
-    /// When the SIM last accepted its PIN: the boot notices that follow are the SIM starting, not a restart.
-    var pinAcceptedAt: ContinuousClock.Instant?
+    /// When the PIN was last entered: the boot notices that follow are the SIM starting, not a restart.
+    var pinEnteredAt: ContinuousClock.Instant?
 
     // Settings (ModemSetup.swift)
     /// Where new messages are stored (mem3), as selected at initialisation.

@@ -79,7 +79,7 @@ extension ATModem {
     /// A boot notice: the modem lost its settings, and any call. Initialise it again once the notices stop.
     func modemRestarted(_ notice: ATUnsolicited) async {
         if rebootSettling == nil {
-            if let accepted = pinAcceptedAt, clock.now - accepted < .seconds(60) {
+            if let entered = pinEnteredAt, clock.now - entered < .seconds(60) {
                 logger.info("modem \(configuration.device): the SIM starts after its PIN (\(notice.line)); initialising the modem again")
             } else {
                 logger.warning("modem \(configuration.device) restarted (\(notice.line)); initialising it again")

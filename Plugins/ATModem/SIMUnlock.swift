@@ -59,6 +59,7 @@ extension ATModem {
         let attempts = left.map { " (\($0) attempts left)" } ?? ""
         logger.notice("modem \(configuration.device): the SIM asks for its PIN; entering the configured one\(attempts)")
         let answer: ATResponse
+        pinEnteredAt = clock.now
         do {
             answer = try await command("AT+CPIN=\"\(pin)\"")
         } catch {
@@ -80,7 +81,6 @@ extension ATModem {
             switch try await simStatus() {
             case .ready:
                 pinRecord.clear()
-                pinAcceptedAt = clock.now
                 logger.notice("modem \(configuration.device): the SIM accepted its PIN")
                 return
             case .pin: try await pinRefused("the SIM still asks for its PIN")
