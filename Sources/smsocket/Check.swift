@@ -24,7 +24,9 @@ struct Check: AsyncParsableCommand {
         let journalStream = getenv("JOURNAL_STREAM").map { String(cString: $0) }
         let style = DaemonLogHandler.style(journalStream: journalStream, descriptor: 1)
         func say(_ text: String, _ level: Logger.Level) {
-            print(style == .journal ? DaemonLogHandler.record(text, level: level, style: .journal, at: Instant(seconds: 0)) : text + "\n", terminator: "")
+            // On the journal with its priority (a journal line needs no time); elsewhere as it always was.
+            let line = style == .journal ? DaemonLogHandler.record(text, level: level, style: .journal, at: Instant(seconds: 0)) : text + "\n"
+            print(line, terminator: "")
         }
         let report = ConfigCheck.check(path: config, logger: Logger(label: "smsocket") { _ in DaemonLogHandler(journalStream: journalStream) })
         for finding in report.findings {
