@@ -89,8 +89,7 @@ struct DaemonTests {
         #expect(ChildProcess.exited(run.waitForExit(), code: 0), "alive until SIGTERM, then a clean stop")
         let log = readTextFile(output)
         #expect(log.contains("Z notice SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, control socket \(dir)/control.sock, model 707, board: modem: simulated; main_relay: simulated"))
-        #expect(log.hasSuffix("Z notice SMSocket stopped
-"), "\(log)")
+        #expect(log.hasSuffix("Z notice SMSocket stopped\n"), "\(log)")
         withExtendedLifetime(folder) {}
     }
 
