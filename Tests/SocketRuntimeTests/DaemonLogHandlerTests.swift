@@ -89,7 +89,7 @@ struct DaemonLogHandlerTests {
         let folder = try TemporaryDirectory()
         let dir = folder.url.path
         let config = dir + "/smsocket.toml"
-        try "state = \"\(dir)/state.sqlite\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n"
+        try "state = \"\(dir)/state.sqlite\"\ncontrol_socket = \"\(dir)/control.sock\"\n[modem]\nkind = \"simulated\"\n[main_relay]\nkind = \"simulated\"\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let output = dir + "/journal.txt"
         #expect(FileManager.default.createFile(atPath: output, contents: nil))
@@ -101,7 +101,9 @@ struct DaemonLogHandlerTests {
         run.signal(SIGTERM)
         #expect(ChildProcess.exited(run.waitForExit(), code: 0))
         let log = readTextFile(output)
-        #expect(log.contains("<5>SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, model 707"), "\(log)")
+        #expect(log.contains("<5>SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, control socket \(dir)/control.sock, model 707"), "\(log)")
+        #expect(log.contains("<6>power up\n"), "the activity log at info: \(log)")
+        #expect(log.split(separator: "\n").allSatisfy { $0.hasPrefix("<") }, "\(log)")
         #expect(log.hasSuffix("<5>SMSocket stopped\n"), "\(log)")
         #expect(!log.contains("2026-") && !log.contains("Z notice"), "the journal stamps lines itself")
         withExtendedLifetime(folder) {}
