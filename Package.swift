@@ -37,7 +37,7 @@ let package = Package(
         // from C frames, protected host operations.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "LuaRules", dependencies: ["CLua", "CLuaShim", "SocketCore"]),
-        .target(name: "Simulated", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/Simulated"),
+        .target(name: "Simulated", dependencies: ["SocketCore", "PluginKit", "SystemCalls"], path: "Plugins/Simulated"),
         .target(name: "OneWire", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/OneWire"),
         .target(name: "CGPIO", path: "Plugins/LinuxGPIO/CGPIO"),
         .target(
@@ -88,7 +88,10 @@ let package = Package(
         .target(name: "ModemSimulator", dependencies: ["ATModem", "SystemCalls"], path: "Tests/ModemSimulator"),
         .testTarget(
             name: "ATModemTests",
-            dependencies: ["ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport"],
+            dependencies: [
+                "ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             // Recorded modem dialects are read from the source tree by path, not bundled.
             exclude: ["Dialects"]
         ),

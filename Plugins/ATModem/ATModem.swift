@@ -43,6 +43,16 @@ public actor ATModem: ModemPort {
         /// long the modem is left off.
         public var powerKeyPulse: Duration = .milliseconds(1500)
         public var powerOffPause: Duration = .seconds(5)
+        /// `[modem] pin`: the SIM's PIN (4 to 8 digits), entered when the SIM asks for it (``unlockSIM()``).
+        public var pin: String?
+        /// Where the PIN entry that the SIM has not confirmed is remembered across restarts
+        /// (``PINAttemptRecord``); nil: in memory only.
+        public var pinRecordPath: String?
+        /// After its PIN, how often and how long apart `AT+CPIN?` asks whether the SIM has started.
+        public var simStartTries = 10
+        public var simStartPause: Duration = .seconds(1)
+        /// `[modem] trace`: every line to and from the modem in the log (``ATTrace``).
+        public var trace = false
 
         public init(device: String, baudRate: Int = 115200, vendor: ModemVendor? = nil) {
             self.device = device
@@ -58,6 +68,7 @@ public actor ATModem: ModemPort {
     let logger: Logger
     let openTransport: TransportFactory
     let clock = ContinuousClock()
+    let trace: ATTrace?
 
     var sink: (any EventSink)?
     var channel: ATChannel?
@@ -75,6 +86,10 @@ public actor ATModem: ModemPort {
     var powerKey: (any OutputPort)?
     var lastSweep: ContinuousClock.Instant?
     var lastSignal: Int??
+    /// The PIN entry the SIM has not confirmed (SIMUnlock.swift).
+    var pinRecord: PINAttemptRecord
+    /// When the PIN was last entered: the boot notices that follow are the SIM starting, not a restart.
+    var pinEnteredAt: ContinuousClock.Instant?
 
     // Settings (ModemSetup.swift)
     /// Where new messages are stored (mem3), as selected at initialisation.
@@ -143,6 +158,12 @@ public actor ATModem: ModemPort {
             try SerialTransport(path: configuration.device, baudRate: configuration.baudRate)
         }
         reassembler = ConcatenationReassembler(timeout: configuration.concatenationTimeout)
+        pinRecord = PINAttemptRecord(path: configuration.pinRecordPath)
+        trace = configuration.trace ? ATTrace(logger: logger, pin: configuration.pin) : nil
+    }
+
+    public func keepOutOfLogs(_ passwords: Redaction.Passwords) async {
+        trace?.keepOutOfLogs(passwords)
     }
 
     // MARK: - Lifecycle
@@ -166,14 +187,27 @@ public actor ATModem: ModemPort {
     func supervise() async {
         var delay = configuration.reconnectDelay
         var failures = 0
+        // A SIM that waits for a person is reported once, not at every try.
+        var waitingForAPerson: ModemError?
         while !Task.isCancelled {
             if channel == nil {
                 do {
                     try await connect()
                     delay = configuration.reconnectDelay
                     failures = 0
+                    waitingForAPerson = nil
                 } catch {
-                    logger.error("modem \(configuration.device): \(error); trying again in \(delay)")
+                    let modemError = error as? ModemError
+                    if let modemError, modemError.code.needsAPerson {
+                        if waitingForAPerson?.description == modemError.description {
+                            logger.debug("modem \(configuration.device): still \(modemError.code); trying again in \(delay)")
+                        } else {
+                            logger.error("modem \(configuration.device): \(error); the modem stays offline until it is resolved")
+                        }
+                        waitingForAPerson = modemError
+                    } else {
+                        logger.error("modem \(configuration.device): \(error); trying again in \(delay)")
+                    }
                     await disconnect(reason: nil)
                     failures += 1
                     // A modem that stays silent may be hung or off: its power key toggles it.
@@ -195,7 +229,9 @@ public actor ATModem: ModemPort {
     /// Opens the port, synchronises, initialises, and reads what waits in the storage.
     func connect() async throws {
         let transport = try openTransport(configuration)
-        let channel = ATChannel(transport: transport, timeouts: configuration.timeouts)
+        var record: (@Sendable (ATTraceLine) -> Void)?
+        if let trace { record = { trace.record($0) } }
+        let channel = ATChannel(transport: transport, timeouts: configuration.timeouts, trace: record)
         self.channel = channel
         urcReader = Task { [channel] in
             for await urc in channel.unsolicited { await self.handle(urc) }
@@ -413,11 +449,16 @@ public actor ATModem: ModemPort {
 
     /// A stable key of a stored PDU, the same whenever the same message is read.
     static func key(ofPDU hex: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in hex.uppercased().utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return "pdu-" + String(hash, radix: 16)
+        "pdu-" + String(fnv1a(hex.uppercased().utf8), radix: 16)
     }
+}
+
+/// The 64-bit FNV-1a hash of `bytes`: stable across runs and machines, unlike `Hasher`.
+func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+    }
+    return hash
 }

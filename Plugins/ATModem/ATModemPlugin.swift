@@ -9,6 +9,8 @@ import SocketCore
 /// device = "/dev/serial0"   # required
 /// baud = 115200             # optional
 /// vendor = "auto"           # auto, simcom, quectel, huawei, generic
+/// pin = "1234"              # optional: the SIM's PIN, 4 to 8 digits, entered once (SIMUnlock.swift)
+/// trace = false             # optional: every line to and from the modem in the log (ATTrace.swift)
 /// ```
 public enum ATModemPlugin: Plugin {
     public static let kind = "atmodem"
@@ -29,6 +31,15 @@ public enum ATModemPlugin: Plugin {
         if let minutes = try settings.int("sweep_interval_min", in: 1...1440) {
             configuration.sweepInterval = .seconds(minutes * 60)
         }
+        if let pin = try settings.string("pin") {
+            // Never echoed: an error message is printed and logged.
+            guard (4...8).contains(pin.count), pin.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw settings.error("pin", "expected the SIM's PIN: 4 to 8 digits in quotes, such as \"0000\"")
+            }
+            configuration.pin = pin
+            configuration.pinRecordPath = context.stateDirectory.map { $0 + "/" + PINAttemptRecord.fileName }
+        }
+        configuration.trace = try settings.bool("trace") ?? false
         return .modem(ATModem(configuration: configuration, logger: context.logger))
     }
 }

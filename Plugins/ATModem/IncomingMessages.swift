@@ -168,6 +168,10 @@ extension ATModem {
     /// deleted. A copy shorter than its header says was cut on the line (the modem lists what it stores
     /// whole), so it is left for the next sweeps, up to ``maxCutReadings`` times. A direct one is not acknowledged, so the
     /// network delivers it again.
+    /// What the log says of a PDU that did not decode: its size, never its hex, whose text may hold a password
+    /// that no one can mask unread.
+    static func undisclosed(_ pdu: String) -> String { "\(pdu.count / 2) octets, not shown (they may hold a password)" }
+
     func undecodable(_ stored: ATResponseParser.StoredPDU, at slot: MessageSlot, error: PDUError, secondReading: Bool) async {
         switch slot {
         case .stored(let storage, let index) where !secondReading:
@@ -179,12 +183,12 @@ extension ATModem {
             cutReadings[slot, default: 0] += 1
             logger.warning("the message at \(slot) came cut short on two readings (\(error)); the next sweep reads it again")
         case .stored:
-            logger.warning("undecodable message at \(slot) deleted after two readings: \(error); PDU \(stored.pdu)")
+            logger.warning("undecodable message at \(slot) deleted after two readings: \(error); \(Self.undisclosed(stored.pdu))")
             await discard(slot)
         case .direct where messageService == 1:
-            logger.warning("undecodable direct message not acknowledged, so that the network delivers it again: \(error); PDU \(stored.pdu)")
+            logger.warning("undecodable direct message not acknowledged, so that the network delivers it again: \(error); \(Self.undisclosed(stored.pdu))")
         case .direct:
-            logger.error("undecodable direct message lost (the modem acknowledged it itself): \(error); PDU \(stored.pdu)")
+            logger.error("undecodable direct message lost (the modem acknowledged it itself): \(error); \(Self.undisclosed(stored.pdu))")
         }
     }
 

@@ -6,8 +6,8 @@ import SocketCore
 /// comparison of what the modem reports with what was set.
 extension ATModem {
     /// Sets the modem up: PDU mode, storages, new-message notices, caller ID, registration notices.
-    /// - Throws: ``ModemError`` for a SIM that needs a PIN or PUK or is absent, or a refused essential
-    ///   command; ``ATChannelError`` when the modem stops answering.
+    /// - Throws: ``ModemError`` for a SIM that is locked, absent or refuses its PIN (``unlockSIM()``), or a
+    ///   refused essential command; ``ATChannelError`` when the modem stops answering.
     func initialise() async throws {
         try await require("ATE0")
         _ = try await command("AT+CMEE=1")
@@ -18,14 +18,7 @@ extension ATModem {
             vendor = ModemVendor.detect(identity.lines.joined(separator: " "))
         }
         logger.info("modem \(configuration.device): \(vendor.rawValue)")
-        let pin = try await command("AT+CPIN?")
-        switch (pin.final, pin.values(of: "+CPIN").first ?? "") {
-        case (let final, "READY") where final.isOK: break
-        case (_, "SIM PIN"): throw ModemError(.simPINRequired)
-        case (_, "SIM PUK"): throw ModemError(.simPUKRequired)
-        case (.cmeError(10), _): throw ModemError(.noSIM)
-        default: throw ModemError(.simNotReady, pin.description)
-        }
+        try await unlockSIM()
         try await require("AT+CMGF=0")
         gsmCharacterSet = try await command("AT+CSCS=\"GSM\"").isOK
         try await selectStorages()
@@ -85,7 +78,13 @@ extension ATModem {
 
     /// A boot notice: the modem lost its settings, and any call. Initialise it again once the notices stop.
     func modemRestarted(_ notice: ATUnsolicited) async {
-        if rebootSettling == nil { logger.warning("modem \(configuration.device) restarted (\(notice.line)); initialising it again") }
+        if rebootSettling == nil {
+            if let entered = pinEnteredAt, clock.now - entered < .seconds(60) {
+                logger.info("modem \(configuration.device): the SIM starts after its PIN (\(notice.line)); initialising the modem again")
+            } else {
+                logger.warning("modem \(configuration.device) restarted (\(notice.line)); initialising it again")
+            }
+        }
         ringing = nil
         if let call = outgoing { await finishCall(call, outcome: call.answered ? .answered : .noAnswer) }
         rebootSettling?.cancel()

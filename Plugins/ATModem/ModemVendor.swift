@@ -33,6 +33,20 @@ public enum ModemVendor: String, CaseIterable, Sendable {
         }
     }
 
+    /// The command that asks how many PIN attempts the SIM has left, and where its answer says it: SIMCom's
+    /// `AT+SPIC` (`+SPIC: <pin1>,<puk1>,<pin2>,<puk2>`), Quectel's `AT+QPINC="SC"` (`+QPINC: "SC",<pin>,<puk>`),
+    /// Huawei's `AT^CPIN?` (`^CPIN: <code>,<times>,<puk_times>,<pin_times>,…`), and 3GPP TS 27.007 §8.65's
+    /// `AT+CPINR="SIM PIN"` (`+CPINR: SIM PIN,<retries>,<default>`) for the rest, and as every vendor's
+    /// fallback.
+    public var pinAttemptsQuery: (command: String, name: String, field: Int) {
+        switch self {
+        case .simcom: ("AT+SPIC", "+SPIC", 0)
+        case .quectel: ("AT+QPINC=\"SC\"", "+QPINC", 1)
+        case .huawei: ("AT^CPIN?", "^CPIN", 3)
+        case .generic: ("AT+CPINR=\"SIM PIN\"", "+CPINR", 1)
+        }
+    }
+
     /// How a call is hung up.
     public var hangUp: String {
         switch self {

@@ -1,5 +1,6 @@
 import PluginKit
 import SocketCore
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -43,11 +44,5 @@ public struct StandardOutputLog: SimulationLog {
 /// Writes straight to file descriptor 1, unbuffered (a reader on a pipe sees each line as soon as it
 /// happened), retrying partial writes.
 public func writeToStandardOutput(_ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let n = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-        if n < 0, errno == EINTR { continue }
-        guard n > 0 else { return }
-        bytes = bytes.dropFirst(n)
-    }
+    writeAll(Array(text.utf8), to: 1)
 }

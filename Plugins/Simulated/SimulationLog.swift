@@ -12,22 +12,3 @@ public struct SimulatedHardwareError: Error, CustomStringConvertible, Equatable 
     static let deviceDark = SimulatedHardwareError(description: "the simulated modem is powered down")
     static let notStarted = SimulatedHardwareError(description: "the simulated port was used before it was started")
 }
-
-/// Quotes `text` as a JSON string literal, as the simulator prints SMS texts.
-public func jsonStringLiteral(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}

@@ -48,10 +48,14 @@ public struct PluginContext: Sendable {
     /// Objects plugins share between the roles they fill (one GPIO chip for several lines, one simulated
     /// world for every simulated role).
     public var shared: SharedObjects
+    /// The folder of the state database, where a plugin may keep what must outlive the process (the modem's
+    /// record of a PIN entry); nil where nothing is kept (`smsocket check`, tests).
+    public var stateDirectory: String?
 
-    public init(logger: Logger, model: Model, shared: SharedObjects = SharedObjects()) {
+    public init(logger: Logger, model: Model, shared: SharedObjects = SharedObjects(), stateDirectory: String? = nil) {
         self.logger = logger
         self.model = model
         self.shared = shared
+        self.stateDirectory = stateDirectory
     }
 }

@@ -38,17 +38,9 @@ extension SocketCore {
         // §4.9: a clock that was never set is taken from the first SMS's time stamp.
         if let stamp = sms.timestamp { setClockIfUnset(from: stamp) }
         let body = Self.trimmed(sms.text)
-        // What the log may show: with a password set, only a body that begins with it can be shown (masked);
-        // any other may hold a mistyped password anywhere.
-        let shown: String? =
-            if let password = persistent.password {
-                body.hasPrefix(password) ? String(repeating: Redaction.mask, count: password.count) + Redaction.command(body.dropFirst(password.count)) : nil
-            } else {
-                Redaction.command(body)
-            }
-        let secrets = persistent.secrets
+        let shown = Redaction.incoming(body, persistent.passwords)
         func verdict(_ outcome: Verdict.Outcome) {
-            emit(.verdict(Verdict(command: shown.map { Redaction.hiding(secrets, in: $0) }, outcome: outcome)))
+            emit(.verdict(Verdict(command: shown, outcome: outcome)))
         }
         // 1. Longer than 30 characters: dropped without a word, whatever the settings say (§2.4).
         let length = body.unicodeScalars.count

@@ -152,7 +152,10 @@ public struct PersistentState: Equatable, Hashable, Sendable {
     public var restoreNoticePending = false
 
     /// The passwords a log must never show (``Redaction/hiding(_:in:)``).
-    public var secrets: [String] { [password, renewPassword].compactMap { $0 } }
+    public var secrets: [String] { passwords.all }
+
+    /// The passwords, for the modem's AT trace (``Redaction/incoming(_:_:)``).
+    public var passwords: Redaction.Passwords { Redaction.Passwords(access: password, renew: renewPassword) }
 
     /// Factory defaults (§4.17).
     public init() {}

@@ -51,6 +51,9 @@ public protocol ModemPort: Port {
     /// The registration and operator as last seen, for `smsocket status`; answered from what the modem
     /// reported, without asking it anything.
     func networkStatus() async -> NetworkStatus
+    /// The stored passwords, which nothing the port logs may show (its AT trace shows message texts). Given
+    /// before ``Port/start(events:)`` and again whenever they change.
+    func keepOutOfLogs(_ passwords: Redaction.Passwords) async
 }
 
 extension ModemPort {
@@ -58,6 +61,8 @@ extension ModemPort {
     public func usePowerKey(_ key: any OutputPort) async {}
     /// A modem that cannot tell says nothing.
     public func networkStatus() async -> NetworkStatus { NetworkStatus() }
+    /// Modems that log no message text need not know the passwords.
+    public func keepOutOfLogs(_ passwords: Redaction.Passwords) async {}
 }
 
 /// What a modem knows of the mobile network (3GPP TS 27.007 §7.2 `+CREG`, §7.3 `+COPS`).

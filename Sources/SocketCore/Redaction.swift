@@ -31,6 +31,37 @@ public enum Redaction {
         return String(body[..<hidden.startIndex]) + String(hidden.map { $0 == " " ? " " : mask })
     }
 
+    /// The stored passwords, for whatever shows message texts outside the core (the modem's AT trace).
+    public struct Passwords: Sendable, Equatable {
+        /// The access password every SMS command begins with (§2.14); nil when none is set.
+        public var access: String?
+        /// RENEWINTERVALPW's password (§2.15).
+        public var renew: String?
+
+        public init(access: String? = nil, renew: String? = nil) {
+            self.access = access
+            self.renew = renew
+        }
+
+        /// Each password that is set.
+        public var all: [String] { [access, renew].compactMap { $0 } }
+    }
+
+    /// An incoming SMS `body` (trimmed as the pipeline trims it) as a log may show it, or nil when it cannot be
+    /// shown: with an access password set, only a body that begins with it is shown (the password masked), since
+    /// any other may hold a mistyped password anywhere. Every stored password is masked wherever it stands, and
+    /// PASSWORD and RENEWINTERVAL commands as ``command(_:)`` masks them.
+    public static func incoming<S: StringProtocol>(_ body: S, _ passwords: Passwords) -> String? {
+        let shown: String
+        if let password = passwords.access {
+            guard body.hasPrefix(password) else { return nil }
+            shown = String(repeating: mask, count: password.count) + command(body.dropFirst(password.count))
+        } else {
+            shown = command(body)
+        }
+        return hiding(passwords.all, in: shown)
+    }
+
     /// `text` with every occurrence of each secret (the stored access and renew passwords) masked, wherever it
     /// stands: a password typed twice, or inside a command a reply echoes.
     public static func hiding(_ secrets: [String], in text: String) -> String {

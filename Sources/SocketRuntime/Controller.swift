@@ -197,6 +197,7 @@ public actor Controller {
         // service; the rest of the board works, and STATUS names the fault.
         var faults: [String] = []
         if let key = board.modemPowerKey { await board.modem.usePowerKey(key) }
+        await board.modem.keepOutOfLogs(committed.passwords)
         for (name, port) in board.namedPorts {
             do {
                 try await port.start(events: bus)
@@ -406,7 +407,10 @@ public actor Controller {
         }
         let secrets = committed.secrets
         // The outbox's copy changes only with the state (a PASSWORD or RENEWINTERVALPW command).
-        if change.state != nil { outbox.secrets = secrets }
+        if change.state != nil {
+            outbox.secrets = secrets
+            if committed.passwords != before.persistent.passwords { await board.modem.keepOutOfLogs(committed.passwords) }
+        }
         ActivityLog(logger: logger, onLine: onNote).record(item.event, effects, at: now, hiding: secrets)
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)

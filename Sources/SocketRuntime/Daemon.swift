@@ -13,10 +13,11 @@ import UnixSignals
 /// `smsocket run`: the controller on the configured board with the real clock.
 public enum Daemon {
     /// Runs the controller `config` describes until SIGTERM or SIGINT, logging a start line and a stop line
-    /// (notice level) and its activity (info). On a simulated board a console drives the simulated world
-    /// from standard input; when that input ends (under systemd it is /dev/null) the console stops and the
-    /// controller runs on. SIGHUP loads the rules again. The control socket (`control_socket`) answers
-    /// `smsocket status|send|sms|reload`. `write` prints the console's lines.
+    /// (notice level) and its activity (info); an error that stops it is thrown, for the caller to log. On a
+    /// simulated board a console drives the simulated world from standard input; when that input ends (under
+    /// systemd it is /dev/null) the console stops and the controller runs on. SIGHUP loads the rules again.
+    /// The control socket (`control_socket`) answers `smsocket status|send|sms|reload`. `write` prints the
+    /// console's lines.
     ///
     /// Under systemd (`Type=notify`, ``ServiceNotifier``) the service manager hears `READY=1` once the controller
     /// has started, `WATCHDOG=1` from the controller's loop, `RELOADING=1` and `READY=1` around a reload (SIGHUP
@@ -39,7 +40,7 @@ public enum Daemon {
         let statePath = temporary?.path ?? configured
         let store = try Store(path: statePath, durability: .full)
 
-        let context = PluginContext(logger: logger, model: config.model)
+        let context = PluginContext(logger: logger, model: config.model, stateDirectory: ConfigCheck.parentFolder(of: statePath))
         let ports = try BoardBuilder.ports(for: config, context: context)
         let clock = SystemClock()
         let board = BoardBuilder.board(ports, clock: clock)
@@ -72,12 +73,7 @@ public enum Daemon {
         )
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            logger.error("SMSocket stopped on an error: \(error)")
-            throw error
-        }
+        try await group.run()
         logger.notice("SMSocket stopped")
     }
 

@@ -60,3 +60,23 @@ package func currentUserName() -> String {
     if let entry = getpwuid(uid), let name = entry.pointee.pw_name { return String(cString: name) }
     return "uid \(uid)"
 }
+
+/// The device and inode of the file open as `descriptor` (`st_dev`, `st_ino`), as systemd names a stream in
+/// `JOURNAL_STREAM` (systemd.exec(5)).
+package func fileIdentity(descriptor: Int32) -> Result<(device: UInt64, inode: UInt64), SystemCallError> {
+    var status = stat()
+    return valueOrErrno("fstat") { fstat(descriptor, &status) }.map { _ in (UInt64(status.st_dev), UInt64(status.st_ino)) }
+}
+
+/// Writes all of `bytes` to `descriptor` in as few `write` calls as it takes (one, for a line short enough,
+/// so that lines from several threads do not mix), retrying partial writes and EINTR; gives up silently on
+/// any other failure (a reader that went away: there is nobody to tell).
+package func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+    var rest = bytes[...]
+    while !rest.isEmpty {
+        let n = rest.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { return }
+        rest = rest.dropFirst(n)
+    }
+}

@@ -42,7 +42,8 @@ extension PseudoTerminalTests {
 
         /// A port on `simulator`, with short intervals so supervision happens within a test.
         static func port(
-            _ simulator: ModemSimulator, vendor: ModemVendor? = nil, _ adjust: (inout ATModem.Configuration) -> Void = { _ in }
+            _ simulator: ModemSimulator, vendor: ModemVendor? = nil, logger: Logger = Logger(label: "test"),
+            _ adjust: (inout ATModem.Configuration) -> Void = { _ in }
         ) -> ATModem {
             var configuration = ATModem.Configuration(device: "pty", vendor: vendor)
             configuration.checkInterval = .milliseconds(50)
@@ -52,7 +53,7 @@ extension PseudoTerminalTests {
             configuration.callPollInterval = .milliseconds(20)
             configuration.timeouts = ATTimeouts(command: .seconds(2), prompt: .seconds(2), body: .seconds(2), abort: .milliseconds(200))
             adjust(&configuration)
-            return ATModem(configuration: configuration, logger: Logger(label: "test")) { _ in
+            return ATModem(configuration: configuration, logger: logger) { _ in
                 try SerialTransport(path: simulator.slavePath)
             }
         }

@@ -60,6 +60,57 @@ extension PseudoTerminalTests {
             await simulator.stop()
         }
 
+        /// `smsocket run` with a wrong `[modem] pin` and the trace on, started twice as systemd would restart it:
+        /// the PIN goes out once in all, masked in the trace; corrected, it unlocks the SIM.
+        @Test func aWrongPINIsEnteredOnceAcrossRestartsAndNeverLogged() async throws {
+            #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build smsocket first: \(Self.binary)")
+            let simulator = try ModemSimulator()
+            simulator.script { $0.sim = .pin("1234") }
+            let folder = try TemporaryDirectory()
+            let config = folder.path("board.toml")
+            func write(pin: String) throws {
+                try """
+                state = "\(folder.path("state.sqlite"))"
+                [modem]
+                kind = "atmodem"
+                device = "\(simulator.slavePath)"
+                vendor = "simcom"
+                pin = "\(pin)"
+                trace = true
+                [main_relay]
+                kind = "simulated"
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            }
+            func run(until condition: () -> Bool) async throws -> String {
+                let output = folder.path("out-\(UUID().uuidString).txt")
+                let process = try ChildProcess([Self.binary, "run", "--config", config], outputPath: output)
+                try await until(condition)
+                process.signal(SIGTERM)
+                #expect(ChildProcess.exited(process.waitForExit(), code: 0))
+                return readTextFile(output)
+            }
+            try write(pin: "4321")
+            let first = try await run { simulator.script { $0.pinEntries } == 1 && simulator.commands.filter { $0 == "AT+CPIN?" }.count >= 2 }
+            #expect(first.contains("> AT+CPIN=\"****\""), "\(first)")
+            #expect(first.contains("the SIM refused the configured PIN"), "\(first)")
+            #expect(FileManager.default.fileExists(atPath: folder.path("sim-pin-attempt")))
+
+            let asked = simulator.commands.filter { $0 == "AT+CPIN?" }.count
+            let second = try await run { simulator.commands.filter { $0 == "AT+CPIN?" }.count > asked }
+            #expect(second.contains("the SIM refused the configured PIN ([modem] pin) before"), "\(second)")
+            #expect(simulator.script { ($0.pinEntries, $0.pinAttemptsLeft) } == (1, 2), "not entered again after the restart")
+
+            try write(pin: "1234")
+            let polled = simulator.commands.filter { $0 == "AT+CSQ" }.count
+            let third = try await run { simulator.commands.filter { $0 == "AT+CSQ" }.count > polled }
+            #expect(third.contains("the SIM accepted its PIN"), "\(third)")
+            #expect(!FileManager.default.fileExists(atPath: folder.path("sim-pin-attempt")))
+            for output in [first, second, third] {
+                #expect(!output.contains("4321") && !output.contains("1234"), "a PIN in the log: \(output)")
+            }
+            await simulator.stop()
+        }
+
         /// Polls `condition` for up to 20 s of real time.
         func until(_ condition: () -> Bool) async throws {
             for _ in 0..<2000 {

@@ -59,6 +59,13 @@ package final class ModemSimulator: Sendable {
         /// Line end of answers; the E1752 profile starts with `\r\r\n`.
         package var lineEnd = "\r\n"
         package var sim = SIMState.ready
+        /// PIN attempts left before the SIM asks for its PUK (a SIM's counter: 3, reset by a right PIN).
+        package var pinAttemptsLeft = 3
+        /// Whether `AT+CPINR="SIM PIN"` and SIMCom's `AT+SPIC` tell the attempts left (false: `ERROR`, as on
+        /// modems that have neither).
+        package var reportsPINAttempts = true
+        /// Every `AT+CPIN=` the SIM has seen, right or wrong.
+        package var pinEntries = 0
         package var signal = (rssi: 20, ber: 0)
         package var registration = 1
         package var cregMode = 0
@@ -529,13 +536,22 @@ package final class ModemSimulator: Sendable {
         case "AT+CUSD=2": return ok()
         default: break
         }
+        if upper == "AT+CPINR=\"SIM PIN\"" || (upper == "AT+SPIC" && s.profile == .sim800) {
+            guard s.reportsPINAttempts else { return .lines([], final: unknown) }
+            return upper == "AT+SPIC" ? ok("+SPIC: \(s.pinAttemptsLeft),10,3,10") : ok("+CPINR: SIM PIN,\(s.pinAttemptsLeft),3")
+        }
         if upper.hasPrefix("AT+CPIN=") {
             guard case .pin(let pin) = s.sim else { return .lines([], final: "+CME ERROR: 3") }
+            s.pinEntries += 1
             let given = argument(after: "AT+CPIN=").trimmingCharacters(in: "\"")
             if given == pin {
                 s.sim = .ready
-                return ok()
+                s.pinAttemptsLeft = 3
+                // A SIM800 reports the SIM starting as it does at power-up.
+                return .lines([], final: "OK", after: s.profile == .sim800 ? ["+CPIN: READY", "Call Ready", "SMS Ready"] : [])
             }
+            s.pinAttemptsLeft = max(s.pinAttemptsLeft - 1, 0)
+            if s.pinAttemptsLeft == 0 { s.sim = .puk }
             return .lines([], final: "+CME ERROR: 16")
         }
         if upper.hasPrefix("AT+CREG=") {

@@ -66,6 +66,29 @@ struct ConfigTests {
         }
     }
 
+    static let modem = "[main_relay]\nkind = \"simulated\"\n[modem]\nkind = \"atmodem\"\ndevice = \"/dev/ttyUSB2\"\n"
+
+    /// `[modem] pin`: 4 to 8 digits in quotes, refused at its line without ever repeating what was written.
+    @Test(arguments: [
+        ("pin = \"12a4\"", "12a4"), ("pin = \"123\"", "123"), ("pin = \"123456789\"", "123456789"), ("pin = \" 1234\"", " 1234"),
+        ("pin = \"１２３４\"", "１２３４"), ("pin = 1234", "1234"),
+    ])
+    func aPINThatIsNoPINIsRefusedWithoutBeingShown(_ line: String, _ written: String) {
+        do {
+            _ = try ports(Self.modem + line + "\n")
+            Issue.record("accepted: \(line)")
+        } catch {
+            #expect(error.description.hasPrefix("board.toml:6: modem.pin: expected "), "\(error)")
+            #expect(!error.description.contains(written), "\(error)")
+        }
+    }
+
+    @Test func aPINAndTheTraceAreAccepted() throws {
+        #expect(try ports(Self.modem + "pin = \"0000\"\ntrace = true\n").summary == ["main_relay: simulated", "modem: atmodem"])
+        #expect(try ports(Self.modem + "pin = \"12345678\"\ntrace = false\n").summary.count == 2)
+        #expect(throws: ConfigError.self) { try ports(Self.modem + "trace = \"yes\"\n") }
+    }
+
     @Test func theSampleConfigurationsParse() throws {
         let root = String(#filePath[..<#filePath.range(of: "/Tests/")!.lowerBound])
         for name in ["demo.toml", "raspberry-pi.toml", "smsocket.toml"] {

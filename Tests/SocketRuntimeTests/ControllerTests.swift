@@ -31,6 +31,8 @@ final class RecordingModem: ModemPort {
         var answer = Answer.accept
         var holding = false
         var held: [CheckedContinuation<Void, Never>] = []
+        /// `start` and each ``keepOutOfLogs(_:)``'s passwords, in order.
+        var lifecycle: [String] = []
     }
 
     private let state = Mutex(State())
@@ -61,7 +63,9 @@ final class RecordingModem: ModemPort {
         for continuation in held { continuation.resume() }
     }
 
-    func start(events: any EventSink) async throws {}
+    var lifecycle: [String] { state.withLock { $0.lifecycle } }
+    func start(events: any EventSink) async throws { state.withLock { $0.lifecycle.append("start") } }
+    func keepOutOfLogs(_ passwords: Redaction.Passwords) async { state.withLock { $0.lifecycle.append("passwords \(passwords.all)") } }
     func stop() async {}
     func sendSMS(_ message: OutgoingSMS) async throws(SMSSendError) {
         let answer = state.withLock { s in
@@ -125,6 +129,19 @@ struct ControllerTests {
         await controller.drain()
         #expect(modem.sent == [.init(to: "+3589123456789", text: "RESTARTTIME=5 - OK", committedRestartTime: 5)])
         #expect(modem.acknowledged == [MessageReceipt(key: "m1")])
+    }
+
+    /// The modem's AT trace shows message texts: it learns the passwords before it starts, and each change.
+    @Test func theModemIsToldThePasswordsBeforeItStartsAndWhenTheyChange() async throws {
+        let modem = RecordingModem(databasePath: path)
+        let bus = EventBus()
+        let controller = try makeController(modem, bus: bus)
+        try await controller.start()
+        for text in ["PASSWORD=12abc", "12abcSTATUS", "12abcPASSWORD=NO"] {
+            bus.post(IncomingSMS(sender: "+3589123456789", text: text, timestamp: nil), receipt: MessageReceipt(key: text))
+            await controller.drain()
+        }
+        #expect(modem.lifecycle == ["passwords []", "start", "passwords [\"12abc\"]", "passwords []"])
     }
 
     @Test func aMessageReportedTwiceIsHandledOnce() async throws {

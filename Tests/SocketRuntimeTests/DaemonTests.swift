@@ -88,8 +88,8 @@ struct DaemonTests {
         run.signal(SIGTERM)
         #expect(ChildProcess.exited(run.waitForExit(), code: 0), "alive until SIGTERM, then a clean stop")
         let log = readTextFile(output)
-        #expect(log.contains("notice smsocket: [SocketRuntime] SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, control socket \(dir)/control.sock, model 707, board: modem: simulated; main_relay: simulated"))
-        #expect(log.hasSuffix("notice smsocket: [SocketRuntime] SMSocket stopped\n"), "\(log)")
+        #expect(log.contains("Z notice SMSocket \(SocketCore.version) starting: config \(config), state \(dir)/state.sqlite, control socket \(dir)/control.sock, model 707, board: modem: simulated; main_relay: simulated"))
+        #expect(log.hasSuffix("Z notice SMSocket stopped\n"), "\(log)")
         withExtendedLifetime(folder) {}
     }
 

@@ -9,6 +9,18 @@ public protocol ATTransport: Sendable {
     func close() async
 }
 
+/// One line the channel wrote to the modem or the modem sent, for the AT trace (`[modem] trace`).
+public enum ATTraceLine: Hashable, Sendable {
+    /// A command line written (without its CR).
+    case sent(String)
+    /// What was written after a `> ` prompt (the hex PDU of `AT+CMGS`), without its Ctrl-Z.
+    case sentBody(String)
+    /// ESC written: a prompt aborted, or the modem's attention got.
+    case sentEscape
+    /// What the modem sent, as the decoder read it (its echo of a command is dropped before).
+    case received(ATEvent)
+}
+
 /// A command's answer: its information lines (echo and URCs taken out) and how it ended.
 public struct ATResponse: Hashable, Sendable, CustomStringConvertible {
     public var lines: [String]
@@ -133,6 +145,7 @@ public actor ATChannel {
 
     private let transport: any ATTransport
     private let clock: any Clock<Duration>
+    private let trace: (@Sendable (ATTraceLine) -> Void)?
     private let urcs: AsyncStream<ATUnsolicited>.Continuation
     private var decoder: ATDecoder
     private var queue: [Request] = []
@@ -165,12 +178,14 @@ public actor ATChannel {
     /// - Parameters:
     ///   - clock: what timeouts are measured with (`ContinuousClock()` outside tests).
     ///   - lineLimit: longest line kept (see ``ATDecoder/lineLimit``).
+    ///   - trace: given every line written and every event read, in order, as it happens.
     public init(
         transport: any ATTransport, clock: any Clock<Duration> = ContinuousClock(), timeouts: ATTimeouts = ATTimeouts(),
-        lineLimit: Int = 4096
+        lineLimit: Int = 4096, trace: (@Sendable (ATTraceLine) -> Void)? = nil
     ) {
         self.transport = transport
         self.clock = clock
+        self.trace = trace
         self.timeouts = timeouts
         self.decoder = ATDecoder(lineLimit: lineLimit)
         (unsolicited, urcs) = AsyncStream<ATUnsolicited>.makeStream()
@@ -240,6 +255,7 @@ public actor ATChannel {
     public func interruptPrompt() async {
         guard current == nil, queue.isEmpty, closedReason == nil else { return }
         let transport = self.transport
+        trace?(.sentEscape)
         try? await transport.write([0x1B])
         try? await sleep(on: clock, for: timeouts.abort)
     }
@@ -249,6 +265,7 @@ public actor ATChannel {
     /// the dial. Does nothing unless a dial is in flight.
     public func abortDial(with hangUp: String) {
         guard let active = current, commandName(active.request.command) == "D" else { return }
+        trace?(.sent(hangUp))
         write(Array(hangUp.utf8) + [0x0D], for: active.request.id)
     }
 
@@ -281,6 +298,7 @@ public actor ATChannel {
         decoder.commandSent(request.command, body: request.body)
         current = Active(request: request, phase: request.body == nil ? .awaitingFinal : .awaitingPrompt)
         arm(request.body == nil ? request.timeout ?? timeouts.command : timeouts.prompt)
+        trace?(.sent(request.command))
         write(Array(request.command.utf8) + [0x0D], for: request.id)
     }
 
@@ -331,6 +349,7 @@ public actor ATChannel {
             // late OK/ERROR is not taken for the next command's.
             current?.phase = .aborting
             arm(timeouts.abort)
+            trace?(.sentEscape)
             write([0x1B], for: id)
         case .aborting:
             decoder.commandAbandoned()
@@ -380,6 +399,7 @@ public actor ATChannel {
     }
 
     private func handle(_ event: ATEvent) {
+        trace?(.received(event))
         switch event {
         case .response(let line):
             guard let active = current else { return }
@@ -409,6 +429,7 @@ public actor ATChannel {
             guard let active = current, active.phase == .awaitingPrompt, let body = active.request.body else { return }
             current?.phase = .awaitingFinal
             arm(active.request.timeout ?? timeouts.body)
+            trace?(.sentBody(body))
             write(Array(body.utf8) + [0x1A], for: active.request.id)
         case .unsolicited(let urc):
             urcs.yield(urc)
