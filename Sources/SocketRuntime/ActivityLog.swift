@@ -16,10 +16,29 @@ struct ActivityLog: Sendable {
     /// Each line also goes here, with the time it was written (`smsocket simulate --verbose`'s `#` lines).
     let onLine: @Sendable (Instant, String) -> Void
 
-    /// Writes the lines for `event`, handled at `now`, whose effects are `effects`: called once the event's
-    /// changes are committed, before its effects are carried out.
-    func record(_ event: Event, _ effects: [Effect], at now: Instant, hiding secrets: [String]) {
-        var lines: [String] = []
+    /// One line of the log, and where the history files it.
+    struct Line: Equatable {
+        var text: String
+        /// The history's kind for it; nil for what the log alone tells: an SMS queued but not sent yet (the
+        /// outbox records it once sent), a USSD request, a message the dark device left in the modem.
+        var kind: HistoryEntry.Kind?
+        /// The effect the line announces: it happened only if that effect succeeded (a relay switched, a call
+        /// placed, an incoming call hung up). Nil: the line tells what already happened.
+        var effect: Effect?
+    }
+
+    /// Writes `lines`, for an event handled at `now`: called once the event's changes are committed, before
+    /// its effects are carried out.
+    func write(_ lines: [Line], at now: Instant) {
+        for line in lines {
+            logger.info("\(line.text)")
+            onLine(now, line.text)
+        }
+    }
+
+    /// The lines for `event`, whose effects are `effects`.
+    static func lines(for event: Event, _ effects: [Effect], hiding secrets: [String]) -> [Line] {
+        var lines: [Line] = []
         let verdict = effects.lazy.compactMap { if case .verdict(let v) = $0 { v } else { nil } }.first
         var repliedTo: String?
         switch event {
@@ -27,19 +46,19 @@ struct ActivityLog: Sendable {
             repliedTo = sms.sender
             let sender = Self.name(sms.sender)
             guard let verdict else {
-                lines.append("SMS from \(sender): the device is off; the message waits in the modem")
+                lines.append(Line(text: "SMS from \(sender): the device is off; the message waits in the modem"))
                 break
             }
             let replied = effects.contains { if case .sendSMS(let to, _) = $0 { to == sms.sender } else { false } }
             let reply =
                 replied ? "reply queued"
                 : SocketCore.answers(sms.sender) ? "no reply" : "no reply (a hidden number, a name or a short code is never answered)"
-            lines.append("SMS from \(sender)\(Self.quoted(verdict.command)): \(verdict.outcome); \(reply)")
+            lines.append(Line(text: "SMS from \(sender)\(Self.quoted(verdict.command)): \(verdict.outcome); \(reply)", kind: .sms))
         case .localCommand:
-            if let verdict { lines.append("local command\(Self.quoted(verdict.command)): \(verdict.outcome)") }
+            if let verdict { lines.append(Line(text: "local command\(Self.quoted(verdict.command)): \(verdict.outcome)", kind: .command)) }
         case .incomingCall(let from):
-            let hungUp = effects.contains { if case .rejectCall = $0 { true } else { false } }
-            lines.append("call from \(Self.name(from)): \(hungUp ? "hung up" : "left ringing")")
+            let hangUp = effects.first { if case .rejectCall = $0 { true } else { false } }
+            lines.append(Line(text: "call from \(Self.name(from)): \(hangUp == nil ? "left ringing" : "hung up")", kind: .call, effect: hangUp))
         case .callEnded(let number, let outcome):
             let words: String =
                 switch outcome {
@@ -47,7 +66,7 @@ struct ActivityLog: Sendable {
                 case .rejected: "rejected"
                 case .noAnswer: "no answer"
                 }
-            lines.append("call to \(number) ended: \(words)")
+            lines.append(Line(text: "call to \(number) ended: \(words)", kind: .call))
         default:
             break
         }
@@ -55,21 +74,18 @@ struct ActivityLog: Sendable {
         for effect in effects {
             switch effect {
             case .setRelay(let relay, let on):
-                lines.append("\(relay.partName) \(on ? "on" : "off") (\(cause))")
+                lines.append(Line(text: "\(relay.partName) \(on ? "on" : "off") (\(cause))", kind: .relay, effect: effect))
             case .sendSMS(let to, let text) where to != repliedTo:
-                lines.append("SMS to \(to) (\(cause)): \(jsonStringLiteral(Redaction.hiding(secrets, in: Redaction.reply(text))))")
+                lines.append(Line(text: "SMS to \(to) (\(cause)): \(jsonStringLiteral(Redaction.hiding(secrets, in: Redaction.reply(text))))"))
             case .placeCall(let to):
-                lines.append("calling \(to) (\(cause))")
+                lines.append(Line(text: "calling \(to) (\(cause))", kind: .call, effect: effect))
             case .sendUSSD(let code):
-                lines.append("USSD request \(code) (\(cause))")
+                lines.append(Line(text: "USSD request \(code) (\(cause))"))
             default:
                 break
             }
         }
-        for line in lines {
-            logger.info("\(line)")
-            onLine(now, line)
-        }
+        return lines
     }
 
     /// A sender or caller as the log names it.

@@ -25,6 +25,8 @@ public actor Controller {
     /// The parts whose port did not start, by name: out of service until the controller restarts.
     private var outOfService: Set<String> = []
     private let outbox: Outbox
+    /// What happened, for `smsocket log` (written after each event's effects ran).
+    public nonisolated let history: History
     private let delivery: Outbox.Delivery
     /// The outbox's worker, with ``Outbox/Delivery/concurrent`` once started.
     private var outboxWorker: Task<Void, Never>?
@@ -44,11 +46,12 @@ public actor Controller {
 
     /// A controller for `model` whose state comes from `store`; `delivery` says who sends its SMS. Its notes
     /// and activity log lines go to `logger` at info level and to `onNote`. `zone`: the configured time
-    /// zone, which the device clock then follows.
+    /// zone, which the device clock then follows. `history`: where what happened is recorded (by default
+    /// in `store`, with the default retention).
     public init(
         model: Model, identity: DeviceIdentity, store: Store, board: Board, clock: any ControllerClock,
         bus: EventBus = EventBus(), logger: Logger = Logger(label: "smsocket"), delivery: Outbox.Delivery = .concurrent,
-        zone: ZoneRules? = nil, onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
+        zone: ZoneRules? = nil, history: History? = nil, onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
     ) throws(StoreError) {
         let state = try store.loadState()
         self.core = SocketCore(model: model, identity: identity, persistent: state, equipment: board.equipment, zone: zone)
@@ -60,7 +63,9 @@ public actor Controller {
         self.logger = logger
         self.onNote = onNote
         self.delivery = delivery
-        outbox = Outbox(store: store, modem: board.modem, clock: clock, logger: logger)
+        let history = history ?? History(store: store, logger: logger)
+        self.history = history
+        outbox = Outbox(store: store, modem: board.modem, clock: clock, logger: logger, history: history)
         outbox.secrets = state.secrets
     }
 
@@ -411,7 +416,8 @@ public actor Controller {
             outbox.secrets = secrets
             if committed.passwords != before.persistent.passwords { await board.modem.keepOutOfLogs(committed.passwords) }
         }
-        ActivityLog(logger: logger, onLine: onNote).record(item.event, effects, at: now, hiding: secrets)
+        let lines = ActivityLog.lines(for: item.event, effects, hiding: secrets)
+        ActivityLog(logger: logger, onLine: onNote).write(lines, at: now)
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)
             if delivery == .inline { await outbox.sendDue() }
@@ -419,6 +425,7 @@ public actor Controller {
         for reply in kept { await letOut(reply) }
 
         var failed: [Relay: Bool] = [:]
+        var failedEffects: Set<Effect> = []
         var switched: [(Relay, Bool)] = []
         var held: [HeldReply] = []
         var ids = outboxIDs[...]
@@ -432,11 +439,17 @@ public actor Controller {
                 let reply = HeldReply(outboxID: nil, to: nil, text: text)
                 if failed.isEmpty { await letOut(reply) } else { held.append(reply) }
             case .setRelay(let relay, let on):
-                if await switchOutput(relay, on: on) { switched.append((relay, on)) } else { failed[relay] = on }
+                if await switchOutput(relay, on: on) {
+                    switched.append((relay, on))
+                } else {
+                    failed[relay] = on
+                    failedEffects.insert(effect)
+                }
             default:
-                await perform(effect)
+                if await !perform(effect) { failedEffects.insert(effect) }
             }
         }
+        history.record(item.event, effects, lines: lines, failed: failedEffects, tempCal: committed.tempCal, at: now)
         if let handled { await acknowledge(handled, afterRepliesThrough: outboxIDs.last) }
         await showLEDs()
         if let rules {
@@ -563,8 +576,9 @@ public actor Controller {
         }
     }
 
-    /// Carries out an effect other than an SMS, a console reply or a relay switching.
-    private func perform(_ effect: Effect) async {
+    /// Carries out an effect other than an SMS, a console reply or a relay switching; says whether it did
+    /// (a failure is logged).
+    private func perform(_ effect: Effect) async -> Bool {
         do {
             switch effect {
             case .sendSMS, .reply, .setRelay, .retractReplies:
@@ -587,6 +601,7 @@ public actor Controller {
                 } catch {
                     logger.warning("call to \(number) failed: \(error)")
                     bus.post(.callEnded(number, .noAnswer))
+                    return false
                 }
             case .endCall(let number):
                 try await board.modem.endCall(to: number)
@@ -598,6 +613,7 @@ public actor Controller {
                 } catch {
                     logger.warning("USSD \(code) failed: \(error)")
                     bus.post(.ussdReply(nil))
+                    return false
                 }
             case .audio(let on):
                 try await board.modem.setAudio(on: on)
@@ -622,7 +638,9 @@ public actor Controller {
             }
         } catch {
             logger.error("could not \(effect.summary): \(error)")
+            return false
         }
+        return true
     }
 
     private func showLEDs() async {

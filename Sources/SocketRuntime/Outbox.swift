@@ -74,13 +74,16 @@ public final class Outbox: Sendable {
     private let clock: any ControllerClock
     private let logger: Logger
     private let retention: Store.Retention
+    /// Where each message the modem took, or that was given up or left in doubt, is recorded.
+    private let history: History?
     private let state = Mutex(State())
 
     init(
         store: Store, modem: any ModemPort, clock: any ControllerClock, logger: Logger,
-        retention: Store.Retention = Store.Retention()
+        retention: Store.Retention = Store.Retention(), history: History? = nil
     ) {
         self.store = store
+        self.history = history
         self.modem = modem
         self.clock = clock
         self.logger = logger
@@ -259,6 +262,14 @@ public final class Outbox: Sendable {
             state.withLock { $0.knownNextAttempt = nil }
             pause(error)
         }
+        let settled: String??
+        switch outcome {
+        case .sent: settled = .some(nil)
+        case .unknown: settled = "may have gone out (no final answer from the modem; not sent again)"
+        case .givenUp: settled = "given up after \(entry.attempts) refusals"
+        case .refused: settled = nil
+        }
+        if let settled { history?.recordSent(to: entry.to, text: logged(entry), failure: settled, at: clock.now) }
         guard let failure else { return }
         switch outcome {
         case .sent:

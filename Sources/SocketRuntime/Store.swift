@@ -7,7 +7,8 @@ import SocketCore
 #endif
 
 /// The state database (SQLite through GRDB): settings, number lists, scheduler, alarm log, the outbox of
-/// SMS not yet confirmed by the modem, and the keys of messages already handled.
+/// SMS not yet confirmed by the modem, the keys of messages already handled, and the history
+/// (``History``).
 ///
 /// Every ``commit(_:)`` is one transaction, so a crash (kill -9, power cut) leaves either all of an
 /// event's changes or none of them.
@@ -22,6 +23,7 @@ public final class Store: Sendable {
     }
 
     public let path: String
+    let durability: Durability
     let queue: DatabaseQueue
     /// This store's exclusive hold on the database, for as long as it exists.
     private let lock: StateLock
@@ -36,6 +38,7 @@ public final class Store: Sendable {
     /// into place, so that a crash while creating it never leaves an empty file behind.
     public init(path: String, durability: Durability = .full) throws(StoreError) {
         self.path = path
+        self.durability = durability
         lock = try StateLock(database: path)
         var config = Configuration()
         config.journalMode = .wal
@@ -195,6 +198,30 @@ public final class Store: Sendable {
                 t.column("number", .integer).notNull()
                 t.column("trigger", .text).notNull()
                 t.primaryKey(["rule", "number"])
+            }
+        }
+        migrator.registerMigration("v5: history") { db in
+            // What happened, one line each (``HistoryEntry``); AUTOINCREMENT so that an id is never used again
+            // after pruning (`smsocket log --follow` goes by ids).
+            try db.create(table: "history_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("time_ms", .integer).notNull()
+                t.column("kind", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("failed", .integer).notNull().defaults(to: 0)
+            }
+            // Every reading of the last days, keyed by its time (the rowid: no index of its own to write).
+            try db.create(table: "temperature_reading") { t in
+                t.primaryKey("time_ms", .integer)
+                t.column("celsius", .double).notNull()
+            }
+            // One row per completed hour (hours since 1970), rolled up from the readings.
+            try db.create(table: "temperature_hour") { t in
+                t.primaryKey("hour", .integer)
+                t.column("minimum", .double).notNull()
+                t.column("average", .double).notNull()
+                t.column("maximum", .double).notNull()
+                t.column("readings", .integer).notNull()
             }
         }
         return migrator
