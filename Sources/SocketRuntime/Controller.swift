@@ -418,6 +418,8 @@ public actor Controller {
         }
         let lines = ActivityLog.lines(for: item.event, effects, hiding: secrets)
         ActivityLog(logger: logger, onLine: onNote).write(lines, at: now)
+        // Ended by `history.record` below, which nothing between skips.
+        history.hold()
         if !wasUp, core.isPoweredUp {
             await board.modem.setPowered(true)
             if delivery == .inline { await outbox.sendDue() }

@@ -20,11 +20,13 @@ import Synchronization
 public final class History: Sendable {
     /// How long the history keeps what. Pruned at most once an hour, at a write.
     ///
-    /// - Entries: 180 days, and at most 10,000 (the newest); each holds at most
-    ///   ``HistoryEntry/maxTextLength`` characters, so they take at most about 3.5 MB, typically a tenth
-    ///   of that (a line is 60–100 characters).
+    /// - Entries: 180 days, and at most 10,000 (the newest, checked at each pruning); each holds at most
+    ///   ``HistoryEntry/maxTextLength`` characters, so they take at most about 2.3 MB, typically a third
+    ///   of that (a line is 40–100 characters).
     /// - Temperature: every reading for 7 days (one a minute: 10,080 rows), hourly minimum, mean and
-    ///   maximum for 2 years (17,544 rows): about 1 MB together (`HistoryTests` measures it).
+    ///   maximum for 2 years (17,544 rows): about 1 MB together.
+    ///
+    /// All of it at its bounds stays under 5 MB (`HistoryTests` fills it and measures).
     public struct Retention: Sendable {
         public var eventDays: Int64 = 180
         public var eventLimit = 10_000
@@ -42,6 +44,9 @@ public final class History: Sendable {
         /// The modem's last reported state, to record changes only.
         var modemOnline: Bool?
         var registered: Bool?
+        /// Events whose effects are running (``hold()``), and the outbox's lines held back meanwhile.
+        var holds = 0
+        var heldBack: [HistoryEntry] = []
         var lastFailureReport: Instant?
         var failing = false
         var followers: [Int: AsyncStream<HistoryRecord>.Continuation] = [:]
@@ -60,6 +65,11 @@ public final class History: Sendable {
     }
 
     // MARK: - Recording
+
+    /// An event's effects start: SMS the outbox sends meanwhile (inline, or beside it) are recorded after
+    /// the event's own lines (``record(_:_:lines:failed:tempCal:at:)`` ends the hold), so that a reply comes
+    /// after the message it answers and after the relay it confirms.
+    func hold() { state.withLock { $0.holds += 1 } }
 
     /// Records what an event handled at `now` did, once its effects ran: the activity log's `lines` for it
     /// (those the history keeps: ``ActivityLog/Line/kind``), with those whose effect is among `failed`
@@ -109,14 +119,29 @@ public final class History: Sendable {
         default:
             break
         }
+        entries += state.withLock { s in
+            s.holds = max(s.holds - 1, 0)
+            guard s.holds == 0 else { return [] }
+            defer { s.heldBack = [] }
+            return s.heldBack
+        }
         write(entries, sample: sample, at: now)
     }
+
+    /// The most outbox lines held back while effects run; an event does not send more.
+    static let heldBackCapacity = 100
 
     /// Records an SMS the outbox handed to the modem: sent, or a failure (given up, or in doubt and not sent
     /// again). `text` is already masked.
     func recordSent(to recipient: String, text: String, failure: String?, at now: Instant) {
         let line = "SMS to \(recipient)\(failure.map { " \($0)" } ?? ""): \(jsonStringLiteral(text))"
-        write([HistoryEntry(time: now, kind: .sms, text: line, failed: failure != nil)], sample: nil, at: now)
+        let entry = HistoryEntry(time: now, kind: .sms, text: line, failed: failure != nil)
+        let held = state.withLock { s in
+            guard s.holds > 0 else { return false }
+            if s.heldBack.count < Self.heldBackCapacity { s.heldBack.append(entry) }
+            return true
+        }
+        if !held { write([entry], sample: nil, at: now) }
     }
 
     /// Writes entries and a reading in one transaction, with the roll-up of the hours the reading completes

@@ -38,9 +38,9 @@ public struct HistoryEntry: Sendable, Equatable {
         self.failed = failed
     }
 
-    /// The longest text kept: a STATUS reply fits whole; a rule's long SMS is cut (the bound keeps the
-    /// history's size bounded: ``History/Retention``).
-    public static let maxTextLength = 300
+    /// The longest text kept: a command line or a STATUS reply fits whole; a rule's long SMS is cut (the
+    /// bound keeps the history's size bounded: ``History/Retention``; the activity log has it whole).
+    public static let maxTextLength = 200
 }
 
 /// A thermometer reading as the history keeps it: the calibrated temperature (raw − TEMPCAL, §4.5) in

@@ -62,8 +62,8 @@ struct ActivityLogTests {
     ]
 
     /// Every log line and its metadata, at every level, of one command handled by a controller whose every
-    /// SMS ends in doubt (so that the outbox logs each one's text).
-    static func log(of command: Case) async throws -> [String] {
+    /// SMS ends in doubt (so that the outbox logs each one's text), and every history row it left.
+    static func log(of command: Case) async throws -> (log: [String], history: [String]) {
         let folder = try TemporaryDirectory()
         let path = folder.path("state.sqlite")
         var state = PersistentState()
@@ -76,6 +76,7 @@ struct ActivityLogTests {
         let handler = InMemoryLogHandler()
         var logger = Logger(label: "test") { _ in handler }
         logger.logLevel = .trace
+        var history: [String] = []
         do {
             let store = try Store(path: path)
             var change = Store.Change(at: Instant(seconds: 1))
@@ -101,14 +102,15 @@ struct ActivityLogTests {
                 await controller.drain()
             }
             await controller.stop()
+            history = try store.historyEntries(kinds: HistoryQuery.entryKinds, limit: 1000).map(\.text)
         }
         withExtendedLifetime(folder) {}
-        return handler.entries.map { "\($0.level) \($0.message) \($0.metadata)" }
+        return (handler.entries.map { "\($0.level) \($0.message) \($0.metadata)" }, history)
     }
 
     @Test(arguments: cases)
     func noPasswordEverAppearsInTheLog(_ command: Case) async throws {
-        let lines = try await Self.log(of: command)
+        let lines = try await Self.log(of: command).log
         let activity = lines.filter { $0.contains(command.local ? "local command" : "SMS from \(command.from)") }
         #expect(activity.count == 1, "one line for the message: \(lines)")
         for secret in [Self.password, Self.renewPassword] + command.secrets {
