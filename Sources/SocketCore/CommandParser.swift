@@ -236,6 +236,10 @@ public enum CommandParser {
         return phoneNumber(ArraySlice(digits)) != nil
     }
 
+    /// A scheduler rule written as SCHEDULER+ takes it and SCHEDULER? shows it (`08:30,*,ON`, ``ScheduleRule/text``);
+    /// nil for any other text.
+    public static func scheduleRule(text: String) -> ScheduleRule? { scheduleRule(ArraySlice(text.utf8)) }
+
     /// Whether `text` is a USSD code as SIMCARD and SALDOUMS= accept it (`*100#`).
     public static func isUSSDCode(_ text: String) -> Bool { ussdCode(ArraySlice(text.utf8)) != nil }
 

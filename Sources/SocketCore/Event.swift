@@ -118,6 +118,9 @@ public enum Event: Equatable, Hashable, Sendable {
     case ruleHangup(id: Int)
     /// A rule's `ussd(CODE)`, numbered `id` for its answer.
     case ruleUSSD(id: Int, code: String)
+    /// `smsocket import`: these settings replace the device's (``PersistentState/adoptingSettings(of:)``),
+    /// with the local console's trust; the device state stays.
+    case importSettings(PersistentState)
 
     /// Whether the event reports the current level of an input or of the network (what a port says when it
     /// starts). The core keeps such reports even while the device is dark, so that it powers up knowing

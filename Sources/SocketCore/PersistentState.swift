@@ -151,6 +151,20 @@ public struct PersistentState: Equatable, Hashable, Sendable {
     /// Set when the device went down because mains was lost; the next power-up sends `Power restored!`.
     public var restoreNoticePending = false
 
+    /// This state with the settings of `other` (everything SMS commands set: `smsocket import`), keeping its
+    /// own device state: the main socket and its pending timer, the alarm log, the clock, the pending
+    /// `Power restored!` notice, and the day each scheduler rule that `other` keeps last fired.
+    public func adoptingSettings(of other: PersistentState) -> PersistentState {
+        var result = other
+        result.mainRelayOn = mainRelayOn
+        result.mainTimer = mainTimer
+        result.alarmLog = alarmLog
+        result.clock = clock
+        result.restoreNoticePending = restoreNoticePending
+        result.ruleLastFired = ruleLastFired.filter { other.schedule.contains($0.key) }
+        return result
+    }
+
     /// The passwords a log must never show (``Redaction/hiding(_:in:)``).
     public var secrets: [String] { passwords.all }
 

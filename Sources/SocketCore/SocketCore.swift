@@ -83,6 +83,8 @@ public struct SocketCore: Sendable {
             case .modemOnline(let online): volatile.modemOnline = online
             case .mains(present: false): volatile.mainsPresent = false
             case .rulesLoaded(let catalog): rules = catalog
+            // Kept as they are: the power-up derives the rest from them.
+            case .importSettings(let settings): update { $0 = $0.adoptingSettings(of: settings) }
             default: break  // a dark device hears nothing
             }
         }
@@ -122,6 +124,7 @@ public struct SocketCore: Sendable {
         case .ruleHangup(let id): ruleHangup(id: id)
         case .ruleUSSD(let id, let code):
             if case .refused = startUSSD(code, for: .rule(id)) { emit(.ruleUSSDDone(id: id, answer: nil)) }
+        case .importSettings(let settings): importSettings(settings)
         }
     }
 

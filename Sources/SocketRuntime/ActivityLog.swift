@@ -54,6 +54,8 @@ struct ActivityLog: Sendable {
                 replied ? "reply queued"
                 : SocketCore.answers(sms.sender) ? "no reply" : "no reply (a hidden number, a name or a short code is never answered)"
             lines.append(Line(text: "SMS from \(sender)\(Self.quoted(verdict.command)): \(verdict.outcome); \(reply)", kind: .sms))
+        case .importSettings:
+            lines.append(Line(text: "settings imported", kind: .command))
         case .localCommand:
             if let verdict { lines.append(Line(text: "local command\(Self.quoted(verdict.command)): \(verdict.outcome)", kind: .command)) }
         case .incomingCall(let from):

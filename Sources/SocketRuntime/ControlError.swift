@@ -33,6 +33,10 @@ public struct ControlError: Error, Equatable, Codable, Sendable, CustomStringCon
         public static let deviceOff = Code(rawValue: "device-off")
         /// `reload` without a `rules` folder in the configuration.
         public static let noRules = Code(rawValue: "no-rules")
+        /// `import`: a settings document that cannot be imported; the message names the JSON path and the problem.
+        public static let badSettings = Code(rawValue: "bad-settings")
+        /// `log`, `export`: the state database cannot be read.
+        public static let notRead = Code(rawValue: "not-read")
     }
 
     public var code: Code

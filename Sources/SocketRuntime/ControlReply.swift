@@ -19,6 +19,25 @@ public enum ControlReply {
         public var queued: String
     }
 
+    /// `log`'s first line: how many history lines follow it (the newest, oldest first); with `follow`, more
+    /// come as they are written.
+    public struct LogHeader: Codable, Equatable, Sendable {
+        public var records: Int
+        public init(records: Int) { self.records = records }
+    }
+
+    /// `log`'s lines after the first: one history line each.
+    public struct LogLine: Codable, Equatable, Sendable {
+        public var record: HistoryRecord
+        public init(record: HistoryRecord) { self.record = record }
+    }
+
+    /// `export`'s answer: the settings document.
+    public struct Exported: Codable, Equatable, Sendable {
+        public var settings: SettingsDocument
+        public init(settings: SettingsDocument) { self.settings = settings }
+    }
+
     /// The body of a success line as `Body`.
     ///
     /// - Throws: the server's ``ControlError`` for an `{"ok":false}` line; ``ControlClientError`` with

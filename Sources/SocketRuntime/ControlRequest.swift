@@ -15,6 +15,15 @@ public enum ControlRequest: Sendable, Equatable {
     case sms(number: String, text: String)
     /// `{"request":"reload"}`: the Lua rules loaded again, as SIGHUP does.
     case reload
+    /// `{"request":"log","kinds":["sms","temperature"],"limit":20,"hourly":false,"follow":false}`: the newest
+    /// `limit` lines of the history (every field optional: every entry kind, 20 lines); with `follow`, then each
+    /// new line until the client closes.
+    case log(HistoryQuery, follow: Bool)
+    /// `{"request":"export"}`: the settings document (``SettingsDocument``).
+    case export
+    /// `{"request":"import","settings":{...}}`: a settings document replaces the settings, committed before
+    /// the answer.
+    case importSettings(SettingsDocument)
 
     /// The longest `text` of `send` and `sms`, in bytes: what a rule may send (``RuleHost/maximumTextLength``).
     public static let maximumTextLength = RuleHost.maximumTextLength
@@ -42,6 +51,29 @@ public enum ControlRequest: Sendable, Equatable {
             return .sms(number: fields.number, text: try checkedText(fields.text))
         case "reload":
             return .reload
+        case "log":
+            let fields = try decode(LogFields.self, data)
+            let kinds: (Set<HistoryEntry.Kind>, Bool)
+            switch HistoryQuery.kinds(named: fields.kinds) {
+            case .success(let named): kinds = named
+            case .failure(let unknown): throw ControlError(.badRequest, "kinds: \(unknown)")
+            }
+            let limit = fields.limit ?? HistoryQuery.defaultLimit
+            guard (1...HistoryQuery.maxLimit).contains(limit) else {
+                throw ControlError(.badRequest, "limit must be 1 to \(HistoryQuery.maxLimit), not \(limit)")
+            }
+            return .log(HistoryQuery(kinds: kinds.0, temperature: kinds.1, hourly: fields.hourly ?? false, limit: limit), follow: fields.follow ?? false)
+        case "export":
+            return .export
+        case "import":
+            do {
+                return .importSettings(try JSONDecoder().decode(ImportFields.self, from: data).settings)
+            } catch DecodingError.keyNotFound(let key, let context) where context.codingPath.isEmpty {
+                throw ControlError(.badRequest, "the request has no \(jsonStringLiteral(key.stringValue)) field")
+            } catch {
+                let invalid = SettingsDocument.invalid(error, dropping: 1)
+                throw ControlError(.badSettings, "the settings document cannot be imported: \(invalid)")
+            }
         case let name:
             throw ControlError(
                 .unknownRequest, "no request \(jsonStringLiteral(name)); known: \(known.joined(separator: ", "))")
@@ -49,18 +81,42 @@ public enum ControlRequest: Sendable, Equatable {
     }
 
     /// The requests ``parse(_:)`` knows, for the error that names them.
-    static let known = ["status", "send", "sms", "reload"]
+    static let known = ["status", "send", "sms", "reload", "log", "export", "import"]
 
     /// The request as its line, without the newline.
     public var json: String {
-        let fields: [String: String] =
-            switch self {
-            case .status: ["request": "status"]
-            case .send(let text): ["request": "send", "text": text]
-            case .sms(let number, let text): ["request": "sms", "number": number, "text": text]
-            case .reload: ["request": "reload"]
-            }
-        return ControlReply.json(fields)
+        switch self {
+        case .status: ControlReply.json(["request": "status"])
+        case .send(let text): ControlReply.json(["request": "send", "text": text])
+        case .sms(let number, let text): ControlReply.json(["request": "sms", "number": number, "text": text])
+        case .reload: ControlReply.json(["request": "reload"])
+        case .export: ControlReply.json(["request": "export"])
+        case .log(let query, let follow):
+            ControlReply.json(
+                LogRequest(
+                    kinds: query.kinds.map(\.rawValue).sorted() + (query.temperature ? [HistoryQuery.temperatureName] : []),
+                    limit: query.limit, hourly: query.hourly, follow: follow))
+        case .importSettings(let document): ControlReply.json(ImportRequest(settings: document))
+        }
+    }
+
+    private struct LogFields: Decodable {
+        var kinds: [String]?
+        var limit: Int?
+        var hourly: Bool?
+        var follow: Bool?
+    }
+    private struct LogRequest: Encodable {
+        var request = "log"
+        var kinds: [String]
+        var limit: Int
+        var hourly: Bool
+        var follow: Bool
+    }
+    private struct ImportFields: Decodable { var settings: SettingsDocument }
+    private struct ImportRequest: Encodable {
+        var request = "import"
+        var settings: SettingsDocument
     }
 
     private struct Name: Decodable { var request: String }

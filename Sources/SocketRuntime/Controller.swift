@@ -296,6 +296,22 @@ public actor Controller {
         return localReplies
     }
 
+    /// The history lines `query` selects (`smsocket log`), read beside the controller's work.
+    public nonisolated func historyRecords(_ query: HistoryQuery) throws(StoreError) -> [HistoryRecord] {
+        try query.records(in: store)
+    }
+
+    /// `smsocket import`: the settings of `settings` replace the device's (``Event/importSettings(_:)``);
+    /// true once they are committed (with ``Store/Durability/full``, synced to the disk), false when the
+    /// state database refused them and nothing changed.
+    public func importSettings(_ settings: PersistentState) async -> Bool {
+        localReplies.removeAll()
+        await handle(EventBus.Item(event: .importSettings(settings), receipt: nil))
+        await drain()
+        defer { localReplies.removeAll() }
+        return localReplies != [ReplyText.executeError]
+    }
+
     /// What `smsocket status` shows, as of now (`version`: the program's).
     func controlStatus(version: String) async -> ControlStatus {
         let device = core.snapshot
@@ -660,7 +676,7 @@ extension Event {
     /// Whether the event comes from the local console or a rule, which wait for its answer.
     var isConsole: Bool {
         switch self {
-        case .localCommand, .localSMS, .ruleSwitch, .ruleSMS: true
+        case .localCommand, .localSMS, .ruleSwitch, .ruleSMS, .importSettings: true
         default: false
         }
     }

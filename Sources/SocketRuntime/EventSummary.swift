@@ -32,6 +32,7 @@ extension Event {
         case .ruleCall(_, let number, _): "rule's call to \(number)"
         case .ruleHangup: "rule's hang-up"
         case .ruleUSSD(_, let code): "rule's USSD request \(code)"
+        case .importSettings: "settings import"
         }
     }
 }

@@ -81,7 +81,7 @@ struct ControlOptions: ParsableArguments {
         }
     }
 
-    private func printError(_ message: String) {
+    func printError(_ message: String) {
         let bytes = Array("smsocket: \(message)\n".utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
