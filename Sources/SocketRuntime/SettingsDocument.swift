@@ -106,7 +106,7 @@ public struct SettingsDocument: Sendable, Equatable {
     private static func words(for type: Any.Type) -> String {
         switch type {
         case is Bool.Type: "true or false"
-        case is Int.Type: "a whole number"
+        case is Int.Type, is Double.Type: "a whole number"
         case is String.Type: "text"
         case is [String].Type, is [Any].Type: "a list"
         default: "an object"
@@ -137,9 +137,9 @@ public struct SettingsDocument: Sendable, Equatable {
             guard container.contains(key) else { throw DecodingError.keyNotFound(key, .init(codingPath: container.codingPath, debugDescription: "")) }
             switch shape {
             case .flag: rows[name] = StateRecord.flag(try container.decode(Bool.self, forKey: key))
-            case .number: rows[name] = String(try container.decode(Int.self, forKey: key))
+            case .number: rows[name] = String(try wholeNumber(container, key, at: base))
             case .choice: rows[name] = try container.decode(String.self, forKey: key)
-            case .optionalNumber: rows[name] = try container.decode(Int?.self, forKey: key).map(String.init)
+            case .optionalNumber: rows[name] = try container.decodeNil(forKey: key) ? nil : String(try wholeNumber(container, key, at: base))
             case .optionalText: rows[name] = try container.decode(String?.self, forKey: key)
             }
         }
@@ -180,6 +180,14 @@ public struct SettingsDocument: Sendable, Equatable {
         return state
     }
 
+    /// A whole number, read as any JSON number so that `7.5` is named where it stands (JSONDecoder reports a
+    /// fraction where an Int is asked for as a document that is not JSON at all).
+    private static func wholeNumber(_ container: KeyedDecodingContainer<Key>, _ key: Key, at base: [any CodingKey]) throws -> Int {
+        let value = try container.decode(Double.self, forKey: key)
+        guard value == value.rounded(), abs(value) < 1e15 else { throw Invalid(path: path(base + [key]), problem: "expected a whole number") }
+        return Int(value)
+    }
+
     private static let listWords = [
         "sec_numbers": "1 to 15 digits", "alert_numbers": "1 to 15 digits",
         "scheduler": "a rule such as 08:30,*,ON or 22:00,5,AOF: hh:mm, a weekday 1-7 or *, ON, OFF, INF, AON, AOF or a rule's action",
@@ -209,7 +217,7 @@ extension SettingsDocument: Codable {
         guard format == Self.format else {
             throw Invalid(path: Self.path(base + [Key("format")]), problem: "\(jsonStringLiteral(String(format.prefix(40)))) (expected \(jsonStringLiteral(Self.format)))")
         }
-        let version = try top.decode(Int.self, forKey: Key("version"))
+        let version = try Self.wholeNumber(top, Key("version"), at: base)
         guard version == Self.version else {
             let why = version > Self.version ? "written by a newer SMSocket; this one reads version \(Self.version)" : "expected \(Self.version)"
             throw Invalid(path: Self.path(base + [Key("version")]), problem: "\(version) (\(why))")
