@@ -10,7 +10,7 @@ import SocketCore
 /// SMS the device sends on its own (alerts, notices), per USSD request. Derived from the event and the
 /// effects the core returned for it; the core's ``Verdict`` says only what the core alone knows. An SMS's
 /// text is never written as it came: commands only as ``Verdict/command``, and texts the device sends
-/// through ``Redaction/reply(_:)``.
+/// through ``Redaction/reply(_:)``. The ``History`` keeps the same lines, once what they tell happened.
 struct ActivityLog: Sendable {
     let logger: Logger
     /// Each line also goes here, with the time it was written (`smsocket simulate --verbose`'s `#` lines).
