@@ -76,10 +76,10 @@ struct SettingsImportTests {
 
     @Test func theSchedulerPlansTheImportedRules() {
         var shell = TestShell.s0(.gsm707)
-        // S0's clock reads 14:08 now.
+        // S0's clock reads 14:03:10 now.
         shell.handle(.importSettings(Self.imported { $0.schedule = [ScheduleRule(hour: 14, minute: 10, weekday: nil, action: .on)] }))
         #expect(shell.due(.scheduler) != nil)
-        shell.advance(minutes: 3)
+        shell.advance(minutes: 7)
         #expect(shell.mainOn)
     }
 
