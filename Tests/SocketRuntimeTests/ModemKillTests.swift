@@ -139,6 +139,7 @@ struct ModemKillTests {
             try """
             model = "707"
             state = "\(dir.path("state.sqlite"))"
+            control_socket = "\(dir.path("control.sock"))"
             log_level = "warning"
 
             [modem]
