@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "SocketRuntimeTests",
             dependencies: [
-                "SocketRuntime", "SocketCore", "Simulated", "SystemCalls", "TestSupport",
+                "SocketRuntime", "SocketCore", "Simulated", "SystemCalls", "TestSupport", "ATModem", "ModemSimulator",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             // Conversations and hostile configuration files are read from the source tree by path, not bundled.

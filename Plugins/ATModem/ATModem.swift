@@ -105,6 +105,10 @@ public actor ATModem: ModemPort {
     /// Waits for the boot notices to stop before initialising again.
     var rebootSettling: Task<Void, Never>?
     var initialisingAgain = false
+    /// Set while ``connect()`` wakes, synchronises and initialises a newly opened port; the controller's
+    /// requests and the notices that came meanwhile wait for it in ``connected()``.
+    var connecting = false
+    var connectionWaiters: [CheckedContinuation<Void, Never>] = []
 
     // Incoming messages
     var reassembler: ConcatenationReassembler<ContinuousClock.Instant>
@@ -172,6 +176,9 @@ public actor ATModem: ModemPort {
     /// not answer is reported and retried; it does not stop the controller.
     public func start(events: any EventSink) async throws {
         sink = events
+        // The first connection is about to be made: what the controller asks for meanwhile waits for it
+        // instead of finding no port.
+        connecting = true
         supervisor = Task { await self.supervise() }
     }
 
@@ -179,6 +186,7 @@ public actor ATModem: ModemPort {
         supervisor?.cancel()
         await supervisor?.value
         supervisor = nil
+        finishConnecting()
         await disconnect(reason: nil)
         sink = nil
     }
@@ -228,6 +236,8 @@ public actor ATModem: ModemPort {
 
     /// Opens the port, synchronises, initialises, and reads what waits in the storage.
     func connect() async throws {
+        connecting = true
+        defer { finishConnecting() }
         let transport = try openTransport(configuration)
         var record: (@Sendable (ATTraceLine) -> Void)?
         if let trace { record = { trace.record($0) } }
@@ -248,6 +258,21 @@ public actor ATModem: ModemPort {
         setOnline(true)
         await pollSignalAndRegistration()
         await sweep()
+    }
+
+    /// Returns once no port is being connected. A request that came meanwhile (an SMS the outbox left
+    /// from before a restart, a deletion, a notice) would otherwise be written in the settling time after
+    /// the ESC that ends a prompt left open, where the modem may take it for noise, or reach a modem not yet
+    /// synchronised, unlocked and set to PDU mode; a refused SMS then waits out the outbox's back-off.
+    func connected() async {
+        while connecting { await withCheckedContinuation { connectionWaiters.append($0) } }
+    }
+
+    private func finishConnecting() {
+        connecting = false
+        let waiting = connectionWaiters
+        connectionWaiters = []
+        for waiter in waiting { waiter.resume() }
     }
 
     func disconnect(reason: String?) async {
@@ -406,6 +431,7 @@ public actor ATModem: ModemPort {
     // MARK: - URCs
 
     func handle(_ urc: ATUnsolicited) async {
+        await connected()
         if Self.isBootNotice(urc) { return await modemRestarted(urc) }
         switch urc.name {
         case "+CMTI", "+CDSI":

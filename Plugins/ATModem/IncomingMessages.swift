@@ -232,6 +232,7 @@ extension ATModem {
 
     /// The controller committed the message: delete it from its storage, or acknowledge its delivery.
     public func acknowledge(_ receipt: MessageReceipt) async throws {
+        await connected()
         // A receipt the port does not know (acknowledged before) names an index but not its storage, which
         // may hold another message now: nothing is deleted, and the sweep deletes the message where it is.
         let slots = handedOver.removeValue(forKey: receipt.key)?.slots ?? []

@@ -19,6 +19,7 @@ extension ATModem {
         } catch {
             throw SMSSendError(.refused, partsSent: message.partsSent, "the text cannot be encoded for \(message.to): \(error)")
         }
+        await connected()
         var sent = min(max(message.partsSent, 0), parts.count)
         while sent < parts.count {
             let part = parts[sent]
@@ -46,6 +47,7 @@ extension ATModem {
 
     public func setAudio(on: Bool) async throws {
         guard on, let microphone = vendor.microphoneOn else { return }
+        await connected()
         _ = try await command(microphone)
     }
 }

@@ -11,6 +11,7 @@ import SocketCore
 extension ATModem {
     /// Sends a USSD request; the answer is posted as ``Event/ussdReply(_:)``.
     public func sendUSSD(code: String) async throws {
+        await connected()
         let answer = try await command("AT+CUSD=1,\"\(code)\",15", timeout: .seconds(30))
         if !answer.isOK {
             logger.warning("USSD \(code) refused by the modem: \(answer.final)")

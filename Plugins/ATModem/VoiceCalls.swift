@@ -23,6 +23,7 @@ extension ATModem {
     }
 
     public func rejectCall(from number: String) async throws {
+        await connected()
         ringing?.reported = true
         _ = try await command(vendor.hangUp)
     }
@@ -31,6 +32,7 @@ extension ATModem {
     /// only when the call is answered or fails; the call counts as outgoing from the moment it is dialled,
     /// so that ``endCall(to:)`` can end it meanwhile.
     public func placeCall(to number: String) async throws {
+        await connected()
         if let previous = outgoing { await finishCall(previous, outcome: previous.answered ? .answered : .noAnswer) }
         outgoing = OutgoingCall(number: number, dialling: true)
         let answer: ATResponse

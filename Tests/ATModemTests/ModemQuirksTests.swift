@@ -137,6 +137,23 @@ extension PseudoTerminalTests {
             await modem.stop()
         }
 
+        /// At start the outbox hands over at once what an earlier run left (found by the kill -9 rounds): it
+        /// waited neither for the ESC to settle nor for PDU mode, the modem took `ESC AT+CMGS=…` for noise, and
+        /// every reply to that number then waited out the 30 s back-off.
+        @Test func anSMSAskedForWhileThePortConnectsWaitsForItsInitialisation() async throws {
+            let simulator = try ModemSimulator()
+            simulator.leaveWaitingForMessageText()
+            let modem = Self.port(simulator)
+            try await modem.start(events: RecordingSink())
+            try await modem.sendSMS(OutgoingSMS(to: "+3589123456789", text: "Power socket ON"))
+            let commands = simulator.commands
+            let initialised = try #require(commands.firstIndex(of: "AT+CMGF=0"), "\(commands)")
+            let sent = try #require(commands.firstIndex { $0.hasPrefix("AT+CMGS=") }, "\(commands)")
+            #expect(initialised < sent, "\(commands)")
+            #expect(simulator.submittedPDUs.count == 1)
+            await modem.stop()
+        }
+
         @Test func answersWithoutAFinalResultCode() async throws {
             let simulator = try ModemSimulator()
             simulator.script { $0.withoutFinal = ["AT+CPIN?", "AT+CSQ", "AT+CREG?", "AT+CPMS=?"] }

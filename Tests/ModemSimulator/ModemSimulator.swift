@@ -24,6 +24,14 @@ package final class ModemSimulator: Sendable {
         case ready, pin(String), puk, absent
     }
 
+    /// What the modem took off the line, for ``Script/beforeAnswering``.
+    package enum Received: Sendable {
+        /// A command line, without its CR.
+        case command(String)
+        /// The text after a `> ` prompt: a PDU handed to the network (`submitted`, ended by Ctrl-Z) or abandoned (ESC).
+        case messageText(String, submitted: Bool)
+    }
+
     package struct StoredMessage: Sendable, Equatable {
         /// 0 REC UNREAD, 1 REC READ, 2 STO UNSENT, 3 STO SENT.
         package var status: Int
@@ -120,6 +128,10 @@ package final class ModemSimulator: Sendable {
         /// A message that arrives from the network right after the modem answered this command (as sent, upper
         /// case), routed as ``ModemSimulator/receive(pdu:direct:)`` routes it: an arrival between two commands.
         package var arrivalAfter: (command: String, pdu: String)?
+        /// Called on the modem's thread with each command line and each message text it takes, before it
+        /// answers: a test can stop the process under test at that exact point (kill -9 mid-send, or between a
+        /// commit and the deletion it owes the SIM). Until it returns, the modem answers nothing.
+        package var beforeAnswering: (@Sendable (Received) -> Void)?
 
         package init(profile: Profile) {
             self.profile = profile
@@ -335,6 +347,7 @@ package final class ModemSimulator: Sendable {
                 pending.removeSubrange(...end)
                 runtime.withLock { $0.awaitingBody = false }
                 runtime.withLock { $0.bodies.append(body) }
+                state.withLock { $0.beforeAnswering }?(.messageText(body, submitted: submit))
                 answer(body: body, submit: submit)
                 continue
             }
@@ -344,6 +357,7 @@ package final class ModemSimulator: Sendable {
             pending.removeSubrange(...end)
             if line.isEmpty { continue }
             runtime.withLock { $0.commands.append(line) }
+            state.withLock { $0.beforeAnswering }?(.command(line))
             answer(command: line)
         }
     }
