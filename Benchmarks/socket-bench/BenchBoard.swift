@@ -104,10 +104,16 @@ final class SMSTraffic {
     }
 
     /// Sends `texts` in rounds of `batch` messages (stored on the SIM and announced by `+CMTI` together) and
-    /// waits after each round until every message was handled (deleted from the SIM) and answered.
-    func send(_ texts: [String], batch: Int = 10, timeout: Duration = .seconds(60)) async throws {
+    /// waits after each round until every message was handled (deleted from the SIM) and answered; with
+    /// `perSecond`, no faster than that.
+    func send(_ texts: [String], batch: Int = 10, perSecond: Int? = nil, timeout: Duration = .seconds(60)) async throws {
+        let began = ContinuousClock.now
+        var done = 0
         var rest = texts[...]
         while !rest.isEmpty {
+            if let perSecond, perSecond > 0 {
+                try await Task.sleep(until: began + .milliseconds(done * 1000 / perSecond), clock: .continuous)
+            }
             let round = rest.prefix(max(1, batch))
             rest = rest.dropFirst(round.count)
             var indexes: [Int] = []
@@ -126,6 +132,7 @@ final class SMSTraffic {
                 }
                 try await Task.sleep(for: .milliseconds(1))
             }
+            done += round.count
         }
     }
 

@@ -6,10 +6,13 @@ struct BenchOptions {
     static let sections = ["core", "simulate", "pdu", "pty", "rules", "memory", "idle", "startup"]
 
     static let usage = """
-        usage: socket-bench [--only SECTION,...] [--smsocket PATH] [--idle-seconds N] [--no-warm-up]
+        usage: socket-bench [--only SECTION,...] [--smsocket PATH] [--rate N] [--idle-seconds N] [--no-warm-up]
           --only          run only these sections: \(sections.joined(separator: ", ")) (default: all)
           --smsocket      the smsocket executable for memory, idle and startup (default: the one beside
                           socket-bench, i.e. .build/release/smsocket)
+          --rate          SMS commands a second in the memory section, 1 to 100000 (default 50); each
+                          AT command's timeout holds its memory until it would have expired (up to 60 s),
+                          so a faster rate keeps more in use while it lasts
           --idle-seconds  the idle window, 1 to 3600 (default 60)
           --no-warm-up    start the idle window without waiting for the thermometer's 10-minute warm-up
                           (quicker, but the minute's temperature reading is then left out)
@@ -18,6 +21,7 @@ struct BenchOptions {
     var selected = Set(sections)
     var smsocket: String
     var idleSeconds = 60
+    var commandsPerSecond = 50
     var waitForWarmUp = true
 
     /// Reads `arguments` (without the program name); throws the usage text on anything unknown.
@@ -36,6 +40,9 @@ struct BenchOptions {
             case "--idle-seconds":
                 guard let value = rest.popFirst().flatMap({ Int($0) }), (1...3600).contains(value) else { throw BenchFailure(Self.usage) }
                 idleSeconds = value
+            case "--rate":
+                guard let value = rest.popFirst().flatMap({ Int($0) }), (1...100_000).contains(value) else { throw BenchFailure(Self.usage) }
+                commandsPerSecond = value
             case "--no-warm-up":
                 waitForWarmUp = false
             default:

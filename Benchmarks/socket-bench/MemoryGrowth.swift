@@ -17,7 +17,7 @@ enum MemoryGrowth {
         "POWERSTATE?",
     ]
 
-    static func run(board: BenchBoard, daemon: ChildProcess, traffic: SMSTraffic, scorecard: Scorecard) async throws {
+    static func run(board: BenchBoard, daemon: ChildProcess, traffic: SMSTraffic, perSecond: Int, scorecard: Scorecard) async throws {
         let texts = (0..<roundSize).map { commands[$0 % commands.count] }
         let start = ProcessStats(pid: daemon.pid)
         scorecard.note("RSS after start", describe(start))
@@ -25,7 +25,7 @@ enum MemoryGrowth {
         var resident: [Int] = []
         for round in 1...2 {
             let began = ContinuousClock.now
-            try await traffic.send(texts)
+            try await traffic.send(texts, perSecond: perSecond)
             let elapsed = seconds(ContinuousClock.now - began)
             let after = ProcessStats(pid: daemon.pid)
             guard let peak = after.peakResidentKiB, let now = after.residentKiB else {
@@ -48,6 +48,6 @@ enum MemoryGrowth {
 
     static func describe(_ stats: ProcessStats) -> String {
         let mib = { (kib: Int?) in kib.map { String(format: "%.1f MiB", Double($0) / 1024) } ?? "?" }
-        return "VmRSS \(mib(stats.residentKiB)), VmHWM \(mib(stats.peakResidentKiB))"
+        return "VmRSS \(mib(stats.residentKiB)) (heap \(mib(stats.anonymousKiB)), files \(mib(stats.fileKiB))), VmHWM \(mib(stats.peakResidentKiB))"
     }
 }

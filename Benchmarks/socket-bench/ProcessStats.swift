@@ -25,6 +25,10 @@ struct ProcessStats {
     /// Resident memory now and its peak, in KiB (`VmRSS` and `VmHWM` of `/proc/PID/status`).
     var residentKiB: Int?
     var peakResidentKiB: Int?
+    /// What of ``residentKiB`` is the heap and stacks (`RssAnon`), and what is mapped files: the program
+    /// and its libraries, shared with every process that maps them (`RssFile`).
+    var anonymousKiB: Int?
+    var fileKiB: Int?
     var threads: [Thread]
 
     /// Clock ticks per second (`CLK_TCK`), the unit of ``cpuTicks``.
@@ -36,6 +40,8 @@ struct ProcessStats {
         let status = readTextFile(base + "/status")
         residentKiB = Self.kibibytes(of: "VmRSS", in: status)
         peakResidentKiB = Self.kibibytes(of: "VmHWM", in: status)
+        anonymousKiB = Self.kibibytes(of: "RssAnon", in: status)
+        fileKiB = Self.kibibytes(of: "RssFile", in: status)
         threads = Self.taskIDs(of: pid).compactMap { tid in
             let task = base + "/task/\(tid)"
             let status = readTextFile(task + "/status")

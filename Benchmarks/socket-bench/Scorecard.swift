@@ -1,5 +1,9 @@
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What the bench prints: a heading per section, one line per figure with its target and PASS or FAIL,
 /// and the figures that missed their targets, for the exit status.
 final class Scorecard: Sendable {
@@ -9,23 +13,29 @@ final class Scorecard: Sendable {
     var failed: [String] { misses.withLock { $0 } }
 
     func section(_ title: String) {
-        print("\n== \(title)")
+        show("\n== \(title)")
     }
 
     /// A figure without a target of its own (a part of one that has, or context).
     func note(_ name: String, _ value: String) {
-        print(Self.padded(name) + value)
+        show(Self.padded(name) + value)
     }
 
     /// A figure and its target; `passed` says whether the figure meets it.
     func check(_ name: String, _ value: String, target: String, passed: Bool) {
-        print(Self.padded(name) + value + "  (target " + target + ")  " + (passed ? "PASS" : "FAIL"))
+        show(Self.padded(name) + value + "  (target " + target + ")  " + (passed ? "PASS" : "FAIL"))
         if !passed { misses.withLock { $0.append(name) } }
     }
 
     /// A figure that could not be measured on this machine: neither a pass nor a failure.
     func skip(_ name: String, because reason: String) {
-        print(Self.padded(name) + "not measured: " + reason + "  SKIP")
+        show(Self.padded(name) + "not measured: " + reason + "  SKIP")
+    }
+
+    /// Prints a line at once, also into a file or a pipe: a whole run takes a quarter of an hour.
+    private func show(_ line: String) {
+        print(line)
+        fflush(nil)
     }
 
     private static func padded(_ name: String) -> String {

@@ -13,6 +13,10 @@ import Synchronization
     import Glibc
 #endif
 
+if CommandLine.arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+    print(BenchOptions.usage)
+    exit(0)
+}
 let options: BenchOptions
 do {
     options = try BenchOptions(Array(CommandLine.arguments.dropFirst()))
@@ -198,7 +202,8 @@ do {
         if options.runs("memory") {
             scorecard.section("memory: smsocket run's resident memory, commands through the pty modem")
             try await MemoryGrowth.run(
-                board: board, daemon: daemon, traffic: SMSTraffic(simulator: board.simulator, sender: "+3589123456789"), scorecard: scorecard)
+                board: board, daemon: daemon, traffic: SMSTraffic(simulator: board.simulator, sender: "+3589123456789"),
+                perSecond: options.commandsPerSecond, scorecard: scorecard)
         }
         if options.runs("idle") {
             scorecard.section("idle: smsocket run with the modem, a 1-Wire thermometer and an exec input, doing nothing")
