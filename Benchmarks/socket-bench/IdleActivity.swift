@@ -71,14 +71,26 @@ enum IdleActivity {
         tracer.signal(SIGINT)
         tracer.waitForExit()
         let trace = SyscallTrace(text: readTextFile(traceFile))
-        let names = Dictionary(after.threads.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        scorecard.note("idle: system calls under strace", "\(trace.calls) in \(options.idleSeconds) s")
-        for thread in trace.threads where thread.calls > 0 {
+        let living = ProcessStats(pid: daemon.pid).threads
+        let names = Dictionary(living.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        scorecard.note(
+            "idle: system calls under strace", "\(trace.calls) in \(trace.wakeups) wakeups of the process in \(options.idleSeconds) s")
+        for thread in trace.threads where thread.calls > 0 && names[thread.threadID] != nil {
             let period = thread.medianInterval.map { String(format: ", every %.1f s", $0) } ?? ""
             let top = thread.names.prefix(4).map { "\($0.name) \($0.count)" }.joined(separator: ", ")
             scorecard.note(
                 "  thread \(thread.threadID) \(names[thread.threadID] ?? "?")",
                 "\(thread.calls) calls in \(thread.bursts) wakeups\(period): \(top)")
+        }
+        // Dispatch's worker threads end after a few idle seconds and new ones start for the next work.
+        let ended = trace.threads.filter { names[$0.threadID] == nil }
+        if !ended.isEmpty {
+            var counts: [String: Int] = [:]
+            for thread in ended { for (name, count) in thread.names { counts[name, default: 0] += count } }
+            let top = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map { "\($0.key) \($0.value)" }
+            scorecard.note(
+                "  \(ended.count) worker threads that ended",
+                "\(ended.reduce(0) { $0 + $1.calls }) calls: \(top.joined(separator: ", "))")
         }
     }
 }

@@ -17,6 +17,8 @@ struct SyscallTrace {
     static let burstGap = 0.01
 
     var threads: [ThreadSummary]
+    /// The process's wakeups: groups of calls on any thread, with less than ``burstGap`` between them.
+    var wakeups: Int
     var calls: Int { threads.reduce(0) { $0 + $1.calls } }
 
     /// Reads the lines of `strace -f -tt -p PID -o FILE`: `TID HH:MM:SS.ffffff name(...)`, with
@@ -34,15 +36,9 @@ struct SyscallTrace {
             guard !call.hasPrefix("<..."), let open = call.firstIndex(of: "("), open > call.startIndex else { continue }
             names[tid, default: [:]][String(call[..<open]), default: 0] += 1
         }
+        wakeups = Self.burstStarts(times.values.flatMap { $0 }.sorted()).count
         threads = times.keys.sorted().map { tid in
-            let stamps = times[tid] ?? []
-            var starts: [Double] = []
-            var last: Double?
-            for stamp in stamps {
-                // Midnight passes as a step back of a day.
-                if last.map({ stamp - $0 >= Self.burstGap || stamp < $0 - 43_200 }) ?? true { starts.append(stamp) }
-                last = stamp
-            }
+            let starts = Self.burstStarts(times[tid] ?? [])
             let intervals = zip(starts.dropFirst(), starts).map { $0 - $1 }.map { $0 < 0 ? $0 + 86_400 : $0 }
             let counted = names[tid] ?? [:]
             return ThreadSummary(
@@ -50,6 +46,18 @@ struct SyscallTrace {
                 medianInterval: percentile(intervals, 0.5),
                 names: counted.map { (name: $0.key, count: $0.value) }.sorted { ($0.count, $1.name) > ($1.count, $0.name) })
         }
+    }
+
+    /// The first time of each burst among `stamps` (in order).
+    private static func burstStarts(_ stamps: [Double]) -> [Double] {
+        var starts: [Double] = []
+        var last: Double?
+        for stamp in stamps {
+            // Midnight passes as a step back of a day.
+            if last.map({ stamp - $0 >= burstGap || stamp < $0 - 43_200 }) ?? true { starts.append(stamp) }
+            last = stamp
+        }
+        return starts
     }
 
     /// `HH:MM:SS.ffffff` as seconds since midnight.
