@@ -10,8 +10,8 @@ import TestSupport
 
 /// A board with no hardware on which a real `smsocket run` (the release build) can be measured: its
 /// modem the simulated SIM800 on a pseudo-terminal, a DS18B20 in a 1-Wire sysfs tree in the kernel's own
-/// format, the alarm input an exec command that reports the contact open once and then waits, and the
-/// main relay an exec command.
+/// format, the alarm input an exec command that reports the contact open once and then waits, the main
+/// relay an exec command, and the local control socket in the board's folder.
 final class BenchBoard {
     /// The sensor in the fixture tree, 20.000 °C with a valid CRC (the bytes a real DS18B20 gives).
     static let sensor = "28-0316a2795eff"
@@ -38,6 +38,7 @@ final class BenchBoard {
         try """
         model = "707"
         state = "\(folder.path("state.sqlite"))"
+        control_socket = "\(folder.path("control.sock"))"
         log_level = "info"
         serial = "00000000000000042"
 
@@ -61,12 +62,16 @@ final class BenchBoard {
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    /// Starts `smsocket run` on this board, with `$NOTIFY_SOCKET` set to `notifySocket` when given.
-    func start(notifySocket: String? = nil) throws -> ChildProcess {
-        // The child inherits the environment as it is at the spawn.
-        if let notifySocket { setenv("NOTIFY_SOCKET", notifySocket, 1) }
-        defer { unsetenv("NOTIFY_SOCKET") }
-        return try ChildProcess([binary, "run", "--config", configPath], outputPath: logPath)
+    /// Starts `smsocket run` on this board; with `notifySocket`, as systemd starts a `Type=notify` service
+    /// (`$NOTIFY_SOCKET`), and with `watchdog` too, as with `WatchdogSec=` (`$WATCHDOG_USEC`).
+    func start(notifySocket: String? = nil, watchdog: Duration? = nil) throws -> ChildProcess {
+        var environment: [String: String] = [:]
+        if let notifySocket { environment["NOTIFY_SOCKET"] = notifySocket }
+        if let watchdog {
+            let (seconds, attoseconds) = watchdog.components
+            environment["WATCHDOG_USEC"] = String(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        }
+        return try ChildProcess([binary, "run", "--config", configPath], outputPath: logPath, environment: environment)
     }
 
     /// Waits until the daemon has set the modem up (its first signal query), for up to `timeout`.

@@ -46,7 +46,10 @@ enum PtyLatency {
         let simulator = try ModemSimulator()
         var configuration = ATModem.Configuration(device: simulator.slavePath, vendor: .simcom)
         configuration.checkInterval = .seconds(3600)
-        let modem = ATModem(configuration: configuration, logger: Logger(label: "bench")) { _ in
+        // Warnings only: the activity log of 2,000 SMS would bury the figures.
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let modem = ATModem(configuration: configuration, logger: logger) { _ in
             try SerialTransport(path: simulator.slavePath)
         }
         let relay = TimedRelay()
@@ -56,7 +59,7 @@ enum PtyLatency {
         let controller = try Controller(
             model: .gsm707, identity: DeviceIdentity(serialNumber: "1"), store: Store(path: path, durability: durability),
             board: Board(modem: modem, thermometer: nil, mainRelay: relay, microRelay: nil, inputs: []),
-            clock: SystemClock(), bus: bus)
+            clock: SystemClock(), bus: bus, logger: logger)
         let service = ControllerService(controller: controller, bus: bus)
         let running = Task { try await service.run() }
         while !simulator.commands.contains("AT+CSQ") { try await Task.sleep(for: .milliseconds(5)) }

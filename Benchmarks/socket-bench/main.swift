@@ -194,8 +194,10 @@ if options.runs("rules") {
 do {
     if options.runs("memory") || options.runs("idle") {
         let board = try BenchBoard(binary: options.smsocket)
+        // As the unit starts it: Type=notify with WatchdogSec=30, so the watchdog's pings are part of idle.
+        let notifications = try NotifySocket(path: board.folder.path("notify.sock"))
         let startedAt = ContinuousClock.now
-        let daemon = try board.start()
+        let daemon = try board.start(notifySocket: notifications.path, watchdog: .seconds(30))
         try await board.waitForModem()
         // The start's own work (the first SIM sweep, the thermometer's first probe) is over by then.
         try await Task.sleep(for: .seconds(2))
@@ -210,6 +212,8 @@ do {
             try await IdleActivity.run(board: board, daemon: daemon, startedAt: startedAt, options: options, scorecard: scorecard)
         }
         try board.stop(daemon)
+        // Bound until the daemon is gone, so that none of its notifications fails.
+        notifications.drain()
         await board.simulator.stop()
     }
     if options.runs("startup") {
