@@ -70,17 +70,17 @@ let package = Package(
         .executableTarget(
             name: "socket-bench",
             dependencies: [
-                "SocketCore", "SocketRuntime", "ATModem", "ModemSimulator", "LuaRules",
+                "SocketCore", "SocketRuntime", "ATModem", "ModemSimulator", "LuaRules", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/socket-bench"
         ),
-        // Helpers shared by the test targets.
+        // Helpers shared by the test targets and the benchmark.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "TestSupport"]),
         .testTarget(name: "LuaRulesTests", dependencies: ["LuaRules", "SocketCore"]),
         .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
-        .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit"]),
+        .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit", "TestSupport"]),
         .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit"]),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "SocketCore", "PluginKit", "TestSupport"]),
         .testTarget(name: "PluginKitTests", dependencies: ["PluginKit"]),

@@ -11,8 +11,9 @@ public protocol GPIOCharacterDevice: Sendable {
     func close(_ fd: Int32)
     /// `ioctl(fd, request, buffer)`; `context` names what it is for, for the error message.
     func ioctl(_ fd: Int32, _ request: UInt, _ buffer: inout [UInt8], context: String) throws(GPIOError)
-    /// Waits up to `timeoutMilliseconds` for `fd` to be readable; true if it is.
-    func poll(_ fd: Int32, timeoutMilliseconds: Int32) throws(GPIOError) -> Bool
+    /// Waits, with no time limit, until `fd` or `wake` is readable; true if `fd` is (or reports an error,
+    /// which its read then returns), false if only `wake` is.
+    func poll(_ fd: Int32, wake: Int32) throws(GPIOError) -> Bool
     /// Reads up to `maxBytes` from `fd`.
     func read(_ fd: Int32, maxBytes: Int) throws(GPIOError) -> [UInt8]
 }

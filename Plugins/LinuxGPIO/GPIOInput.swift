@@ -75,8 +75,6 @@ public final class GPIOInput: DigitalInputPort {
     private let chips: GPIOChips
     private let logger: Logger
     private let running = Mutex<Running?>(nil)
-    /// How long one poll() waits before the thread checks whether it should stop.
-    static let pollMilliseconds: Int32 = 100
 
     public init(_ configuration: GPIOInputConfiguration, chips: GPIOChips, logger: Logger) {
         self.configuration = configuration
@@ -102,26 +100,33 @@ public final class GPIOInput: DigitalInputPort {
             metadata: ["line": "\(line.displayName)", "chip": "\(line.chip.name) '\(line.chip.label)'", "level": "\(initial)"])
         onChange(initial)
         let logger = self.logger
-        let thread = ReaderThread.start { thread in
-            var tracker = EdgeTracker(level: initial)
-            while !thread.isStopping {
-                do {
-                    guard try device.poll(fd, timeoutMilliseconds: Self.pollMilliseconds) else { continue }
-                    let bytes = try device.read(fd, maxBytes: Layout.lineEventSize * 16)
-                    for event in LineEvent.decodeAll(bytes) {
-                        let step = tracker.handle(event)
-                        if let lost = step.lost {
-                            logger.warning(
-                                "GPIO events lost: the kernel's buffer overflowed",
-                                metadata: ["line": "\(line.displayName)", "lost": "\(lost)", "seqno": "\(event.seqno)"])
+        let thread: ReaderThread
+        do {
+            thread = try ReaderThread.start { thread in
+                var tracker = EdgeTracker(level: initial)
+                while !thread.isStopping {
+                    do {
+                        // No timeout: stop() wakes the poll, so a quiet line costs no wakeups.
+                        guard try device.poll(fd, wake: thread.wakeDescriptor) else { continue }
+                        let bytes = try device.read(fd, maxBytes: Layout.lineEventSize * 16)
+                        for event in LineEvent.decodeAll(bytes) {
+                            let step = tracker.handle(event)
+                            if let lost = step.lost {
+                                logger.warning(
+                                    "GPIO events lost: the kernel's buffer overflowed",
+                                    metadata: ["line": "\(line.displayName)", "lost": "\(lost)", "seqno": "\(event.seqno)"])
+                            }
+                            if let level = step.changed { onChange(level) }
                         }
-                        if let level = step.changed { onChange(level) }
+                    } catch {
+                        logger.error("GPIO input stopped: \(error)", metadata: ["line": "\(line.displayName)"])
+                        return
                     }
-                } catch {
-                    logger.error("GPIO input stopped: \(error)", metadata: ["line": "\(line.displayName)"])
-                    return
                 }
             }
+        } catch {
+            device.close(fd)
+            throw error
         }
         running.withLock { $0 = Running(fd: fd, line: line, thread: thread) }
     }

@@ -6,6 +6,9 @@ import Synchronization
 
 /// A dedicated OS thread that blocks in poll()/read(), kept off Swift's cooperative pool, and that
 /// ``stop()`` ends and waits for.
+///
+/// ``stop()`` makes ``wakeDescriptor`` readable: a body that polls it beside its line can block without a
+/// timeout and still notice the stop at once, instead of waking up regularly to look.
 final class ReaderThread: Sendable {
     private struct State {
         var stopping = false
@@ -17,11 +20,25 @@ final class ReaderThread: Sendable {
     /// True once ``stop()`` was called; the body checks it between polls.
     var isStopping: Bool { state.withLock { $0.stopping } }
 
-    private init() {}
+    /// The read end of a pipe that ``stop()`` writes to; never read, so it stays readable from then on.
+    let wakeDescriptor: Int32
+    private let wakeWriter: Int32
+
+    private init(wake: (read: Int32, write: Int32)) {
+        wakeDescriptor = wake.read
+        wakeWriter = wake.write
+    }
+
+    // The body holds the thread until it returns, so the pipe outlives every poll of it.
+    deinit {
+        close(wakeDescriptor)
+        close(wakeWriter)
+    }
 
     /// Starts `body` on a new thread; the body should return soon after ``isStopping`` becomes true.
-    static func start(_ body: @escaping @Sendable (ReaderThread) -> Void) -> ReaderThread {
-        let thread = ReaderThread()
+    /// Throws only when the wake pipe cannot be made (no descriptors left).
+    static func start(_ body: @escaping @Sendable (ReaderThread) -> Void) throws(GPIOError) -> ReaderThread {
+        let thread = ReaderThread(wake: try system_pipe())
         let box = Unmanaged.passRetained(Box {
             body(thread)
             thread.exited()
@@ -40,6 +57,9 @@ final class ReaderThread: Sendable {
     /// Asks the thread to end and waits until it has.
     func stop() async {
         state.withLock { $0.stopping = true }
+        // One byte into an empty pipe never blocks; a second stop's byte only adds to it.
+        var byte: UInt8 = 1
+        _ = write(wakeWriter, &byte, 1)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s in
                 if s.exited { return true }

@@ -62,10 +62,10 @@ public struct LinuxGPIODevice: GPIOCharacterDevice {
         }.map { _ in () }.get()
     }
 
-    public func poll(_ fd: Int32, timeoutMilliseconds: Int32) throws(GPIOError) -> Bool {
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let n = try valueOrErrno("poll", "fd \(fd)") { Glibc.poll(&pfd, 1, timeoutMilliseconds) }
-        return n > 0
+    public func poll(_ fd: Int32, wake: Int32) throws(GPIOError) -> Bool {
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        _ = try valueOrErrno("poll", "fd \(fd)") { Glibc.poll(&fds, 2, -1) }
+        return fds[0].revents != 0
     }
 
     public func read(_ fd: Int32, maxBytes: Int) throws(GPIOError) -> [UInt8] {
@@ -85,4 +85,12 @@ func chipNumber(_ name: String) -> Int? {
     let digits = name.dropFirst("gpiochip".count)
     guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
     return Int(digits)
+}
+
+/// A pipe whose two ends are closed on exec: a reader thread's wake-up call.
+func system_pipe() throws(GPIOError) -> (read: Int32, write: Int32) {
+    var fds: [Int32] = [-1, -1]
+    _ = try valueOrErrno("pipe", "a reader thread's wake-up pipe") { pipe(&fds) }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return (fds[0], fds[1])
 }

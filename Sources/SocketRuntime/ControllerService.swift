@@ -25,44 +25,53 @@ public struct ControllerService: Service {
         try await controller.start()
         notifier?.notify([.ready, .status("Running")])
         let bus = self.bus
+        let clock = self.clock
         let notifier = self.notifier
         // The watchdog's own time: monotonic, so that the wall clock set at boot (NTP) neither floods nor starves it.
         let watchdogClock = ContinuousClock()
         var nextPing = watchdogClock.now
+        // Wakes the loop when the next timer or ping is due; a wake that comes after an event already did
+        // only costs a turn of the loop.
+        let alarm = Alarm { bus.wake() }
         await withTaskCancellationOrGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
                 await controller.fireDueTimers()
                 await controller.drain()
-                var pingDelay: Duration?
+                var pingDelay: Int64?
                 if let notifier, let interval = notifier.watchdogInterval {
                     if watchdogClock.now >= nextPing {
                         notifier.notify([.watchdog])
                         nextPing = watchdogClock.now.advanced(by: interval)
                     }
-                    pingDelay = watchdogClock.now.duration(to: nextPing)
+                    pingDelay = Self.milliseconds(watchdogClock.now.duration(to: nextPing))
                 }
-                await waitForWork(until: await controller.nextDeadline, atMost: pingDelay)
+                let timerDelay = await controller.nextDeadline.map { Self.milliseconds(from: clock.now, to: $0) }
+                // Suspends until an event is posted, the next timer or ping is due, or the service is told to stop.
+                alarm.set(afterMilliseconds: [timerDelay, pingDelay].compactMap { $0 }.min())
+                await bus.waitForItem()
             }
         } onCancelOrGracefulShutdown: {
             notifier?.notify([.stopping, .status("Stopping")])
             bus.wake()
         }
+        alarm.set(afterMilliseconds: nil)
         // The command in flight has finished and is committed; now the ports are released.
         await controller.stop()
     }
 
-    /// Suspends until an event is posted, the next timer is due, `atMost` has passed, or the service is told
-    /// to stop.
-    private func waitForWork(until deadline: Instant?, atMost limit: Duration?) async {
-        let bus = self.bus
-        let timerDelay = deadline.map { Duration.milliseconds(max(0, $0.milliseconds - clock.now.milliseconds)) }
-        let alarm: Task<Void, Never>? = [timerDelay, limit].compactMap { $0 }.min().map { delay in
-            Task {
-                try? await Task.sleep(for: delay)
-                if !Task.isCancelled { bus.wake() }
-            }
-        }
-        await bus.waitForItem()
-        alarm?.cancel()
+    /// How far `deadline` is from `now`; 0 when it has passed, and no overflow for a deadline far away.
+    static func milliseconds(from now: Instant, to deadline: Instant) -> Int64 {
+        let (difference, overflow) = deadline.milliseconds.subtractingReportingOverflow(now.milliseconds)
+        guard !overflow else { return deadline > now ? .max : 0 }
+        return max(difference, 0)
+    }
+
+    /// `duration` in whole milliseconds, rounded up so that the alarm does not go off just before the ping
+    /// is due; 0 for a duration that has passed.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0, attoseconds >= 0 else { return 0 }
+        guard seconds < Int64.max / 1000 - 1 else { return .max }
+        return seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
     }
 }

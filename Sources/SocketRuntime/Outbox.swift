@@ -183,21 +183,14 @@ public final class Outbox: Sendable {
         let (wakes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         state.withLock { $0.wakeUp = continuation }
         continuation.yield()
-        var alarm: Task<Void, Never>?
+        let alarm = Alarm { continuation.yield() }
         for await _ in wakes {
-            alarm?.cancel()
             guard !Task.isCancelled else { break }
             await sendDue()
             let next = [nextAttempt, state.withLock { $0.nextMaintenance }].compactMap { $0 }.min()
-            alarm = next.map { at in
-                let delay = Self.milliseconds(from: clock.now, to: at)
-                return Task {
-                    try? await Task.sleep(for: .milliseconds(delay))
-                    if !Task.isCancelled { continuation.yield() }
-                }
-            }
+            alarm.set(afterMilliseconds: next.map { Self.milliseconds(from: clock.now, to: $0) })
         }
-        alarm?.cancel()
+        alarm.set(afterMilliseconds: nil)
         state.withLock { $0.wakeUp = nil }
         await acknowledgeHeld(through: .max)
     }

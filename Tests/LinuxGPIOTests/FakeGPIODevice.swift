@@ -148,12 +148,17 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         }
     }
 
-    func poll(_ fd: Int32, timeoutMilliseconds: Int32) throws(GPIOError) -> Bool {
+    /// Returns at once when events are queued; otherwise waits up to 2 ms for the wake pipe and says none
+    /// are, so the reader looks again (the fake has no descriptor of its own to block on).
+    func poll(_ fd: Int32, wake: Int32) throws(GPIOError) -> Bool {
         let ready = try state.withLock { (s) throws(GPIOError) -> Bool in
             guard let req = s.requests[fd] else { throw fail("poll", EBADF) }
             return !req.queued.isEmpty
         }
-        if !ready { usleep(UInt32(min(timeoutMilliseconds, 2)) * 1000) }
+        if !ready {
+            var pfd = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
+            _ = Glibc.poll(&pfd, 1, 2)
+        }
         return ready
     }
 

@@ -316,7 +316,7 @@ package final class ModemSimulator: Sendable {
             r.terminal = terminal
             r.awaitingBody = false
         }
-        let reader = PortReaderThread.start { [weak self] thread in
+        let reader = try PortReaderThread.start { [weak self] thread in
             var pending: [UInt8] = []
             while !thread.isStopping && self != nil {
                 guard case .success(let polled) = system_poll(master, timeoutMilliseconds: 20), polled.readable,
@@ -327,7 +327,7 @@ package final class ModemSimulator: Sendable {
             }
             // Stopped by vanish(), which closes the pty itself; or the simulator is gone: close it here.
             if !thread.isStopping { terminal.close() }
-        }
+        }.get()
         runtime.withLock { $0.reader = reader }
     }
 

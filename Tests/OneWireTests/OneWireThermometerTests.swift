@@ -1,3 +1,4 @@
+import TestSupport
 import Logging
 import SocketCore
 import Testing

@@ -32,6 +32,18 @@ package final class ChildProcess {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
+        // The spawning thread may be one of Dispatch's, which block most signals, and the program would
+        // inherit that mask (a blocked SIGTERM or SIGINT is never acted on); and a shell without job control
+        // starts its background jobs with SIGINT ignored. The program starts with neither.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE] { sigaddset(&signals, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for arg in argv { free(arg) } }
         var inherited: [String] = []
@@ -45,7 +57,7 @@ package final class ChildProcess {
             (inherited + environment.map { "\($0.key)=\($0.value)" }).map { strdup($0) } + [nil]
         defer { for variable in envp { free(variable) } }
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, argv[0]!, &actions, nil, argv, envp)
+        let code = posix_spawn(&pid, argv[0]!, &actions, &attributes, argv, envp)
         close(fds[0])
         guard code == 0 else {
             close(fds[1])

@@ -125,13 +125,15 @@ public final class SerialPort: Sendable {
         return fd
     }
 
-    /// Waits up to `timeout` for bytes and returns what is there (at most `maxBytes`); empty when none came.
+    /// Waits up to `timeout` (nil: with no limit) for bytes and returns what is there (at most `maxBytes`);
+    /// empty when none came, or when `wake` (a descriptor another thread makes readable to end the wait,
+    /// ``PortReaderThread/wakeDescriptor``) became readable first.
     ///
     /// - Throws: ``SerialPortError/Code/disconnected`` once the device is gone.
-    public func read(maxBytes: Int = 4096, timeout: Duration) throws(SerialPortError) -> [UInt8] {
+    public func read(maxBytes: Int = 4096, timeout: Duration?, wake: Int32? = nil) throws(SerialPortError) -> [UInt8] {
         let fd = try openDescriptor()
         let polled: PollResult
-        switch system_poll(fd, timeoutMilliseconds: pollMilliseconds(timeout)) {
+        switch system_poll(fd, wake: wake, timeoutMilliseconds: timeout.map(pollMilliseconds) ?? -1) {
         case .success(let result): polled = result
         case .failure(let error): throw SerialPortError(error, path: path)
         }
@@ -197,8 +199,8 @@ func pollMilliseconds(_ duration: Duration) -> Int32 {
 }
 
 /// An ``ATTransport`` over a ``SerialPort``: a dedicated reader thread (kept off Swift's cooperative pool)
-/// polls the port and yields what arrives to ``incoming``, which ends with the port's error when it
-/// disconnects.
+/// blocks in poll on the port and yields what arrives to ``incoming``, which ends with the port's error when
+/// it disconnects. The poll has no timeout (``close()`` wakes it), so a quiet modem costs no wakeups.
 public final class SerialTransport: ATTransport {
     public let port: SerialPort
     public let incoming: AsyncThrowingStream<[UInt8], any Error>
@@ -206,18 +208,21 @@ public final class SerialTransport: ATTransport {
 
     /// Opens `path` (see ``SerialPort/init(path:baudRate:)``) and starts reading.
     public convenience init(path: String, baudRate: Int = 115200) throws(SerialPortError) {
-        self.init(port: try SerialPort(path: path, baudRate: baudRate))
+        try self.init(port: try SerialPort(path: path, baudRate: baudRate))
     }
 
     /// Starts reading `port`; the transport owns it from now on and closes it in ``close()``.
-    public init(port: SerialPort) {
+    ///
+    /// - Throws: ``SerialPortError/Code/systemCall`` when the reader thread's wake pipe cannot be made
+    ///   (no descriptors left); the port is closed then.
+    public init(port: SerialPort) throws(SerialPortError) {
         self.port = port
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         self.incoming = stream
-        self.reader = PortReaderThread.start { thread in
+        let started = PortReaderThread.start { thread in
             while !thread.isStopping {
                 do {
-                    let bytes = try port.read(timeout: .milliseconds(100))
+                    let bytes = try port.read(timeout: nil, wake: thread.wakeDescriptor)
                     if !bytes.isEmpty { continuation.yield(bytes) }
                 } catch {
                     continuation.finish(throwing: error)
@@ -225,6 +230,12 @@ public final class SerialTransport: ATTransport {
                 }
             }
             continuation.finish()
+        }
+        switch started {
+        case .success(let thread): reader = thread
+        case .failure(let error):
+            port.close()
+            throw SerialPortError(error, path: port.path)
         }
     }
 
@@ -241,6 +252,9 @@ public final class SerialTransport: ATTransport {
 
 /// A dedicated OS thread that blocks in poll()/read(), and that ``stop()`` ends and waits for
 /// (the same shape as LinuxGPIO's ReaderThread; plugins cannot share code).
+///
+/// ``stop()`` makes ``wakeDescriptor`` readable: a body that polls it beside its port can block without a
+/// timeout and still notice the stop at once, instead of waking up regularly to look.
 package final class PortReaderThread: Sendable {
     private struct State {
         var stopping = false
@@ -252,10 +266,28 @@ package final class PortReaderThread: Sendable {
     /// True once ``stop()`` was called; the body checks it between polls.
     package var isStopping: Bool { state.withLock { $0.stopping } }
 
-    private init() {}
+    /// The read end of a pipe that ``stop()`` writes to; never read, so it stays readable from then on.
+    package let wakeDescriptor: Int32
+    private let wakeWriter: Int32
 
-    package static func start(_ body: @escaping @Sendable (PortReaderThread) -> Void) -> PortReaderThread {
-        let thread = PortReaderThread()
+    private init(wake: (read: Int32, write: Int32)) {
+        wakeDescriptor = wake.read
+        wakeWriter = wake.write
+    }
+
+    // The body holds the thread until it returns, so the pipe outlives every poll of it.
+    deinit {
+        system_close(wakeDescriptor)
+        system_close(wakeWriter)
+    }
+
+    /// Starts `body` on a new thread; fails only when the wake pipe cannot be made.
+    package static func start(_ body: @escaping @Sendable (PortReaderThread) -> Void) -> Result<PortReaderThread, SystemCallError> {
+        let thread: PortReaderThread
+        switch system_pipe() {
+        case .success(let wake): thread = PortReaderThread(wake: wake)
+        case .failure(let error): return .failure(error)
+        }
         let box = Unmanaged.passRetained(Box {
             body(thread)
             thread.exited()
@@ -276,12 +308,14 @@ package final class PortReaderThread: Sendable {
         #else
             pthread_detach(id)
         #endif
-        return thread
+        return .success(thread)
     }
 
     /// Asks the thread to end and waits until it has.
     package func stop() async {
         state.withLock { $0.stopping = true }
+        // One byte into an empty pipe never blocks; a second stop's byte only adds to it.
+        _ = system_write(wakeWriter, [1][...])
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { s in
                 if s.exited { return true }

@@ -83,16 +83,32 @@ package struct PollResult: Equatable {
     package var hangup = false
     /// POLLNVAL: the descriptor is not open.
     package var invalid = false
+    /// The wake descriptor polled beside it became readable.
+    package var woken = false
 }
 
-/// Waits until `fd` is readable (or writable, with `forWriting`) or `timeoutMilliseconds` pass (-1 = no limit).
-package func system_poll(_ fd: Int32, forWriting: Bool = false, timeoutMilliseconds: Int32) -> Result<PollResult, SystemCallError> {
-    var pfd = pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
-    return valueOrErrno("poll") { poll(&pfd, 1, timeoutMilliseconds) }.map { _ in
-        let r = Int32(pfd.revents)
+/// Waits until `fd` is readable (or writable, with `forWriting`), `wake` is readable, or
+/// `timeoutMilliseconds` pass (-1 = no limit).
+package func system_poll(
+    _ fd: Int32, forWriting: Bool = false, wake: Int32? = nil, timeoutMilliseconds: Int32
+) -> Result<PollResult, SystemCallError> {
+    var fds = [pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)]
+    if let wake { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
+    return valueOrErrno("poll") { poll(&fds, nfds_t(fds.count), timeoutMilliseconds) }.map { _ in
+        let r = Int32(fds[0].revents)
         return PollResult(
             readable: r & Int32(POLLIN) != 0, writable: r & Int32(POLLOUT) != 0,
-            hangup: r & Int32(POLLHUP | POLLERR) != 0, invalid: r & Int32(POLLNVAL) != 0)
+            hangup: r & Int32(POLLHUP | POLLERR) != 0, invalid: r & Int32(POLLNVAL) != 0,
+            woken: fds.count > 1 && fds[1].revents != 0)
+    }
+}
+
+/// A pipe whose two ends are closed on exec.
+package func system_pipe() -> Result<(read: Int32, write: Int32), SystemCallError> {
+    var fds: [Int32] = [-1, -1]
+    return valueOrErrno("pipe") { pipe(&fds) }.map { _ in
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return (fds[0], fds[1])
     }
 }
 

@@ -1,0 +1,55 @@
+import TestSupport
+
+/// Section "memory": the resident memory of a running `smsocket run` after its start, after 10,000 SMS
+/// commands through the pty modem and after 10,000 more. The peak must stay within the target, and the
+/// second 10,000 must not add what the first did (no growth per command).
+enum MemoryGrowth {
+    /// The most resident memory allowed, in KiB.
+    static let targetKiB = 24 * 1024
+    /// What the second 10,000 commands may add to the resident memory, in KiB: SQLite's page cache (at
+    /// most 2,000 KiB, the default cache_size) follows the state database as each command's handled-message
+    /// key grows it until the daily pruning (heaptrack shows the cache as the one allocation that grows
+    /// from the first 10,000 to the second: 1.6 MiB at 20,000 keys); the AT commands' timeouts settle in
+    /// the first 10,000. A command that kept 200 bytes would show as 2 MiB more.
+    static let growthToleranceKiB = 2048
+    static let roundSize = 10_000
+    /// Queries and switchings alike, each answered by one SMS: none leaves a timer running.
+    static let commands = [
+        "STATUS", "ON", "OFF", "TEMPERATURE", "RESTARTTIME?", "SECNUMBER?", "ALARM?", "SCHEDULER?", "THERMOSTAT?",
+        "POWERSTATE?",
+    ]
+
+    static func run(board: BenchBoard, daemon: ChildProcess, traffic: SMSTraffic, perSecond: Int, scorecard: Scorecard) async throws {
+        let texts = (0..<roundSize).map { commands[$0 % commands.count] }
+        let start = ProcessStats(pid: daemon.pid)
+        scorecard.note("RSS after start", describe(start))
+        var peaks: [Int] = []
+        var resident: [Int] = []
+        for round in 1...2 {
+            let began = ContinuousClock.now
+            try await traffic.send(texts, perSecond: perSecond)
+            let elapsed = seconds(ContinuousClock.now - began)
+            let after = ProcessStats(pid: daemon.pid)
+            guard let peak = after.peakResidentKiB, let now = after.residentKiB else {
+                throw BenchFailure("the daemon is gone; its log: \(board.logPath)")
+            }
+            peaks.append(peak)
+            resident.append(now)
+            scorecard.note(
+                "RSS after \(round * roundSize) commands",
+                describe(after) + String(format: "  (%.0f commands/s through the pty)", Double(roundSize) / elapsed))
+        }
+        scorecard.check(
+            "memory: peak RSS (VmHWM) after \(2 * roundSize) commands", String(format: "%.1f MiB", Double(peaks[1]) / 1024),
+            target: "≤ \(targetKiB / 1024) MiB", passed: peaks[1] <= targetKiB)
+        let growth = resident[1] - resident[0]
+        scorecard.check(
+            "memory: VmRSS growth over the second \(roundSize) commands", "\(growth) KiB", target: "≤ \(growthToleranceKiB) KiB",
+            passed: growth <= growthToleranceKiB)
+    }
+
+    static func describe(_ stats: ProcessStats) -> String {
+        let mib = { (kib: Int?) in kib.map { String(format: "%.1f MiB", Double($0) / 1024) } ?? "?" }
+        return "VmRSS \(mib(stats.residentKiB)) (heap \(mib(stats.anonymousKiB)), files \(mib(stats.fileKiB))), VmHWM \(mib(stats.peakResidentKiB))"
+    }
+}
