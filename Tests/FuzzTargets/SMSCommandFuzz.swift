@@ -10,9 +10,8 @@ import SocketCore
 /// 4. ALERTNUMBERs, likewise;
 /// 5. and on: one event each. Its first byte: bits 0–2 the sender (a listed number, a stranger, hidden,
 ///    alphanumeric, a short code, ...), bits 3–5 the kind (SMS four times in eight, a local command, the
-///    network's USSD answer, a call, the alarm contact), bits 6–7 how long before it (none, a minute, 31
-///    minutes: past the configuration window, 5 hours); the rest is the text, UTF-8 (invalid bytes become
-///    U+FFFD).
+///    network's USSD answer, a call, the alarm contact), bits 6–7 how long before it (none, 10 s, 61 s, 31
+///    minutes: past the configuration window); the rest is the text, UTF-8 (invalid bytes become U+FFFD).
 ///
 /// Invariants, for each SMS (spec §2.7, §2.11, §2.16): at most one SMS back to its sender and none to a sender
 /// the device never answers; SMS to nobody but the sender and the ALERTNUMBERs; no console reply; every SMS
@@ -25,7 +24,7 @@ enum SMSCommandFuzz {
     static let owner = "+3589123456789"
     /// 2026-01-05T00:00:00Z, a Monday.
     static let start = Instant(seconds: 1_767_571_200)
-    static let delays: [Int64] = [0, 61, 31 * 60, 5 * 3600]
+    static let delays: [Int64] = [0, 10, 61, 31 * 60]
 
     static func run(_ input: [UInt8]) -> [String] {
         var records = input.split(separator: 0xFE, omittingEmptySubsequences: false).makeIterator()
