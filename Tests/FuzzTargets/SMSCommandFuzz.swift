@@ -4,13 +4,14 @@ import SocketCore
 /// with a device state that the input builds too.
 ///
 /// The input is records separated by the byte 0xFE (which UTF-8 never uses):
-/// 1. settings, a bit each: model (2 bits), SECLIST, SMSCONFIRM, ERROR, SMSCONFIRMUNAUTH, ALARMON, clock set;
+/// 1. settings: its first byte a bit each (model: 2 bits, SECLIST, SMSCONFIRM, ERROR, SMSCONFIRMUNAUTH,
+///    ALARMON, clock set); the next seven, the network time stamp of SMS that carry one (``timestamp(_:)``);
 /// 2. the access password (kept only when PASSWORD= would accept it);
 /// 3. SECNUMBERs, comma-separated (each kept only when SECNUMBER+ would accept it);
 /// 4. ALERTNUMBERs, likewise;
 /// 5. and on: one event each. Its first byte: bits 0–2 the sender (a listed number, a stranger, hidden,
-///    alphanumeric, a short code, ...), bits 3–5 the kind (SMS four times in eight, a local command, the
-///    network's USSD answer, a call, the alarm contact), bits 6–7 how long before it (none, 10 s, 61 s, 31
+///    alphanumeric, a short code, ...), bits 3–5 the kind (SMS four times in eight, two of them with the time
+///    stamp; a local command, the network's USSD answer, a call, the alarm contact), bits 6–7 how long before it (none, 10 s, 61 s, 31
 ///    minutes: past the configuration window); the rest is the text, UTF-8 (invalid bytes become U+FFFD).
 ///
 /// Invariants, for each SMS (spec §2.7, §2.11, §2.16): at most one SMS back to its sender and none to a sender
@@ -45,6 +46,7 @@ enum SMSCommandFuzz {
         persistent.alarmArmed = bit(6)
         if bit(7) { persistent.clock = DeviceClock(offsetSeconds: 0, zone: "+00") }
         let model = Model.allCases[(settings.first.map(Int.init) ?? 0) & 3]
+        let stamp = timestamp(settings.dropFirst())
         var device = Device(core: SocketCore(model: model, identity: DeviceIdentity(serialNumber: "1"), persistent: persistent))
         device.handle(.powerUp)
         device.handle(.signal(dBm: -67))
@@ -62,7 +64,8 @@ enum SMSCommandFuzz {
                 case 3: nil
                 default: senders[senderIndex]
                 }
-            switch (head >> 3) & 7 {
+            let kind = (head >> 3) & 7
+            switch kind {
             case 4:
                 _ = CommandParser.parse(body)
                 problems += Self.check(device.handle(.localCommand(body)), local: true, from: nil, device.core, before: [])
@@ -72,7 +75,7 @@ enum SMSCommandFuzz {
             default:
                 _ = CommandParser.parse(body)
                 let alertsBefore = device.core.persistent.alertNumbers
-                let effects = device.handle(.sms(IncomingSMS(sender: sender, text: body, timestamp: nil)))
+                let effects = device.handle(.sms(IncomingSMS(sender: sender, text: body, timestamp: kind >= 2 ? stamp : nil)))
                 problems += Self.check(effects, local: false, from: sender, device.core, before: alertsBefore)
                     .map { "SMS \(body.debugDescription) from \(sender ?? "hidden"): \($0)" }
             }
@@ -81,6 +84,17 @@ enum SMSCommandFuzz {
     }
 
     static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// A time stamp as the PDU decoder hands them over (TS 23.040 §9.2.3.11): a valid date of 1970–2069, a
+    /// zone of −48…+56 quarter-hours or none, from a byte each for year, month, day, hour, minute, second and
+    /// zone (missing bytes read as 0).
+    static func timestamp(_ bytes: ArraySlice<UInt8>) -> NetworkTimestamp {
+        let b = (0..<7).map { bytes.dropFirst($0).first.map(Int.init) ?? 0 }
+        let (year, month) = (1970 + b[0] % 100, 1 + b[1] % 12)
+        let day = 1 + b[2] % CivilTime.daysInMonth(year: year, month: month)
+        let time = CivilTime(year: year, month: month, day: day, hour: b[3] % 24, minute: b[4] % 60, second: b[5] % 60)
+        return NetworkTimestamp(local: time, zoneQuarterHours: b[6] <= 104 ? b[6] - 48 : nil)
+    }
 
     /// The numbers of a comma-separated record that a list command would store, at most a list's capacity.
     static func list(_ bytes: ArraySlice<UInt8>) -> [String] {
