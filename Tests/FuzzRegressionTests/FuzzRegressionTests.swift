@@ -3,8 +3,9 @@ import FuzzTargets
 import Testing
 
 /// Every input committed under Fuzz/ through its fuzz target, as scripts/fuzz runs them but without the
-/// sanitizer: the crashes libFuzzer found (Fuzz/Regressions/<target>/, each fixed at its root) and the corpora
-/// (Fuzz/Corpus/<target>/) break no invariant and do not trap.
+/// sanitizer, so that the normal test run covers them: the inputs that once crashed a target
+/// (Fuzz/Regressions/<target>/, each fixed at its root) and the corpus (Fuzz/Corpus/<target>/) break no
+/// invariant and do not trap.
 @Suite("Fuzz regressions and corpora")
 struct FuzzRegressionTests {
     static let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -17,21 +18,13 @@ struct FuzzRegressionTests {
         return names.filter { !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
     }
 
-    @Test("every regression input", arguments: FuzzTarget.allCases)
-    func regressions(_ target: FuzzTarget) throws {
-        for file in Self.inputs("Regressions", target) {
+    @Test("every regression and corpus input", arguments: FuzzTarget.allCases)
+    func committedInputs(_ target: FuzzTarget) throws {
+        let corpus = Self.inputs("Corpus", target)
+        #expect(corpus.count >= 10, "the corpus of \(target.rawValue) is missing")
+        for file in Self.inputs("Regressions", target) + corpus {
             let problems = target.run(Array(try Data(contentsOf: file)))
-            #expect(problems.isEmpty, "\(file.lastPathComponent): \(problems)")
-        }
-    }
-
-    @Test("every corpus input", arguments: FuzzTarget.allCases)
-    func corpus(_ target: FuzzTarget) throws {
-        let files = Self.inputs("Corpus", target)
-        #expect(files.count >= 10, "the corpus of \(target.rawValue) is missing")
-        for file in files {
-            let problems = target.run(Array(try Data(contentsOf: file)))
-            #expect(problems.isEmpty, "\(file.lastPathComponent): \(problems)")
+            #expect(problems.isEmpty, "\(file.path): \(problems)")
         }
     }
 }

@@ -80,7 +80,7 @@ enum SMSCommandFuzz {
                     .map { "SMS \(body.debugDescription) from \(sender ?? "hidden"): \($0)" }
             }
         }
-        return problems
+        return problems + device.uncommitted
     }
 
     static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
@@ -151,13 +151,15 @@ enum SMSCommandFuzz {
     }
 
     /// The core with the shell's part a command needs: a timer table (due timers fire in order) and a
-    /// thermometer that reads 21 °C.
+    /// thermometer that reads 21 °C. It notes every event after which the persisted state changed while
+    /// ``SocketCore/persistentRevision`` did not: a change the shell would never commit.
     struct Device {
         var core: SocketCore
         var now = SMSCommandFuzz.start
         /// Pending timers: due instant and scheduling order.
         var timers: [TimerID: (at: Instant, order: Int)] = [:]
         var scheduled = 0
+        var uncommitted: [String] = []
 
         /// Hands `event` to the core now and carries out the effects; returns every effect produced.
         @discardableResult
@@ -165,7 +167,12 @@ enum SMSCommandFuzz {
             var produced: [Effect] = []
             var queue = [event]
             while !queue.isEmpty {
-                let effects = core.handle(queue.removeFirst(), at: now)
+                let event = queue.removeFirst()
+                let (before, revision) = (core.persistent, core.persistentRevision)
+                let effects = core.handle(event, at: now)
+                if core.persistent != before, core.persistentRevision == revision {
+                    uncommitted.append("\(event) changed the persisted state without a new revision")
+                }
                 for effect in effects {
                     switch effect {
                     case .schedule(let id, let at):

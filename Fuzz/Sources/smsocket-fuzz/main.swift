@@ -25,17 +25,25 @@ func LLVMFuzzerRunDriver(
 /// The target this process fuzzes; set once before libFuzzer starts.
 nonisolated(unsafe) var target = FuzzTarget.smsCommand
 
-let arguments = CommandLine.arguments
-guard arguments.count > 1, let chosen = FuzzTarget(rawValue: arguments[1]) else {
+/// Where the target's name waits for the copies of this program that libFuzzer starts itself (`-merge=1`,
+/// `-fork`, `-jobs`): it starts them with its own options only.
+let targetVariable = "SMSOCKET_FUZZ_TARGET"
+let argv = CommandLine.unsafeArgv
+var count = CommandLine.argc
+var libFuzzerArguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+if count > 1, let name = argv[1].map({ String(cString: $0) }), let chosen = FuzzTarget(rawValue: name) {
+    target = chosen
+    setenv(targetVariable, name, 1)
+    // libFuzzer sees the program name and the options after the target's name.
+    argv[1] = argv[0]
+    count -= 1
+    libFuzzerArguments = argv + 1
+} else if let name = getenv(targetVariable).map({ String(cString: $0) }), let chosen = FuzzTarget(rawValue: name) {
+    target = chosen
+} else {
     print("usage: smsocket-fuzz \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")) [libFuzzer options] [corpus folders]")
     exit(2)
 }
-target = chosen
-// libFuzzer sees the program name and the options after the target's name.
-let argv = CommandLine.unsafeArgv
-argv[1] = argv[0]
-var count = CommandLine.argc - 1
-var libFuzzerArguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv + 1
 exit(LLVMFuzzerRunDriver(&count, &libFuzzerArguments, fuzzOneInput))
 
 /// Runs the target on one input. A broken invariant is a crash to libFuzzer: it saves the input and stops.
