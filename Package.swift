@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "smsocket", targets: ["smsocket"]),
         .library(name: "SocketCore", targets: ["SocketCore"]),
         .library(name: "SocketRuntime", targets: ["SocketRuntime"]),
+        // For the libFuzzer driver in Fuzz/, a package of its own so that this one builds without the sanitizer.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,6 +79,10 @@ let package = Package(
         ),
         // Helpers shared by the test targets and the benchmark.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The fuzz targets' entry functions and invariants, shared by the libFuzzer driver (Fuzz/) and the tests.
+        .target(name: "FuzzTargets", dependencies: ["SocketCore", "ATModem", "PluginKit", "SocketRuntime"], path: "Tests/FuzzTargets"),
+        // Every committed corpus and regression input of Fuzz/ through its target, without the sanitizer.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "SocketCoreTests", dependencies: ["SocketCore", "TestSupport"]),
         .testTarget(name: "LuaRulesTests", dependencies: ["LuaRules", "SocketCore"]),
         .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
@@ -89,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "ATModemTests",
             dependencies: [
-                "ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport",
+                "ATModem", "ModemSimulator", "SocketCore", "PluginKit", "SocketRuntime", "Simulated", "TestSupport", "FuzzTargets",
                 .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             // Recorded modem dialects are read from the source tree by path, not bundled.

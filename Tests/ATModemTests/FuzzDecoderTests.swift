@@ -1,4 +1,5 @@
 import Testing
+import FuzzTargets
 import TestSupport
 @testable import ATModem
 
@@ -67,21 +68,6 @@ import TestSupport
         return events
     }
 
-    /// Whether `event` keeps within `limit` (in characters: a byte gives at most one). A `+CUSD` spread over
-    /// lines is joined from at most 32 of them.
-    static func isBounded(_ event: ATEvent, limit: Int) -> Bool {
-        let length = { (text: String) in text.unicodeScalars.count }
-        switch event {
-        case .response(let line), .stray(let line): return length(line) <= limit
-        case .final(.cmeErrorText(let text)), .final(.cmsErrorText(let text)): return length(text) <= limit
-        case .final, .prompt: return true
-        case .overlongLine(let head, let total): return length(head) <= limit && total > limit
-        case .unsolicited(let urc):
-            let lineLimit = urc.name == "+CUSD" ? 32 * (limit + 1) : limit
-            return length(urc.name) + length(urc.value) <= lineLimit && length(urc.pdu ?? "") <= limit
-        }
-    }
-
     @Test func randomAndMutatedModemOutput() {
         var rng = SplitMix64(seed: 0xDEC0DE)
         var eventCount = 0
@@ -101,7 +87,7 @@ import TestSupport
                 return ranges
             }
             #expect(chunked == whole)
-            for event in whole { #expect(Self.isBounded(event, limit: limit), "\(event) beyond \(limit)") }
+            for event in whole { #expect(ATFuzz.isBounded(event, limit: limit), "\(event) beyond \(limit)") }
             eventCount += whole.count
         }
         #expect(eventCount > 1_000)

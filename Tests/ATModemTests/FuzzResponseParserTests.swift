@@ -1,5 +1,6 @@
 import SocketCore
 import Testing
+import FuzzTargets
 import TestSupport
 @testable import ATModem
 
@@ -80,7 +81,8 @@ import TestSupport
         "\"2019/01/13,03:40:48+32,0\"", "\"a,b\",,c", "",
     ]
 
-    /// Random and mutated lines through every parser: never a trap, and a network time always in range.
+    /// Random and mutated lines through every parser (the `at-decoder` fuzz target's check): never a trap, and a
+    /// network time always in range.
     @Test func parsersTakeAnyLine() {
         var rng = SplitMix64(seed: 0xA7)
         let alphabet = Array("0123456789,\"+-/: abcAZ\u{FFFD}é\t99999999999999999999")
@@ -101,31 +103,7 @@ import TestSupport
                 }
             }
             let text = String(line)
-            _ = ATResponseParser.fields(text)
-            if let dBm = ATResponseParser.signal(csq: text) { #expect((-113 ... -51).contains(dBm)) }
-            _ = ATResponseParser.registered(creg: text, isAnswer: iteration % 3 == 0)
-            _ = ATResponseParser.caller(clip: text)
-            _ = ATResponseParser.call(clcc: text)
-            _ = ATResponseParser.ussd(cusd: text)
-            _ = ATResponseParser.location(cmti: text)
-            _ = ATResponseParser.storages(cpmsTest: text)
-            _ = ATResponseParser.receivingStorage(cpms: text)
-            _ = ATResponseParser.isTextMode(header: "+CMGL: " + text)
-            for stored in ATResponseParser.listing(["+CMGL: " + text, text, "+CMGL:" + text])
-                + [ATResponseParser.message(cmgr: ["+CMGR: " + text, text])].compactMap({ $0 })
-            {
-                // The PDU line with whatever length its header names.
-                do { _ = try SMSPDU(line: stored.pdu, tpduLength: stored.tpduLength) } catch {
-                    #expect(error.offset >= 0 && error.offset <= stored.pdu.utf8.count / 2)
-                }
-            }
-            _ = ATResponseParser.tpduLength(direct: text)
-            for name in ["*PSUTTZ", "+QLTS"] {
-                if let stamp = ATResponseParser.networkTime(name: name, value: text) {
-                    #expect((1999...2100).contains(stamp.local.year), "\(name): \(text)")
-                    #expect((-48...56).contains(stamp.zoneQuarterHours ?? 99), "\(name): \(text)")
-                }
-            }
+            #expect(ATFuzz.checkParsers(text).isEmpty, "\(text.debugDescription)")
         }
     }
 }
