@@ -406,10 +406,10 @@ struct ModemKillTests {
             for (i, line) in lines.enumerated() {
                 guard let range = line.range(of: marker) else { continue }
                 var text = String(line[range.upperBound...])
-                // A STATUS reply goes on over the next lines.
+                // A STATUS reply goes on over the next lines, indented under the message (DaemonLogHandler).
                 var next = i + 1
                 while next < lines.count, !lines[next].isEmpty, !lines[next].hasPrefix("20") {
-                    text += "\n" + lines[next]
+                    text += "\n" + lines[next].drop { $0 == " " }
                     next += 1
                 }
                 texts.append(text)
