@@ -29,7 +29,7 @@ let package = Package(
             providers: [.apt(["liblua5.4-dev"])]
         ),
         .target(name: "SocketCore", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
-        // -1/errno to typed errors, shared by the plugins' syscall layers.
+        // -1/errno to typed errors, and the thin calls and the reader thread the plugins share.
         .target(name: "SystemCalls"),
         .target(
             name: "PluginKit",
@@ -40,10 +40,10 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         .target(name: "LuaRules", dependencies: ["CLua", "CLuaShim", "SocketCore"]),
         .target(name: "Simulated", dependencies: ["SocketCore", "PluginKit", "SystemCalls"], path: "Plugins/Simulated"),
-        .target(name: "OneWire", dependencies: ["SocketCore", "PluginKit"], path: "Plugins/OneWire"),
+        .target(name: "OneWire", dependencies: ["SocketCore", "PluginKit", "SystemCalls"], path: "Plugins/OneWire"),
         .target(name: "CGPIO", path: "Plugins/LinuxGPIO/CGPIO"),
         .target(
-            name: "LinuxGPIO", dependencies: ["CGPIO", "SocketCore", "PluginKit"], path: "Plugins/LinuxGPIO",
+            name: "LinuxGPIO", dependencies: ["CGPIO", "SocketCore", "PluginKit", "SystemCalls"], path: "Plugins/LinuxGPIO",
             exclude: ["CGPIO"]
         ),
         .target(name: "Exec", dependencies: ["SocketCore", "PluginKit", "SystemCalls"], path: "Plugins/Exec"),

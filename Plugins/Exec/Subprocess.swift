@@ -101,7 +101,7 @@ final class ChildProcess: Sendable {
             case let other: return other
             }
             if let deadline, ContinuousClock.now >= deadline { return .success(nil) }
-            system_sleep(milliseconds: pause)
+            system_sleep(.milliseconds(pause))
             pause = min(pause * 2, 20)
         }
     }

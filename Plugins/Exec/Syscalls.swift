@@ -8,8 +8,9 @@ import Darwin
 import Synchronization
 import SystemCalls
 
-// Every raw call the plugin makes goes through this file: the `system_` prefix marks the boundary, and
-// `valueOrErrno` turns -1/errno (or posix_spawn's returned error number) into a typed error in one place.
+// Every raw call the plugin makes goes through this file or, where other plugins make it too (pipe, close,
+// read, sleep), through SystemCalls: the `system_` prefix marks the boundary, and `valueOrErrno` turns
+// -1/errno (or posix_spawn's returned error number) into a typed error in one place.
 
 /// A running child: its pid (also its process group) and the read ends of its stdout and stderr.
 struct SpawnedChild {
@@ -25,7 +26,8 @@ func system_spawn(_ arguments: [String]) -> Result<SpawnedChild, SystemCallError
     return spawnLock.withLock { _ in spawnLocked(arguments) }
 }
 
-/// Held from creating a command's pipes until it is spawned (see ``system_pipe()``).
+/// Held from creating a command's pipes until it is spawned: close-on-exec is set on a pipe only after
+/// `pipe` (see ``system_pipe()``), so no command of this plugin may be spawned in between.
 private let spawnLock = Mutex(())
 
 private func spawnLocked(_ arguments: [String]) -> Result<SpawnedChild, SystemCallError> {
@@ -106,24 +108,6 @@ private let addCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_a
 }
 #endif
 
-/// A pipe whose both ends are close-on-exec, so that commands started at the same time do not inherit
-/// each other's pipes (and a reader would never see end of file).
-func system_pipe() -> Result<(read: Int32, write: Int32), SystemCallError> {
-    var fds: [Int32] = [-1, -1]
-    // pipe2 is not imported (it needs _GNU_SOURCE), so close-on-exec is set just after; system_spawn holds
-    // `spawnLock` around both, so no command of this plugin can be spawned in between.
-    return valueOrErrno("pipe") { pipe(&fds) }.map { _ in
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        return (fds[0], fds[1])
-    }
-}
-
-/// Reads up to `buffer.count` bytes; 0 = end of file.
-func system_read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, SystemCallError> {
-    valueOrErrno("read") { read(fd, buffer.baseAddress, buffer.count) }
-}
-
 /// Waits until one of `fds` is readable (or closed) or `timeoutMilliseconds` pass (-1 = no limit).
 func system_poll(_ fds: inout [pollfd], timeoutMilliseconds: Int32) -> Result<Int32, SystemCallError> {
     let count = nfds_t(fds.count)
@@ -154,16 +138,4 @@ func system_waitpidNoHang(_ pid: pid_t) -> Result<ExitReason?, SystemCallError> 
 @discardableResult
 func system_killGroup(_ pid: pid_t, _ signal: Int32) -> Result<Int32, SystemCallError> {
     valueOrErrno("kill") { kill(-pid, signal) }
-}
-
-/// Closes `fd`; EINTR is not retried (on Linux the descriptor is gone either way).
-func system_close(_ fd: Int32) {
-    _ = valueOrErrno("close", retryOnInterrupt: false) { close(fd) }
-}
-
-/// Sleeps the calling (dedicated) thread.
-func system_sleep(milliseconds: Int) {
-    var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
 }

@@ -1,6 +1,7 @@
 import Logging
 import SocketCore
 import Synchronization
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -123,7 +124,7 @@ public final class GPIOInput: DigitalInputPort {
                         return
                     }
                 }
-            }
+            }.mapError { GPIOError.syscall($0.call, "a reader thread's wake-up pipe", errno: $0.errno) }.get()
         } catch {
             device.close(fd)
             throw error

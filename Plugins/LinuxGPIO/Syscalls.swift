@@ -86,11 +86,3 @@ func chipNumber(_ name: String) -> Int? {
     guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
     return Int(digits)
 }
-
-/// A pipe whose two ends are closed on exec: a reader thread's wake-up call.
-func system_pipe() throws(GPIOError) -> (read: Int32, write: Int32) {
-    var fds: [Int32] = [-1, -1]
-    _ = try valueOrErrno("pipe", "a reader thread's wake-up pipe") { pipe(&fds) }
-    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-    return (fds[0], fds[1])
-}

@@ -2,6 +2,7 @@ import Dispatch
 import Logging
 import SocketCore
 import Synchronization
+import SystemCalls
 
 /// A DS18x20-family thermometer read through the kernel's `w1_therm` driver.
 ///

@@ -3,47 +3,34 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemCalls
 
-// Every raw system call of the module is made here, in the manner of swift-system's
-// `Internals/Syscalls.swift`: each wrapper turns "-1 (or NULL) and errno" into a `OneWireError` that
-// names the call and the path, and retries EINTR, so no other file looks at errno.
+// Every raw system call of the module is made here or, where other plugins make it too (read, close, sleep),
+// through SystemCalls, in the manner of swift-system's `Internals/Syscalls.swift`: "-1 (or NULL) and errno"
+// becomes a `OneWireError` that names the call and the path, EINTR is retried, and no other file looks at
+// errno.
 
-/// Runs `call` until it does not fail with EINTR; any other failure becomes a `OneWireError`.
-private func valueOrErrno<T>(
-    _ operation: String, path: String, failed: (T) -> Bool, _ call: () -> T
-) -> Result<T, OneWireError> {
-    while true {
-        let value = call()
-        guard failed(value) else { return .success(value) }
-        let code = errno
-        if code == EINTR { continue }
-        return .failure(.systemCall(operation, path: path, errno: code))
+extension OneWireError {
+    /// The failed call `error`, made on `path`.
+    static func systemCall(_ error: SystemCallError, path: String, fileID: String = #fileID, line: Int = #line) -> OneWireError {
+        .systemCall(error.call, path: path, errno: error.errno, fileID: fileID, line: line)
     }
-}
-
-/// `valueOrErrno` for calls that fail by returning NULL.
-private func nonNilOrErrno<T>(_ operation: String, path: String, _ call: () -> T?) -> Result<T, OneWireError> {
-    valueOrErrno(operation, path: path, failed: { $0 == nil }, call).map { $0! }
 }
 
 func system_open(_ path: String) -> Result<Int32, OneWireError> {
     // O_CLOEXEC: a command the controller runs must not inherit sensor descriptors.
-    valueOrErrno("open", path: path, failed: { $0 == -1 }) { open(path, O_RDONLY | O_CLOEXEC) }
+    valueOrErrno("open") { open(path, O_RDONLY | O_CLOEXEC) }.mapError { .systemCall($0, path: path) }
 }
 
 func system_read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) -> Result<Int, OneWireError> {
-    valueOrErrno("read", path: path, failed: { $0 == -1 }) { read(fd, buffer.baseAddress, buffer.count) }
-}
-
-func system_close(_ fd: Int32) {
-    // Nothing useful can follow a failed close of a read-only descriptor, and retrying after EINTR
-    // could close a descriptor another thread has just been given.
-    _ = close(fd)
+    system_read(fd, into: buffer).mapError { .systemCall($0, path: path) }
 }
 
 /// The names in directory `path`, without `.` and `..`.
 func system_listDirectory(_ path: String) throws(OneWireError) -> [String] {
-    let directory = try nonNilOrErrno("opendir", path: path) { opendir(path) }.get()
+    var opened = opendir(path)
+    while opened == nil && errno == EINTR { opened = opendir(path) }
+    guard let directory = opened else { throw .systemCall("opendir", path: path, errno: errno) }
     defer { closedir(directory) }
     var names: [String] = []
     while true {
@@ -62,14 +49,4 @@ func system_listDirectory(_ path: String) throws(OneWireError) -> [String] {
         if name != "." && name != ".." { names.append(name) }
     }
     return names
-}
-
-/// Sleeps the calling thread (the reader's own, never a Swift concurrency thread).
-func system_sleep(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    guard seconds > 0 || attoseconds > 0 else { return }
-    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-    var remaining = timespec()
-    // Sleep out the rest after a signal instead of returning early.
-    while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
 }

@@ -1,3 +1,5 @@
+import SystemCalls
+
 /// The only two filesystem reads the 1-Wire code needs, so the logic above them can be tested with a
 /// fake that fails on demand (``SysfsFiles`` is the real one).
 public protocol W1Files: Sendable {

@@ -155,7 +155,7 @@ package final class ModemSimulator: Sendable {
 
     private struct Runtime {
         var terminal: PseudoTerminal?
-        var reader: PortReaderThread?
+        var reader: ReaderThread?
         var commands: [String] = []
         var submitted: [String] = []
         /// The `AT+CMGS=<n>` waiting for its PDU (after the prompt).
@@ -316,7 +316,7 @@ package final class ModemSimulator: Sendable {
             r.terminal = terminal
             r.awaitingBody = false
         }
-        let reader = try PortReaderThread.start { [weak self] thread in
+        let reader = try ReaderThread.start { [weak self] thread in
             var pending: [UInt8] = []
             while !thread.isStopping && self != nil {
                 guard case .success(let polled) = system_poll(master, timeoutMilliseconds: 20), polled.readable,

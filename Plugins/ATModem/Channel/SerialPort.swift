@@ -127,7 +127,7 @@ public final class SerialPort: Sendable {
 
     /// Waits up to `timeout` (nil: with no limit) for bytes and returns what is there (at most `maxBytes`);
     /// empty when none came, or when `wake` (a descriptor another thread makes readable to end the wait,
-    /// ``PortReaderThread/wakeDescriptor``) became readable first.
+    /// ``ReaderThread/wakeDescriptor``) became readable first.
     ///
     /// - Throws: ``SerialPortError/Code/disconnected`` once the device is gone.
     public func read(maxBytes: Int = 4096, timeout: Duration?, wake: Int32? = nil) throws(SerialPortError) -> [UInt8] {
@@ -204,7 +204,7 @@ func pollMilliseconds(_ duration: Duration) -> Int32 {
 public final class SerialTransport: ATTransport {
     public let port: SerialPort
     public let incoming: AsyncThrowingStream<[UInt8], any Error>
-    private let reader: PortReaderThread
+    private let reader: ReaderThread
 
     /// Opens `path` (see ``SerialPort/init(path:baudRate:)``) and starts reading.
     public convenience init(path: String, baudRate: Int = 115200) throws(SerialPortError) {
@@ -219,7 +219,7 @@ public final class SerialTransport: ATTransport {
         self.port = port
         let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         self.incoming = stream
-        let started = PortReaderThread.start { thread in
+        let started = ReaderThread.start { thread in
             while !thread.isStopping {
                 do {
                     let bytes = try port.read(timeout: nil, wake: thread.wakeDescriptor)
@@ -247,96 +247,5 @@ public final class SerialTransport: ATTransport {
     public func close() async {
         await reader.stop()
         port.close()
-    }
-}
-
-/// A dedicated OS thread that blocks in poll()/read(), and that ``stop()`` ends and waits for
-/// (the same shape as LinuxGPIO's ReaderThread; plugins cannot share code).
-///
-/// ``stop()`` makes ``wakeDescriptor`` readable: a body that polls it beside its port can block without a
-/// timeout and still notice the stop at once, instead of waking up regularly to look.
-package final class PortReaderThread: Sendable {
-    private struct State {
-        var stopping = false
-        var exited = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-    private let state = Mutex(State())
-
-    /// True once ``stop()`` was called; the body checks it between polls.
-    package var isStopping: Bool { state.withLock { $0.stopping } }
-
-    /// The read end of a pipe that ``stop()`` writes to; never read, so it stays readable from then on.
-    package let wakeDescriptor: Int32
-    private let wakeWriter: Int32
-
-    private init(wake: (read: Int32, write: Int32)) {
-        wakeDescriptor = wake.read
-        wakeWriter = wake.write
-    }
-
-    // The body holds the thread until it returns, so the pipe outlives every poll of it.
-    deinit {
-        system_close(wakeDescriptor)
-        system_close(wakeWriter)
-    }
-
-    /// Starts `body` on a new thread; fails only when the wake pipe cannot be made.
-    package static func start(_ body: @escaping @Sendable (PortReaderThread) -> Void) -> Result<PortReaderThread, SystemCallError> {
-        let thread: PortReaderThread
-        switch system_pipe() {
-        case .success(let wake): thread = PortReaderThread(wake: wake)
-        case .failure(let error): return .failure(error)
-        }
-        let box = Unmanaged.passRetained(Box {
-            body(thread)
-            thread.exited()
-        })
-        #if canImport(Darwin)
-            var id: pthread_t? = nil
-        #else
-            var id = pthread_t()
-        #endif
-        let rc = pthread_create(&id, nil, { arg in
-            let box = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()
-            box.run()
-            return nil
-        }, box.toOpaque())
-        precondition(rc == 0, "pthread_create failed: \(rc)")
-        #if canImport(Darwin)
-            pthread_detach(id!)
-        #else
-            pthread_detach(id)
-        #endif
-        return .success(thread)
-    }
-
-    /// Asks the thread to end and waits until it has.
-    package func stop() async {
-        state.withLock { $0.stopping = true }
-        // One byte into an empty pipe never blocks; a second stop's byte only adds to it.
-        _ = system_write(wakeWriter, [1][...])
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { s in
-                if s.exited { return true }
-                s.waiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
-        }
-    }
-
-    private func exited() {
-        let waiters = state.withLock { s in
-            s.exited = true
-            defer { s.waiters = [] }
-            return s.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    private final class Box {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
     }
 }

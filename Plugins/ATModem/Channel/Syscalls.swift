@@ -7,18 +7,14 @@
 #endif
 import SystemCalls
 
-// Every raw call of the serial layer goes through this file: the `system_` prefix marks the boundary, and
-// `valueOrErrno` turns -1/errno into a typed error (retrying EINTR) in one place, as swift-system's
-// `valueOrErrno(retryOnInterrupt:)` does (shared with the other plugins through SystemCalls).
+// Every raw call of the serial layer goes through this file or, where other plugins make it too (close, read,
+// write, pipe), through SystemCalls: the `system_` prefix marks the boundary, and `valueOrErrno` turns
+// -1/errno into a typed error (retrying EINTR) in one place, as swift-system's `valueOrErrno(retryOnInterrupt:)`
+// does.
 
 /// Opens a tty read-write, without making it the controlling terminal, non-blocking, close-on-exec.
 func system_openTTY(_ path: String) -> Result<Int32, SystemCallError> {
     valueOrErrno("open") { open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) }
-}
-
-/// Closes `fd`; EINTR is not retried (on Linux the descriptor is gone either way).
-func system_close(_ fd: Int32) {
-    _ = valueOrErrno("close", retryOnInterrupt: false) { close(fd) }
 }
 
 /// Makes further opens of the tty fail with EBUSY (`TIOCEXCL`), except for root.
@@ -101,26 +97,4 @@ package func system_poll(
             hangup: r & Int32(POLLHUP | POLLERR) != 0, invalid: r & Int32(POLLNVAL) != 0,
             woken: fds.count > 1 && fds[1].revents != 0)
     }
-}
-
-/// A pipe whose two ends are closed on exec.
-package func system_pipe() -> Result<(read: Int32, write: Int32), SystemCallError> {
-    var fds: [Int32] = [-1, -1]
-    return valueOrErrno("pipe") { pipe(&fds) }.map { _ in
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return (fds[0], fds[1])
-    }
-}
-
-/// Reads up to `maxBytes`; an empty array is end of file.
-package func system_read(_ fd: Int32, maxBytes: Int) -> Result<[UInt8], SystemCallError> {
-    var buffer = [UInt8](repeating: 0, count: maxBytes)
-    return buffer.withUnsafeMutableBytes { raw in
-        valueOrErrno("read") { read(fd, raw.baseAddress, raw.count) }
-    }.map { Array(buffer.prefix($0)) }
-}
-
-/// Writes what the kernel takes now; returns how many bytes it took.
-package func system_write(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Result<Int, SystemCallError> {
-    bytes.withUnsafeBytes { raw in valueOrErrno("write") { write(fd, raw.baseAddress, raw.count) } }
 }
