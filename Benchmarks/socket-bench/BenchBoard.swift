@@ -42,10 +42,7 @@ final class BenchBoard {
         log_level = "info"
         serial = "00000000000000042"
 
-        [modem]
-        kind = "atmodem"
-        device = "\(simulator.slavePath)"
-        vendor = "simcom"
+        \(simulator.configTable)
 
         [thermometer]
         kind = "onewire"

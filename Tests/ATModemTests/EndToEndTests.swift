@@ -24,10 +24,7 @@ extension PseudoTerminalTests {
             state = "\(dir.path)/state.sqlite"
             log_level = "warning"
 
-            [modem]
-            kind = "atmodem"
-            device = "\(simulator.slavePath)"
-            vendor = "simcom"
+            \(simulator.configTable)
 
             [main_relay]
             kind = "simulated"
@@ -71,10 +68,7 @@ extension PseudoTerminalTests {
             func write(pin: String) throws {
                 try """
                 state = "\(folder.path("state.sqlite"))"
-                [modem]
-                kind = "atmodem"
-                device = "\(simulator.slavePath)"
-                vendor = "simcom"
+                \(simulator.configTable)
                 pin = "\(pin)"
                 trace = true
                 [main_relay]

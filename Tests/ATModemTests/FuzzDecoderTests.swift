@@ -7,12 +7,6 @@ import TestSupport
 /// chunks: it never traps, keeps every line within its limit, and gives the same events however the bytes
 /// are split (issue 7, item 3).
 @Suite struct FuzzDecoderTests {
-    enum Step {
-        case command(String, body: String?)
-        case abandon
-        case bytes([UInt8])
-    }
-
     /// Bytes that steer the decoder: line ends, quotes, the prompt, colons, NUL, Ctrl-Z, non-UTF-8.
     static let interesting: [UInt8] = Array("\r\n\">: ,+OK".utf8) + [0x00, 0x1A, 0x1B, 0xFF, 0xC3, 0x09]
 
@@ -33,8 +27,8 @@ import TestSupport
         return out
     }
 
-    static func script(_ rng: inout SplitMix64) -> [Step] {
-        var steps: [Step] = []
+    static func script(_ rng: inout SplitMix64) -> [ATFuzz.Step] {
+        var steps: [ATFuzz.Step] = []
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             switch Int.random(in: 0..<10, using: &rng) {
             case 0:
@@ -43,29 +37,14 @@ import TestSupport
                 let length = Int.random(in: 0...300, using: &rng)
                 steps.append(.bytes((0..<length).map { _ in
                     Bool.random(using: &rng) ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
-                }))
+                }[...]))
             default:
                 let transcript = atTranscripts.randomElement(using: &rng)!
                 if let command = transcript.command { steps.append(.command(command, body: transcript.body)) }
-                steps.append(.bytes(mutated(transcript.bytes, &rng)))
+                steps.append(.bytes(mutated(transcript.bytes, &rng)[...]))
             }
         }
         return steps
-    }
-
-    /// Runs `steps`; `chunk` cuts each stretch of bytes.
-    static func run(_ steps: [Step], lineLimit: Int, chunk: (Int) -> [Range<Int>]) -> [ATEvent] {
-        var decoder = ATDecoder(lineLimit: lineLimit)
-        var events: [ATEvent] = []
-        for step in steps {
-            switch step {
-            case .command(let command, let body): decoder.commandSent(command, body: body)
-            case .abandon: decoder.commandAbandoned()
-            case .bytes(let bytes):
-                for range in chunk(bytes.count) { events += decoder.decode(bytes[range]) }
-            }
-        }
-        return events
     }
 
     @Test func randomAndMutatedModemOutput() {
@@ -74,9 +53,9 @@ import TestSupport
         for _ in 0..<1_500 {
             let steps = Self.script(&rng)
             let limit = [8, 32, 96, 4096].randomElement(using: &rng)!
-            let whole = Self.run(steps, lineLimit: limit) { [0..<$0] }
+            let whole = ATFuzz.decode(steps, limit: limit) { [0..<$0] }
             var cutter = SplitMix64(seed: rng.next())
-            let chunked = Self.run(steps, lineLimit: limit) { count in
+            let chunked = ATFuzz.decode(steps, limit: limit) { count in
                 var ranges: [Range<Int>] = []
                 var start = 0
                 while start < count {

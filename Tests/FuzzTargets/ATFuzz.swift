@@ -14,7 +14,9 @@ import ATModem
 public enum ATFuzz {
     static let lineLimits = [8, 32, 96, 4096]
 
-    enum Step {
+    /// What the port does with the decoder: writes a command (and the PDU it sends at the prompt), gives the
+    /// command up, or hands over bytes from the modem.
+    package enum Step {
         case command(String, body: String?)
         case abandon
         case bytes(ArraySlice<UInt8>)
@@ -31,9 +33,10 @@ public enum ATFuzz {
             let parts = record.split(separator: UInt8(ascii: "|"), maxSplits: 1, omittingEmptySubsequences: false)
             return .command(String(decoding: parts[0], as: UTF8.self), body: parts.dropFirst().first.map { String(decoding: $0, as: UTF8.self) })
         }
-        let whole = decode(steps, limit: limit, chunk: nil)
+        let whole = decode(steps, limit: limit) { [0..<$0] }
+        let chunked = decode(steps, limit: limit) { count in stride(from: 0, to: count, by: chunk).map { $0..<min(count, $0 + chunk) } }
         var problems: [String] = []
-        if decode(steps, limit: limit, chunk: chunk) != whole { problems.append("other events in chunks of \(chunk)") }
+        if chunked != whole { problems.append("other events in chunks of \(chunk)") }
         var answer: [String] = []
         for event in whole {
             if !isBounded(event, limit: limit) { problems.append("\(event) beyond \(limit)") }
@@ -56,8 +59,9 @@ public enum ATFuzz {
         return problems + checkAnswer(answer)
     }
 
-    /// Runs `steps` through one decoder, the bytes whole or cut into `chunk`-byte pieces.
-    static func decode(_ steps: [Step], limit: Int, chunk: Int?) -> [ATEvent] {
+    /// Runs `steps` through one decoder of line limit `limit`; `cuts` gives, for a stretch of `count` bytes,
+    /// the ranges (in order, covering it) that are fed to the decoder one after another.
+    package static func decode(_ steps: [Step], limit: Int, cuts: (_ count: Int) -> [Range<Int>]) -> [ATEvent] {
         var decoder = ATDecoder(lineLimit: limit)
         var events: [ATEvent] = []
         for step in steps {
@@ -65,10 +69,8 @@ public enum ATFuzz {
             case .command(let command, let body): decoder.commandSent(command, body: body)
             case .abandon: decoder.commandAbandoned()
             case .bytes(let bytes):
-                var rest = bytes[...]
-                while !rest.isEmpty {
-                    events += decoder.decode(rest.prefix(chunk ?? rest.count))
-                    rest = rest.dropFirst(chunk ?? rest.count)
+                for range in cuts(bytes.count) {
+                    events += decoder.decode(bytes[bytes.startIndex + range.lowerBound..<bytes.startIndex + range.upperBound])
                 }
             }
         }

@@ -181,6 +181,16 @@ package final class ModemSimulator: Sendable {
     /// The slave side to open; it changes after ``vanish()`` and ``reappear()``.
     package var slavePath: String { runtime.withLock { $0.terminal?.slavePath ?? "/dev/pts/vanished" } }
 
+    /// The `[modem]` table of an `smsocket` configuration file that drives this simulator: its ``slavePath``
+    /// and its profile's vendor. No line end after it, so that a test may add keys (`pin`, `trace`).
+    package var configTable: String {
+        let vendor = switch script({ $0.profile }) {
+        case .sim800: "simcom"
+        case .huaweiE1752: "huawei"
+        }
+        return "[modem]\nkind = \"atmodem\"\ndevice = \"\(slavePath)\"\nvendor = \"\(vendor)\""
+    }
+
     /// Changes the script (atomically with respect to the modem thread).
     package func script<T>(_ change: (inout Script) -> T) -> T { state.withLock { change(&$0) } }
 

@@ -19,20 +19,7 @@ final class ControlCommandTests {
 
     init() throws {
         folder = try TemporaryDirectory()
-        config = folder.path("smsocket.toml")
-        try FileManager.default.createDirectory(atPath: folder.path("rules"), withIntermediateDirectories: true)
-        try "log('loaded')\n".write(toFile: folder.path("rules/hello.lua"), atomically: true, encoding: .utf8)
-        // A relative control_socket is the config file's folder's, as `state` and `rules` are.
-        try """
-        state = "state.sqlite"
-        rules = "rules"
-        control_socket = "control.sock"
-        [modem]
-        kind = "simulated"
-        [main_relay]
-        kind = "simulated"
-
-        """.write(toFile: config, atomically: true, encoding: .utf8)
+        config = try simulatedBoard(in: folder)
     }
 
     deinit { daemon?.signal(SIGTERM) }

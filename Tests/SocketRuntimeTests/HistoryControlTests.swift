@@ -79,7 +79,7 @@ struct HistoryControlTests {
     @Test(arguments: [
         ControlRequest.export, .log(HistoryQuery(), follow: false),
         .log(HistoryQuery(kinds: [.sms, .alarm], temperature: true, hourly: true, limit: 500), follow: true),
-        .importSettings(SettingsDocument(settingsOf: SettingsDocumentTests.configured)),
+        .importSettings(SettingsDocument(settingsOf: PersistentState.everyFieldChanged)),
     ])
     func aRequestReadsBackAsItself(_ request: ControlRequest) throws {
         #expect(try ControlRequest.parse(Array(request.json.utf8)) == request)
@@ -128,7 +128,7 @@ struct HistoryControlTests {
         var change = Store.Change(at: Instant(seconds: 1))
         change.state = (PersistentState(), running)
         try store.commit(change)
-        let document = SettingsDocument(settingsOf: SettingsDocumentTests.configured)
+        let document = SettingsDocument(settingsOf: PersistentState.everyFieldChanged)
         try store.importSettings(document, at: Instant(seconds: 2))
         let loaded = try store.loadState()
         #expect(SettingsDocument(settingsOf: loaded) == document)

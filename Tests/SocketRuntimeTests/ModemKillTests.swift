@@ -142,10 +142,7 @@ struct ModemKillTests {
             control_socket = "\(dir.path("control.sock"))"
             log_level = "warning"
 
-            [modem]
-            kind = "atmodem"
-            device = "\(simulator.slavePath)"
-            vendor = "simcom"
+            \(simulator.configTable)
 
             [main_relay]
             kind = "exec"

@@ -101,31 +101,9 @@ struct ServiceNotifierTests {
 
     // MARK: - smsocket run under a service manager
 
-    /// The simulated board with a rules folder, in `folder`, its main relay's table `mainRelay`; returns the
-    /// configuration file.
-    private func board(in folder: TemporaryDirectory, mainRelay: String = "kind = \"simulated\"") throws -> String {
-        let dir = folder.url.path
-        try FileManager.default.createDirectory(atPath: dir + "/rules", withIntermediateDirectories: true)
-        try "log(\"loaded\")\n".write(toFile: dir + "/rules/hello.lua", atomically: true, encoding: .utf8)
-        let config = dir + "/smsocket.toml"
-        try """
-        state = "state.sqlite"
-        rules = "rules"
-        control_socket = "control.sock"
-        [modem]
-        kind = "simulated"
-        [main_relay]
-        \(mainRelay)
-        [button]
-        kind = "simulated"
-
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        return config
-    }
-
     @Test func runIsReadyPingsTheWatchdogReloadsAndStops() throws {
         let folder = try TemporaryDirectory()
-        let config = try board(in: folder)
+        let config = try simulatedBoard(in: folder, button: true)
         let socket = try NotificationSocket(.path(folder.path("notify")))
         let run = try ChildProcess(
             [smsocketExecutable(besides: #filePath), "run", "--config", config], outputPath: folder.path("output.txt"),
@@ -157,7 +135,7 @@ struct ServiceNotifierTests {
 
     @Test func runReachesAnAbstractSocketWithoutAWatchdog() throws {
         let folder = try TemporaryDirectory()
-        let config = try board(in: folder)
+        let config = try simulatedBoard(in: folder, button: true)
         let socket = try NotificationSocket(.abstract("smsocket-test-\(UUID().uuidString)"))
         let run = try ChildProcess(
             [smsocketExecutable(besides: #filePath), "run", "--config", config], outputPath: folder.path("output.txt"),
@@ -174,7 +152,7 @@ struct ServiceNotifierTests {
     @Test func aControllerStuckInAnEventStopsFeedingTheWatchdog() throws {
         let folder = try TemporaryDirectory()
         let relay = try folder.script("relay", "if [ \"$1\" = on ]; then : > \"\(folder.path("switching"))\"; sleep 3; fi")
-        let config = try board(in: folder, mainRelay: "kind = \"exec\"\ncommand = [\"\(relay)\"]")
+        let config = try simulatedBoard(in: folder, mainRelay: "kind = \"exec\"\ncommand = [\"\(relay)\"]", button: true)
         let socket = try NotificationSocket(.path(folder.path("notify")))
         let output = folder.path("output.txt")
         let run = try ChildProcess(

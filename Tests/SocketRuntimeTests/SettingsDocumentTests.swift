@@ -8,54 +8,12 @@ import Testing
 /// that every field is checked, with the JSON path named.
 @Suite("The settings document")
 struct SettingsDocumentTests {
-    /// Every setting away from its factory value, and device state that a document must not carry.
-    static let configured: PersistentState = {
-        var s = PersistentState()
-        s.restartTime = 20
-        s.ring = .toggle
-        s.secListActive = true
-        s.secNumbers = ["3589123456789", "3584000000001"]
-        s.password = "12abc"
-        s.renewPassword = "abc123xyz"
-        s.smsConfirm = false
-        s.ringConfirm = false
-        s.ringConfirmType = .call
-        s.errorReplies = false
-        s.smsConfirmUnauthorised = true
-        s.thermostatMode = .cooling
-        s.thermostatEnabled = true
-        s.tempOff = 20
-        s.alertNumbers = ["3589223456789"]
-        s.thermAlert = true
-        s.riseAlert = 30
-        s.fallAlert = -5
-        s.tempCal = 7
-        s.microRelayTime = 60
-        s.sensorType = .normallyClosed
-        s.alertMode = .smsChange
-        s.alarmArmed = true
-        s.schedule = [
-            ScheduleRule(hour: 8, minute: 30, weekday: nil, action: .on), ScheduleRule(hour: 22, minute: 0, weekday: 5, action: .disarmAlarm),
-            ScheduleRule(hour: 6, minute: 15, weekday: 1, action: .rule("BOOST")),
-        ]
-        s.powerState = .off
-        s.saldoCode = "*100#"
-        // Device state: not settings.
-        s.ruleLastFired = [s.schedule[0]: 20_458]
-        s.mainRelayOn = true
-        s.mainTimer = TimedSwitch(deadline: Instant(seconds: 1000), seconds: 60, finalOn: false)
-        s.alarmLog = [AlarmLogEntry(time: nil)]
-        s.clock = DeviceClock(offsetSeconds: 3600, zone: "+08")
-        s.restoreNoticePending = true
-        return s
-    }()
-
     @Test func aDocumentReadsBackAsItselfWithoutTheDeviceState() throws {
-        let document = SettingsDocument(settingsOf: Self.configured)
+        let document = SettingsDocument(settingsOf: PersistentState.everyFieldChanged)
         for pretty in [false, true] {
             #expect(try SettingsDocument.parse(Data(document.json(pretty: pretty).utf8)) == document)
         }
-        var expected = Self.configured
+        var expected = PersistentState.everyFieldChanged
         expected.ruleLastFired = [:]
         expected.mainRelayOn = false
         expected.mainTimer = nil
@@ -68,16 +26,16 @@ struct SettingsDocumentTests {
     }
 
     @Test func keysComeInAStableSortedOrder() throws {
-        let json = SettingsDocument(settingsOf: Self.configured).json(pretty: false)
+        let json = SettingsDocument(settingsOf: PersistentState.everyFieldChanged).json(pretty: false)
         #expect(json.hasPrefix(#"{"format":"smsocket-settings","settings":{"alarm_armed":true,"alert_mode":"SMSCHANGE","alert_numbers":["3589223456789"],"#))
         #expect(json.hasSuffix(#""trisealert":30},"version":1}"#))
         #expect(json.contains(#""scheduler":["08:30,*,ON","22:00,5,AOF","06:15,1,BOOST"]"#))
-        #expect(json == SettingsDocument(settingsOf: Self.configured).json(pretty: false), "the same every time")
+        #expect(json == SettingsDocument(settingsOf: PersistentState.everyFieldChanged).json(pretty: false), "the same every time")
     }
 
     /// A valid document with `change` applied to its one-line JSON.
     static func document(_ change: (String) -> String) -> Data {
-        Data(change(SettingsDocument(settingsOf: configured).json(pretty: false)).utf8)
+        Data(change(SettingsDocument(settingsOf: .everyFieldChanged).json(pretty: false)).utf8)
     }
 
     struct BadCase: CustomStringConvertible, Sendable {

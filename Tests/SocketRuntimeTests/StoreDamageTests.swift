@@ -77,7 +77,7 @@ struct StoreDamageTests {
     }
 
     @Test func aStateAtTheEdgesOfEveryRangeLoads() throws {
-        var state = StoreTests.everythingChanged
+        var state = PersistentState.everyFieldChanged
         let late = ScheduleRule(hour: 23, minute: 59, weekday: 7, action: .info)
         state.schedule = [late, ScheduleRule(hour: 0, minute: 0, weekday: 1, action: .off)]
         state.ruleLastFired = [late: ScheduleRule.dayRange.upperBound]

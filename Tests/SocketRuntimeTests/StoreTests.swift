@@ -16,49 +16,8 @@ struct StoreTests {
 
     var path: String { dir + "/state.sqlite" }
 
-    /// A state in which every persisted field differs from its factory default.
-    static var everythingChanged: PersistentState {
-        var s = PersistentState()
-        s.restartTime = 33
-        s.ring = .toggle
-        s.secListActive = true
-        s.secNumbers = ["3589123456789", "123456"]
-        s.password = "12abc"
-        s.renewPassword = "123456abc"
-        s.smsConfirm = false
-        s.ringConfirm = false
-        s.ringConfirmType = .call
-        s.errorReplies = false
-        s.smsConfirmUnauthorised = true
-        s.thermostatMode = .cooling
-        s.thermostatEnabled = true
-        s.tempOff = 22
-        s.alertNumbers = ["358912345678"]
-        s.thermAlert = true
-        s.riseAlert = 35
-        s.fallAlert = -5
-        s.tempCal = 7
-        s.microRelayTime = 900
-        s.sensorType = .normallyClosed
-        s.alertMode = .smsChange
-        s.alarmArmed = true
-        s.schedule = [
-            ScheduleRule(hour: 8, minute: 0, weekday: nil, action: .on),
-            ScheduleRule(hour: 18, minute: 30, weekday: 5, action: .disarmAlarm),
-        ]
-        s.ruleLastFired = [ScheduleRule(hour: 18, minute: 30, weekday: 5, action: .disarmAlarm): 20_458]
-        s.powerState = .off
-        s.saldoCode = "*100#"
-        s.mainRelayOn = true
-        s.mainTimer = TimedSwitch(deadline: Instant(milliseconds: 1_767_600_000_123), seconds: 1800, finalOn: false)
-        s.alarmLog = [AlarmLogEntry(time: CivilTime(year: 2026, month: 1, day: 5, hour: 8, minute: 1, second: 2)), AlarmLogEntry(time: nil)]
-        s.clock = DeviceClock(offsetSeconds: -3600, zone: "+12")
-        s.restoreNoticePending = true
-        return s
-    }
-
     @Test func everyFieldSurvivesReopening() throws {
-        let changed = Self.everythingChanged
+        let changed = PersistentState.everyFieldChanged
         do {
             let store = try Store(path: path)
             var change = Store.Change(at: Instant(seconds: 1))
@@ -95,9 +54,9 @@ struct StoreTests {
         do {
             let store = try Store(path: path)
             var change = Store.Change(at: Instant(seconds: 1))
-            change.state = (PersistentState(), Self.everythingChanged)
+            change.state = (PersistentState(), PersistentState.everyFieldChanged)
             try store.commit(change)
-            change.state = (Self.everythingChanged, PersistentState())
+            change.state = (PersistentState.everyFieldChanged, PersistentState())
             try store.commit(change)
         }
         #expect(try Store(path: path).loadState() == PersistentState())
