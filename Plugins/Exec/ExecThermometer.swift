@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import PluginKit
 import SocketCore
 import Synchronization
 
@@ -11,8 +12,6 @@ import Synchronization
 /// Either way the reason is logged, once until it changes.
 public final class ExecThermometer: ThermometerPort {
     private struct State {
-        var sink: (any EventSink)?
-        var reading = false
         /// The last failure logged, so that a sensor failing every minute does not flood the log.
         var lastProblem: String?
     }
@@ -23,8 +22,8 @@ public final class ExecThermometer: ThermometerPort {
     private let killGrace: Duration
     private let logger: Logger
     private let state = Mutex(State())
-    // Commands run here, one at a time, never on the cooperative pool.
-    private let queue = DispatchQueue(label: "smsocket.exec.thermometer")
+    // Commands run on a queue of their own, one at a time.
+    private let readings = RequestedReadings(queue: DispatchQueue(label: "smsocket.exec.thermometer"))
 
     /// - Parameters:
     ///   - command: The program and its arguments (no shell).
@@ -38,28 +37,13 @@ public final class ExecThermometer: ThermometerPort {
         self.logger = logger
     }
 
-    public func start(events: any EventSink) async throws { state.withLock { $0.sink = events } }
+    public func start(events: any EventSink) async throws { readings.start(posting: events) }
 
     /// Readings in flight finish, but what they read is no longer posted.
-    public func stop() async { state.withLock { $0.sink = nil } }
+    public func stop() async { readings.stop() }
 
     /// Starts a run and returns at once; a request while one is running is answered by that run.
-    public func requestReading() {
-        let start = state.withLock { state in
-            guard state.sink != nil, !state.reading else { return false }
-            state.reading = true
-            return true
-        }
-        guard start else { return }
-        queue.async { [self] in
-            let reading = read()
-            let sink = state.withLock { state in
-                state.reading = false
-                return state.sink
-            }
-            sink?.post(.temperature(reading))
-        }
-    }
+    public func requestReading() { readings.request { [self] in read() } }
 
     /// Runs the command once and turns the result into a reading. Blocks.
     private func read() -> TemperatureReading {

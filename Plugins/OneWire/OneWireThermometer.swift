@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import PluginKit
 import SocketCore
 import Synchronization
 import SystemCalls
@@ -48,8 +49,6 @@ public final class OneWireThermometer: ThermometerPort {
     static let readerQueueKey = DispatchSpecificKey<Bool>()
 
     private struct State {
-        var sink: (any EventSink)?
-        var readInFlight = false
         /// Cuts a read's remaining tries short once the port stops.
         var stopped = false
         /// The last outcome logged, so a sensor that stays missing is logged once, not every minute.
@@ -59,6 +58,7 @@ public final class OneWireThermometer: ThermometerPort {
     private enum Outcome: Equatable { case measured, missing, faulty }
 
     private let state = Mutex(State())
+    private let readings: RequestedReadings
 
     /// - Parameters:
     ///   - bus: where the sensors are; the real `/sys/bus/w1/devices` by default.
@@ -79,23 +79,20 @@ public final class OneWireThermometer: ThermometerPort {
         self.sleep = sleep ?? { system_sleep($0) }
         self.queue = DispatchQueue(label: "smsocket.onewire.reader")
         queue.setSpecific(key: Self.readerQueueKey, value: true)
+        self.readings = RequestedReadings(queue: queue)
     }
 
     // MARK: Port
 
     public func start(events: any EventSink) async throws {
-        state.withLock { s in
-            s.sink = events
-            s.stopped = false
-        }
+        state.withLock { $0.stopped = false }
+        readings.start(posting: events)
     }
 
     /// Stops posting and returns once no read is in flight, so no sensor file is touched afterwards.
     public func stop() async {
-        state.withLock { s in
-            s.sink = nil
-            s.stopped = true
-        }
+        readings.stop()
+        state.withLock { $0.stopped = true }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             queue.async { done.resume() }
         }
@@ -108,23 +105,7 @@ public final class OneWireThermometer: ThermometerPort {
 
     /// Starts a read on the reader queue and returns at once; the result is posted as
     /// ``Event/temperature(_:)``. Does nothing while a read is already in flight, or before ``start(events:)``.
-    public func requestReading() {
-        let begin = state.withLock { s in
-            guard s.sink != nil, !s.readInFlight else { return false }
-            s.readInFlight = true
-            return true
-        }
-        guard begin else { return }
-        queue.async { [self] in
-            let reading = read()
-            // Cleared before posting, so a request the event itself provokes is not swallowed.
-            let sink = state.withLock { s in
-                s.readInFlight = false
-                return s.sink
-            }
-            sink?.post(.temperature(reading))
-        }
-    }
+    public func requestReading() { readings.request { [self] in read() } }
 
     // MARK: Reading
 

@@ -55,12 +55,7 @@ struct FormCase: Sendable, CustomTestStringConvertible {
     }
 
     /// A shell in S0 on `model` with the setup commands already sent.
-    func prepared(_ model: Model) -> TestShell {
-        var shell = TestShell.s0(model)
-        for body in setup { shell.sms(body) }
-        shell.clearLog()
-        return shell
-    }
+    func prepared(_ model: Model) -> TestShell { TestShell.s0(model, then: setup) }
 
     /// The S0 time stamp (2013-05-21 14:03:10, zone +12 quarter-hours).
     static let stamp = NetworkTimestamp(

@@ -6,12 +6,7 @@ import Testing
 struct SecurityTests {
     /// S0 with the owner on an active allowed list.
     static func listed(_ model: Model = .gsm706, extra: [String] = []) -> TestShell {
-        var shell = TestShell.s0(model)
-        shell.sms("SECNUMBER+3589123456789")
-        shell.sms("SECLIST=ON")
-        for s in extra { shell.sms(s) }
-        shell.clearLog()
-        return shell
+        TestShell.s0(model, then: ["SECNUMBER+3589123456789", "SECLIST=ON"] + extra)
     }
 
     @Test("strangers are ignored silently by default, for Ctrl, 30min and Inf commands (§5 A64)",

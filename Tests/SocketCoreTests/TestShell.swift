@@ -46,10 +46,12 @@ struct TestShell {
 
     /// Prior state S0 of spec §6 for `model`: powered up 5 minutes ago, signal −67 dBm, clock set to
     /// 13/05/21,14:03:10+12 (full models only: Light has no clock).
-    static func s0(_ model: Model = .gsm706) -> TestShell {
+    /// `setup` (SMS from the owner) follows, and the log is cleared after it too.
+    static func s0(_ model: Model = .gsm706, then setup: [String] = []) -> TestShell {
         var shell = TestShell(model: model)
         shell.advance(minutes: 5)
         if !model.isLight { shell.sms(s0Date) }
+        for text in setup { shell.sms(text) }
         shell.clearLog()
         return shell
     }

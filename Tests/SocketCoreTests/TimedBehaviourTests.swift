@@ -7,12 +7,7 @@ let alertB = "3589223456789"
 
 /// S0 with two ALERTNUMBERs.
 func withAlertNumbers(_ model: Model = .gsm706, _ extra: [String] = []) -> TestShell {
-    var shell = TestShell.s0(model)
-    shell.sms("ALERTNUMBER+\(alertA)")
-    shell.sms("ALERTNUMBER+\(alertB)")
-    for s in extra { shell.sms(s) }
-    shell.clearLog()
-    return shell
+    TestShell.s0(model, then: ["ALERTNUMBER+\(alertA)", "ALERTNUMBER+\(alertB)"] + extra)
 }
 
 @Suite("Relays: ON<n>, OFF<n>, RESTART, RESTARTM (§4.1, §4.2)")
