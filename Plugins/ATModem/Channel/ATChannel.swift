@@ -168,9 +168,9 @@ public actor ATChannel {
         var request: Request
         var phase: Phase
         var lines: [String] = []
-        var timer: Task<Void, Never>?
+        var timer: WakeUp?
         /// The quiet timer of ``ATTimeouts/impliedFinal``, armed by a line that answers the command.
-        var quiet: Task<Void, Never>?
+        var quiet: WakeUp?
         var answered = false
     }
 
@@ -328,17 +328,9 @@ public actor ATChannel {
         current?.timer = wake(after: duration) { $0.timerFired(id) }
     }
 
-    /// A task that runs `fired` on the channel after `duration` on the channel's clock, unless cancelled.
-    private func wake(after duration: Duration, _ fired: @escaping @Sendable (isolated ATChannel) -> Void) -> Task<Void, Never> {
-        let clock = self.clock
-        return Task {
-            do {
-                try await sleep(on: clock, for: duration)
-            } catch {
-                return
-            }
-            await fired(self)
-        }
+    /// Runs `fired` on the channel after `duration` on the channel's clock, unless cancelled.
+    private func wake(after duration: Duration, _ fired: @escaping @Sendable (isolated ATChannel) -> Void) -> WakeUp {
+        WakeUp.after(duration, on: clock) { await fired(self) }
     }
 
     private func timerFired(_ id: Int) {
@@ -508,6 +500,6 @@ func lastCommand(of line: String) -> Substring {
 }
 
 /// Sleeps on an existential clock (opened here, since `Clock.sleep(for:)` needs the concrete type).
-private func sleep<C: Clock>(on clock: C, for duration: Duration) async throws where C.Duration == Duration {
+func sleep<C: Clock>(on clock: C, for duration: Duration) async throws where C.Duration == Duration {
     try await clock.sleep(until: clock.now.advanced(by: duration), tolerance: nil)
 }
