@@ -45,6 +45,10 @@ public final class Store: Sendable {
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
             try db.execute(sql: durability == .full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            // The settings and history are small and written far more than read back: 512 KiB of page
+            // cache holds their B-tree's inner pages, where SQLite's default 2,000 KiB would follow the
+            // handled-message keys to that size as they grow towards the daily pruning.
+            try db.execute(sql: "PRAGMA cache_size = -512")
         }
         do {
             if try Self.isMissing(path) { try Self.create(path, config) }
