@@ -13,17 +13,24 @@ public struct ControllerService: Service {
     private let bus: EventBus
     private let clock: SystemClock
     private let notifier: ServiceNotifier?
+    private let started: @Sendable () -> Void
 
-    public init(controller: Controller, bus: EventBus, clock: SystemClock = SystemClock(), notifier: ServiceNotifier? = nil) {
+    /// - Parameter started: runs once the controller has started, after `READY=1`.
+    public init(
+        controller: Controller, bus: EventBus, clock: SystemClock = SystemClock(), notifier: ServiceNotifier? = nil,
+        started: @escaping @Sendable () -> Void = {}
+    ) {
         self.controller = controller
         self.bus = bus
         self.clock = clock
         self.notifier = notifier
+        self.started = started
     }
 
     public func run() async throws {
         try await controller.start()
         notifier?.notify([.ready, .status("Running")])
+        started()
         let bus = self.bus
         let clock = self.clock
         let notifier = self.notifier

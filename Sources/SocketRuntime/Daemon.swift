@@ -56,7 +56,10 @@ public enum Daemon {
         let control = try controlServer(config, controller: controller, bus: bus, logger: logger, notifier: notifier)
         // A group stops its services last to first: the control socket closes before the controller stops.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: ControllerService(controller: controller, bus: bus, clock: clock, notifier: notifier)),
+            .init(
+                service: ControllerService(
+                    controller: controller, bus: bus, clock: clock, notifier: notifier,
+                    started: { StartUpCode.release(logger: logger) })),
             .init(
                 service: ReloadSignal(signals: hangUps, controller: controller, bus: bus, logger: logger, notifier: notifier),
                 successTerminationBehavior: .ignore),
