@@ -277,14 +277,17 @@ struct TOMLLexer {
         if first.isLetter {
             throw error("\(text) is not a value; a string is written in quotes: \"\(text)\"")
         }
+        // From here on the token is not repeated: a PIN written without its quotes ("0123") must not reach the
+        // log through its error. The parser names the key instead.
         if Self.looksLikeDateOrTime(token) {
-            throw error("\(text) is a date or time; dates and times are not supported in SMSocket configs")
+            throw error("a date or time; dates and times are not supported in SMSocket configs")
         }
         switch Self.number(token) {
         case .value(let value): return value
-        case .notANumber: throw error("\(text) is not a valid number")
-        case .integerOutOfRange: throw error("\(text) is too large; whole numbers go from \(Int.min) to \(Int.max)")
-        case .floatOutOfRange: throw error("\(text) is too large for a number")
+        case .notANumber: throw error("not a valid number; text, such as a PIN, is written in quotes")
+        case .integerOutOfRange:
+            throw error("too large a whole number; whole numbers go from \(Int.min) to \(Int.max) (text, such as a long number, is written in quotes)")
+        case .floatOutOfRange: throw error("too large a number")
         }
     }
 

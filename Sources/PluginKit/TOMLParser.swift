@@ -227,7 +227,14 @@ struct TOMLParser {
         case UInt8(ascii: "{"):
             return try inlineTable(depth: depth, path: path)
         default:
-            return try lexer.scalar()
+            do throws(ConfigError) {
+                return try lexer.scalar()
+            } catch {
+                // The key the value belongs to, since the error does not repeat the value.
+                var named = error
+                named.key = path.joined(separator: ".")
+                throw named
+            }
         }
     }
 
