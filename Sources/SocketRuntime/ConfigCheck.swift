@@ -121,24 +121,23 @@ public enum ConfigCheck {
     /// The folder systemd makes at every start for the control socket (`RuntimeDirectory=smsocket`).
     static let systemdRuntimeDirectory = "/run/smsocket"
 
-    /// The control socket's path fits a socket address and its folder exists (or is `systemdFolder`) and
-    /// this user can create the socket in it. Without `control_socket`, a missing default folder is no
+    /// The control socket's folder exists (or is `systemdFolder`), this user can create the socket in it, and
+    /// nothing but a socket is at its path (the path itself is checked as the file is read). Without `control_socket`, a missing default folder is no
     /// finding: `run` works without the socket then (``Daemon/controlServer(_:controller:bus:logger:defaultPath:)``).
     static func controlSocketFolder(_ config: ControllerConfig, systemdFolder: String = systemdRuntimeDirectory) -> [ConfigFinding] {
         let path = config.controlSocketPath ?? ControllerConfig.defaultControlSocketPath
         func finding(_ severity: ConfigFinding.Severity, _ message: String) -> [ConfigFinding] {
             [ConfigFinding(severity, ConfigError(file: config.file, line: config.sourceMap.line(of: "control_socket"), key: "control_socket", message: message))]
         }
-        guard !path.isEmpty, !path.hasSuffix("/") else {
-            return finding(.error, "expected the socket's path, e.g. \"\(ControllerConfig.defaultControlSocketPath)\"")
-        }
-        guard path.utf8.count <= UnixSocket.maximumPathLength else {
-            return finding(.error, "\(path) is too long: a socket's path has at most \(UnixSocket.maximumPathLength) bytes")
-        }
         let folder = parentFolder(of: path)
         switch folderState(folder, named: "control socket's folder", toUse: "create files in", access: W_OK | X_OK) {
         case .usable:
-            return []
+            // A socket there is a killed controller's (or a running one's, which `run` reports); anything else
+            // stops `run`.
+            switch fileKind(atPath: path) {
+            case .success(.socket), .failure: return []
+            case .success(let kind): return finding(.error, ControlSocketError(code: .notASocket, path: path, detail: kind.description).description)
+            }
         case .missing where config.controlSocketPath == nil:
             // `run` then runs without a control socket, and says so in its log.
             return []

@@ -1,6 +1,7 @@
 import Logging
 import PluginKit
 import SocketCore
+import SystemCalls
 
 /// The configuration file (TOML): the model, where state and rules live, how much to log, and which
 /// plugin fills each role of the board. Documented key by key in etc/smsocket.toml.
@@ -103,9 +104,12 @@ public struct ControllerConfig: Sendable {
                     throw fail(key, "expected one of \(Model.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), not \"\(name)\"")
                 }
                 config.model = model
-            case "state": config.statePath = Self.path(try string(key, value), besides: file)
+            case "state":
+                let path = try string(key, value)
+                config.statePath = path == TemporaryState.configValue ? path : Self.path(path, besides: file)
             case "rules": config.rulesPath = Self.path(try string(key, value), besides: file)
-            case "control_socket": config.controlSocketPath = Self.path(try string(key, value), besides: file)
+            case "control_socket":
+                config.controlSocketPath = try controlSocketPath(try string(key, value), file: file, line: map.line(of: key))
             case "serial": config.serialNumber = try string(key, value)
             case "rule_memory_kib":
                 guard case .int(let kib) = value, (64...1_048_576).contains(kib) else {
@@ -141,22 +145,38 @@ public struct ControllerConfig: Sendable {
     /// none), for the control commands. Only that key is read: the file must be TOML, but a mistake elsewhere
     /// in it (which `smsocket check` reports) does not keep `smsocket status` from reaching the controller.
     ///
-    /// - Throws: a ``ConfigError``: the file cannot be read or is not TOML, or `control_socket` is not a string.
+    /// - Throws: a ``ConfigError``: the file cannot be read or is not TOML, or `control_socket` is not the path
+    ///   of a socket.
     public static func controlSocket(inConfigFile path: String) throws(ConfigError) -> String {
         let document = try TOMLDocument(parsing: ConfigFile.contents(of: path), file: path)
         guard let value = document.values["control_socket"] else { return defaultControlSocketPath }
+        let line = document.sourceMap.line(of: "control_socket")
         guard case .string(let socket) = value else {
-            throw ConfigError(
-                file: path, line: document.sourceMap.line(of: "control_socket"), key: "control_socket",
-                message: "expected a string, found \(value.typeName)")
+            throw ConfigError(file: path, line: line, key: "control_socket", message: "expected a string, found \(value.typeName)")
         }
-        return Self.path(socket, besides: path)
+        return try controlSocketPath(socket, file: path, line: line)
+    }
+
+    /// The value of `control_socket` as a path (``path(_:besides:)``), refused at `line` unless a socket can be
+    /// bound there: a file's path (not empty, not a folder's), without NUL, that fits a socket address.
+    static func controlSocketPath(_ value: String, file: String, line: Int?) throws(ConfigError) -> String {
+        func refused(_ message: String) -> ConfigError {
+            ConfigError(file: file, line: line, key: "control_socket", message: message)
+        }
+        guard !value.isEmpty, !value.hasSuffix("/"), !value.utf8.contains(0) else {
+            throw refused("expected the socket's path, e.g. \"\(defaultControlSocketPath)\"")
+        }
+        let path = Self.path(value, besides: file)
+        guard path.utf8.count <= UnixSocket.maximumPathLength else {
+            throw refused("\(path) is too long: a socket's path has at most \(UnixSocket.maximumPathLength) bytes")
+        }
+        return path
     }
 
     /// A path from the file: absolute as written, relative to the configuration file's folder otherwise (so
-    /// `check` and `run` find the same folder from any working directory). `temporary` stays a word.
+    /// `check` and `run` find the same folder from any working directory).
     static func path(_ value: String, besides file: String) -> String {
-        guard !value.hasPrefix("/"), value != "temporary", let slash = file.lastIndex(of: "/") else { return value }
+        guard !value.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return value }
         return String(file[...slash]) + value
     }
 

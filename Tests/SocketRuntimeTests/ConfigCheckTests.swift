@@ -185,6 +185,12 @@ struct ConfigCheckTests {
             ["error: $D/board.toml:1: control_socket: /run/\(String(repeating: "x", count: 110)) is too long: a socket's path has at most 107 bytes"] + warnings707,
             false
         ),
+        (
+            "what is at the control socket's path must be a socket, which `run` replaces",
+            "control_socket = \"board.toml\"\n" + bare,
+            ["error: $D/board.toml:1: control_socket: the control socket $D/board.toml cannot be made: a file is there; remove it or choose another control_socket"] + warnings707,
+            false
+        ),
         ("a file that is not TOML stops at its first error", "[modem\nkind = 1\n[[[", ["error: $D/board.toml:1: not valid TOML: expected ] to close the header [modem], found the end of the line"], false),
     ]
 

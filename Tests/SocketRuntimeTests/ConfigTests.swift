@@ -2,6 +2,7 @@ import Logging
 import PluginKit
 import SocketCore
 import Testing
+import TestSupport
 
 @testable import SocketRuntime
 
@@ -90,6 +91,36 @@ struct ConfigTests {
         #expect(try ports(Self.modem + "pin = \"0000\"\ntrace = true\n").summary == ["main_relay: simulated", "modem: atmodem"])
         #expect(try ports(Self.modem + "pin = \"12345678\"\ntrace = false\n").summary.count == 2)
         #expect(throws: ConfigError.self) { try ports(Self.modem + "trace = \"yes\"\n") }
+    }
+
+    static let tooLongSocket = "/run/" + String(repeating: "x", count: 110)
+
+    /// `control_socket` names a path a socket can be made at, or is refused at its line: by `run` and `check`
+    /// (``ControllerConfig/parse(_:file:zones:)``) and by the control commands, which read that key alone.
+    @Test(arguments: [
+        ("control_socket = \"\"\n", "board.toml:1: control_socket: expected the socket's path, e.g. \"/run/smsocket/control.sock\""),
+        ("\ncontrol_socket = \"/run/smsocket/\"\n", "board.toml:2: control_socket: expected the socket's path, e.g. \"/run/smsocket/control.sock\""),
+        ("control_socket = \"/run/a\\u0000b\"\n", "board.toml:1: control_socket: expected the socket's path, e.g. \"/run/smsocket/control.sock\""),
+        ("control_socket = \"\(tooLongSocket)\"\n", "board.toml:1: control_socket: \(tooLongSocket) is too long: a socket's path has at most 107 bytes"),
+    ])
+    func aControlSocketThatCannotBeMadeIsRefusedAtItsLine(_ line: String, _ message: String) throws {
+        #expect(throws: ConfigError.self) { try ControllerConfig.parse(line + Self.minimal, file: "board.toml") }
+        let (_, problems) = ControllerConfig.read(try TOMLDocument(parsing: Array((line + Self.minimal).utf8), file: "board.toml"), file: "board.toml")
+        #expect(problems.map(\.description) == [message])
+        let folder = try TemporaryDirectory()
+        let file = folder.path("board.toml")
+        try (line + Self.minimal).write(toFile: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try ControllerConfig.controlSocket(inConfigFile: file) }
+        #expect(error?.description == folder.path(message))
+    }
+
+    /// `temporary` is a word of `state` alone: `rules` and `control_socket` of that name are paths beside the file.
+    @Test func temporaryIsAPathButForTheState() throws {
+        let config = try ControllerConfig.parse(
+            "state = \"temporary\"\nrules = \"temporary\"\ncontrol_socket = \"temporary\"\n" + Self.minimal, file: "/etc/smsocket/board.toml")
+        #expect(config.statePath == TemporaryState.configValue)
+        #expect(config.rulesPath == "/etc/smsocket/temporary")
+        #expect(config.controlSocketPath == "/etc/smsocket/temporary")
     }
 
     @Test func theSampleConfigurationsParse() throws {

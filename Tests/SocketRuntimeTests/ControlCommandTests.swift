@@ -92,6 +92,9 @@ final class ControlCommandTests {
         try "control_socket = 5\n".write(toFile: config, atomically: true, encoding: .utf8)
         let wrong = try smsocket(["status", "--config", config])
         #expect(wrong == (78, "smsocket: \(config):1: control_socket: expected a string, found a whole number\n"))
+        try "control_socket = \"\"\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let empty = try smsocket(["status", "--config", config])
+        #expect(empty == (78, "smsocket: \(config):1: control_socket: expected the socket's path, e.g. \"/run/smsocket/control.sock\"\n"))
     }
 
     /// Tests run as root; `setpriv` runs the client as nobody (uid 65534, no groups).
