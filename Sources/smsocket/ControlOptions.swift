@@ -64,11 +64,17 @@ struct ControlOptions: ParsableArguments {
             print(json ? line : human(body).joined(separator: "\n"))
         } catch let error as ControlError {
             if json { print(line) } else { printError(error.message) }
-            throw ExitCode(Exit.refused)
+            throw ExitCode(Self.exitCode(error))
         } catch let error as ControlClientError {
             printError(error.message)
             throw ExitCode(Self.exitCode(error.kind))
         }
+    }
+
+    /// The controller's refusal: 77 when it is this user it refuses (the message names the group to join),
+    /// 1 for anything else it refused or could not do.
+    static func exitCode(_ error: ControlError) -> Int32 {
+        error.code == .refused ? Exit.permissionDenied : Exit.refused
     }
 
     static func exitCode(_ kind: ControlClientError.Kind) -> Int32 {

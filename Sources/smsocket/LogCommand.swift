@@ -69,7 +69,7 @@ struct LogCommand: ParsableCommand {
                     return true
                 } catch let error as ControlError {
                     if options.json { Simulate.writeLine(line) } else { options.printError(error.message) }
-                    failure = ControlOptions.Exit.refused
+                    failure = ControlOptions.exitCode(error)
                 } catch let error as ControlClientError {
                     options.printError(error.message)
                     failure = ControlOptions.exitCode(error.kind)

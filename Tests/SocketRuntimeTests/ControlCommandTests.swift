@@ -111,8 +111,11 @@ final class ControlCommandTests {
 
         // With the mode loosened, the peer's credentials still keep nobody out.
         #expect(chmod(socket, 0o666) == 0)
+        // Exit 77 either way: this user may not use the socket.
         let refused = try smsocket(["status", "--config", config], as: nobody)
-        #expect(refused == (1, "smsocket: uid 65534 may not use the control socket: join the group \(group)\n"))
+        #expect(refused == (77, "smsocket: uid 65534 may not use the control socket: join the group \(group)\n"))
+        let following = try smsocket(["log", "--follow", "--config", config], as: nobody)
+        #expect(following.code == 77, "\(following.output)")
         #expect(waitForText(in: dir + "/run.txt") { $0.contains("control socket: refused uid 65534") })
     }
 }
