@@ -215,9 +215,11 @@ package final class ControlServer: Service, Sendable {
         writeReplies(from: responder, to: descriptor)
     }
 
-    /// The request line without its newline (a `\r` before it dropped); nil when the client closed first.
+    /// The request line without its newline (a `\r` before it dropped); nil when the client went away before
+    /// sending anything.
     ///
-    /// - Throws: ``ControlError/Code/tooLong``, ``ControlError/Code/timeout``.
+    /// - Throws: ``ControlError/Code/tooLong``, ``ControlError/Code/timeout``; ``ControlError/Code/badRequest``
+    ///   for bytes that end without a newline (`printf ... | socat`: the client may still read the answer).
     private func readRequestLine(_ descriptor: Int32) throws(ControlError) -> [UInt8]? {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: limits.readTimeout)
@@ -236,7 +238,9 @@ package final class ControlServer: Service, Sendable {
             }
             let count: Int
             switch chunk.withUnsafeMutableBytes({ UnixSocket.receive(descriptor, into: $0) }) {
-            case .success(0): return nil
+            case .success(0) where line.isEmpty: return nil
+            case .success(0):
+                throw ControlError(.badRequest, "the request ended without its newline; it is not carried out: send one line of JSON ending in a newline")
             case .success(let n): count = n
             case .failure(let error) where error.errno == EAGAIN: continue
             case .failure: return nil

@@ -257,14 +257,18 @@ struct ControlSocketTests {
             }
             let cut = await rawExchange(board.socket, Array(#"{"request":"sta"#.utf8), hangUp: true)
             #expect(cut.isEmpty)
+            // A request cut by the end of the input is no request, and a client that may still read hears why.
             let halfClosed = await rawExchange(board.socket, Array(#"{"request":"sta"#.utf8), endWriting: true)
-            #expect(halfClosed.isEmpty, "a request cut by the end of the input is no request")
+            #expect(errorCode(halfClosed.trimmingCharacters(in: .newlines)) == "bad-request", "\(halfClosed)")
+            let unterminated = await rawExchange(board.socket, Array(#"{"request":"send","text":"ON"}"#.utf8), endWriting: true)
+            #expect(unterminated.contains("without its newline"), "\(unterminated)")
             let invalid = await rawExchange(board.socket, [0x7b, 0xff, 0xfe, 0x7d, 0x0a])
             #expect(invalid.contains(#""code":"bad-request""#) && invalid.contains("UTF-8"), "\(invalid)")
             let huge = await rawExchange(board.socket, [UInt8](repeating: UInt8(ascii: "a"), count: 100_000) + [0x0a], piece: 4096)
             #expect(errorCode(huge.trimmingCharacters(in: .newlines)) == "too-long", "\(huge)")
             let status = try await board.ask(.status, as: ControlStatus.self)
             #expect(status.model == "707", "still answering")
+            #expect(!status.relays.main, "the ON without its newline was not carried out")
         }
     }
 
