@@ -75,7 +75,11 @@ public actor ATModem: ModemPort {
     var vendor: ModemVendor = .generic
     var supervisor: Task<Void, Never>?
     var urcReader: Task<Void, Never>?
-    var online = false
+    /// What the controller was last told (`.modemOnline`); nil until the first connection succeeds or fails,
+    /// so that a modem that never comes online (a locked SIM, no port) is reported offline too: the core takes
+    /// a modem for online until told otherwise.
+    private var reported: Bool?
+    var online: Bool { reported == true }
     var powered = true
     var registered = false
     /// The last `+CREG` state and the operator named once registered, for ``networkStatus()``.
@@ -300,8 +304,8 @@ public actor ATModem: ModemPort {
     }
 
     func setOnline(_ value: Bool) {
-        guard online != value else { return }
-        online = value
+        guard reported != value else { return }
+        reported = value
         sink?.post(.modemOnline(value))
     }
 

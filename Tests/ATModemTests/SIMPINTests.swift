@@ -210,6 +210,21 @@ extension PseudoTerminalTests {
             #expect(reread.blocking("12345679") == nil, "another PIN may be tried")
         }
 
+        /// A modem that never came online tells the controller so, which takes a modem for online until told
+        /// otherwise: STATUS says `Signal: Modem offline`, not `No network`.
+        @Test(arguments: [(ModemSimulator.SIMState.puk, "1234"), (.pin("1234"), nil), (.absent, nil)] as [(ModemSimulator.SIMState, String?)])
+        func aSIMThatWaitsForAPersonIsReportedOffline(_ sim: ModemSimulator.SIMState, _ pin: String?) async throws {
+            let simulator = try ModemSimulator()
+            simulator.script { $0.sim = sim }
+            let modem = port(simulator, pin: pin)
+            let sink = RecordingSink()
+            try await modem.start(events: sink)
+            await eventually { sink.events.contains(.modemOnline(false)) }
+            #expect(!sink.events.contains(.modemOnline(true)))
+            await modem.stop()
+            #expect(sink.events.filter { $0 == .modemOnline(false) }.count == 1, "told once, however often it is tried")
+        }
+
         /// Supervised as `smsocket run` runs it: the modem stays offline, the error is logged once, and the
         /// PIN goes out once however often the port reconnects.
         @Test func theSupervisorReportsAWrongPINOnceAndKeepsTheModemOffline() async throws {
@@ -221,6 +236,7 @@ extension PseudoTerminalTests {
             await eventually { simulator.commands.filter { $0 == "AT+CPIN?" }.count >= 4 }
             #expect(simulator.script { $0.pinEntries } == 1)
             #expect(!sink.events.contains(.modemOnline(true)))
+            #expect(sink.events.contains(.modemOnline(false)), "STATUS says Signal: Modem offline")
             let errors = handler.entries.filter { $0.level == .error }.map { "\($0.message)" }
             #expect(errors.count == 2, "the refusal, then that it is not retried: \(errors)")
             #expect(errors.first?.contains("the SIM refused the configured PIN") == true)
