@@ -87,6 +87,14 @@ struct ControlOptions: ParsableArguments {
         }
     }
 
+    /// A refusal made here rather than by the controller (a document that is no settings document, a state
+    /// database that cannot be read): said as the controller says it, its error line with `--json`, so that a
+    /// script reads one form. Returns the exit code to throw.
+    func refuse(_ error: ControlError) -> ExitCode {
+        if json { print(ControlReply.failure(error)) } else { printError(error.message) }
+        return ExitCode(Self.exitCode(error))
+    }
+
     func printError(_ message: String) {
         let bytes = Array("smsocket: \(message)\n".utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }

@@ -19,8 +19,7 @@ struct ExportCommand: ParsableCommand {
             do {
                 state = try store.loadState()
             } catch {
-                options.printError("\(error)")
-                throw ExitCode(ControlOptions.Exit.refused)
+                throw options.refuse(ControlError(.notRead, "\(error)"))
             }
             let document = SettingsDocument(settingsOf: state)
             print(options.json ? ControlReply.success(ControlReply.Exported(settings: document)) : document.json(pretty: true))

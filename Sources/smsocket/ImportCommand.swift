@@ -29,15 +29,13 @@ struct ImportCommand: ParsableCommand {
         do {
             document = try SettingsDocument.parse(try read())
         } catch let error as SettingsDocument.Invalid {
-            options.printError("\(file == "-" ? "standard input" : file): \(error)")
-            throw ExitCode(ControlOptions.Exit.refused)
+            throw options.refuse(ControlError(.badSettings, "\(file == "-" ? "standard input" : file): \(error)"))
         }
         if let store = try stateOption.open(mayCreate: true, options) {
             do {
                 try store.importSettings(document, at: SystemClock().now)
             } catch {
-                options.printError("\(error)")
-                throw ExitCode(ControlOptions.Exit.refused)
+                throw options.refuse(ControlError(.notSaved, "\(error)"))
             }
             print(options.json ? ControlReply.success(ControlNothing()) : "imported")
             return
@@ -52,13 +50,11 @@ struct ImportCommand: ParsableCommand {
         } else if let opened = FileHandle(forReadingAtPath: file) {
             handle = opened
         } else {
-            options.printError("cannot read \(file)")
-            throw ExitCode(ControlOptions.Exit.refused)
+            throw options.refuse(ControlError(.badSettings, "cannot read \(file)"))
         }
         let data = (try? handle.read(upToCount: Self.maximumBytes + 1)) ?? Data()
         guard data.count <= Self.maximumBytes else {
-            options.printError("\(file) is larger than \(Self.maximumBytes >> 10) KiB: not a settings document")
-            throw ExitCode(ControlOptions.Exit.refused)
+            throw options.refuse(ControlError(.badSettings, "\(file) is larger than \(Self.maximumBytes >> 10) KiB: not a settings document"))
         }
         return data
     }

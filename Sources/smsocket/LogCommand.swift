@@ -39,8 +39,7 @@ struct LogCommand: ParsableCommand {
             do {
                 records = try query.records(in: store)
             } catch {
-                options.printError("\(error)")
-                throw ExitCode(ControlOptions.Exit.refused)
+                throw options.refuse(ControlError(.notRead, "\(error)"))
             }
             if options.json { print(ControlReply.success(ControlReply.LogHeader(records: records.count))) }
             for record in records { print(options.json ? ControlReply.success(ControlReply.LogLine(record: record)) : record.line) }

@@ -17,14 +17,12 @@ struct StateOption: ParsableArguments {
     func open(mayCreate: Bool, _ options: ControlOptions) throws -> Store? {
         guard let state else { return nil }
         if !mayCreate, access(state, F_OK) != 0 {
-            options.printError("there is no state database at \(state)")
-            throw ExitCode(ControlOptions.Exit.refused)
+            throw options.refuse(ControlError(.notRead, "there is no state database at \(state)"))
         }
         do {
             return try Store(path: state, durability: .full)
         } catch {
-            options.printError("\(error)")
-            throw ExitCode(ControlOptions.Exit.refused)
+            throw options.refuse(ControlError(mayCreate ? .notSaved : .notRead, "\(error)"))
         }
     }
 }

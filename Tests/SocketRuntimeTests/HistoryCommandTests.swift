@@ -31,6 +31,11 @@ extension ControlCommandTests {
         let bad = folder.path("bad.json")
         try changed.replacingOccurrences(of: #""tempcal" : 5"#, with: #""tempcal" : 12"#).write(toFile: bad, atomically: true, encoding: .utf8)
         #expect(try smsocket(["import", bad, "--config", config]) == (1, "smsocket: \(bad): settings.tempcal: '12' (expected a whole number in 1...9)\n"))
+        // With --json a script gets the error line the controller would have answered, on standard output alone.
+        let badJSON = try smsocket(["import", bad, "--json", "--config", config])
+        #expect(badJSON.code == 1)
+        #expect(errorCode(badJSON.output.trimmingCharacters(in: .newlines)) == "bad-settings", "\(badJSON.output)")
+        #expect(badJSON.output.contains("settings.tempcal") && !badJSON.output.hasPrefix("smsocket:"), "\(badJSON.output)")
         #expect(try smsocket(["import", file, "--config", config]) == (0, "imported\n"))
         #expect(try smsocket(["send", "RESTARTTIME?", "--config", config]) == (0, "RESTARTTIME=30 seconds\n"))
 
@@ -41,6 +46,11 @@ extension ControlCommandTests {
         #expect(stopped.code == 0 && stopped.output.hasSuffix(#"command local command "RESTARTTIME?": done"# + "\n"), "\(stopped.output)")
         #expect(try smsocket(["export", "--state", state]).output == changed)
         #expect(try smsocket(["log", "--state", dir + "/none.sqlite"]) == (1, "smsocket: there is no state database at \(dir)/none.sqlite\n"))
+        for command in [["log"], ["export"]] {
+            let missing = try smsocket(command + ["--json", "--state", dir + "/none.sqlite"])
+            #expect(missing.code == 1)
+            #expect(errorCode(missing.output.trimmingCharacters(in: .newlines)) == "not-read", "\(missing.output)")
+        }
         #expect(!FileManager.default.fileExists(atPath: dir + "/none.sqlite"), "reading leaves no database behind")
     }
 }
