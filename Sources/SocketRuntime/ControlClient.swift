@@ -105,7 +105,7 @@ public struct ControlClient: Sendable {
         case EACCES, EPERM:
             return ControlClientError(
                 .permissionDenied,
-                "\(currentUserName()) may not use the control socket \(path): \(accessAdvice()) (or use sudo)")
+                "\(currentUserName()) may not use the control socket \(path): \(accessAdvice())")
         case ENAMETOOLONG:
             return ControlClientError(.failed, "the control socket path \(path) is longer than \(UnixSocket.maximumPathLength) bytes")
         default:
@@ -118,9 +118,9 @@ public struct ControlClient: Sendable {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         for candidate in [path, folder.isEmpty ? "/" : folder] {
             if case .success(let owner) = UnixSocket.owner(of: candidate) {
-                return "join its group \(ControlServer.groupName(owner.gid)) (sudo usermod -aG \(ControlServer.groupName(owner.gid)) \(currentUserName()), then log in again)"
+                return ControlAccess.advice(group: owner.gid, user: currentUserName())
             }
         }
-        return "join the group of the socket and its folder"
+        return "join the group of the socket and its folder, or use sudo"
     }
 }

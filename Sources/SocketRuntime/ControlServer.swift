@@ -193,7 +193,7 @@ package final class ControlServer: Service, Sendable {
         guard access.admits(peer) else {
             logger.warning(
                 "control socket: refused uid \(peer.uid) (pid \(peer.pid)): only root, uid \(access.ownUID) and members of group \(groupName(access.socketGroup)) may use it")
-            write(ControlReply.failure(ControlError(.refused, "uid \(peer.uid) may not use the control socket: join the group \(groupName(access.socketGroup))")), to: descriptor)
+            write(ControlReply.failure(ControlError(.refused, "uid \(peer.uid) may not use the control socket: \(ControlAccess.advice(group: access.socketGroup, user: nil))")), to: descriptor)
             return
         }
         let request: ControlRequest

@@ -102,18 +102,17 @@ final class ControlCommandTests {
     func aUserOutsideTheGroupIsToldWhichGroupToJoin() throws {
         _ = try startDaemon()
         let nobody = [Self.setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
-        let group = ControlServer.groupName(getgid())
 
         // The socket's mode (0660, root's group) keeps nobody out at connect.
         let denied = try smsocket(["status", "--config", config], as: nobody)
         #expect(denied.code == 77, "\(denied.output)")
-        #expect(denied.output.contains("nobody may not use the control socket \(socket): join its group \(group)"), "\(denied.output)")
+        #expect(denied.output.contains("nobody may not use the control socket \(socket): \(ControlAccess.advice(group: getgid(), user: "nobody"))"), "\(denied.output)")
 
         // With the mode loosened, the peer's credentials still keep nobody out.
         #expect(chmod(socket, 0o666) == 0)
         // Exit 77 either way: this user may not use the socket.
         let refused = try smsocket(["status", "--config", config], as: nobody)
-        #expect(refused == (77, "smsocket: uid 65534 may not use the control socket: join the group \(group)\n"))
+        #expect(refused == (77, "smsocket: uid 65534 may not use the control socket: \(ControlAccess.advice(group: getgid(), user: nil))\n"))
         let following = try smsocket(["log", "--follow", "--config", config], as: nobody)
         #expect(following.code == 77, "\(following.output)")
         #expect(waitForText(in: dir + "/run.txt") { $0.contains("control socket: refused uid 65534") })

@@ -444,4 +444,14 @@ struct ControlSocketTests {
         let access = ControlAccess(ownUID: 990, socketGroup: 995)
         #expect(access.admits(peer) == admitted)
     }
+
+    /// A refused user is told to join the socket's group, unless it is root's (a controller started by hand as
+    /// root): no one should join that group to ask the controller something.
+    @Test func aUserIsNeverToldToJoinRootsGroup() {
+        #expect(ControlAccess.advice(group: 0, user: "pi") == "its group is root, which no user should join: use sudo")
+        #expect(ControlAccess.advice(group: 0, user: nil) == "its group is root, which no user should join: use sudo")
+        let users = ControlServer.groupName(100)
+        #expect(ControlAccess.advice(group: 100, user: "pi") == "join its group \(users) (sudo usermod -aG \(users) pi, then log in again), or use sudo")
+        #expect(ControlAccess.advice(group: 100, user: nil) == "join the group \(users)")
+    }
 }
