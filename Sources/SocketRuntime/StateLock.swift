@@ -22,7 +22,7 @@ final class StateLock: Sendable {
     init(database: String) throws(StoreError) {
         let path = Self.path(of: database)
         // O_NOFOLLOW: a link planted under the lock file's name (in a shared folder) is refused, not followed.
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else {
             throw StoreError(code: .cannotOpen, path: database, detail: "cannot open its lock file \(path): \(Self.reason(errno))")
         }

@@ -104,6 +104,13 @@ public final class Store: Sendable {
     private static func create(_ path: String, _ config: Configuration) throws {
         let building = path + newSuffix
         for file in [path + "-wal", path + "-shm", building, building + "-wal", building + "-shm"] { unlink(file) }
+        // The database holds the access password: made 0600 whatever the umask, and SQLite gives its WAL and
+        // shared-memory files the database's mode.
+        let made = open(building, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard made >= 0 else {
+            throw StoreError(code: .cannotOpen, path: path, detail: "cannot create \(building): \(String(cString: strerror(errno)))")
+        }
+        close(made)
         let queue = try DatabaseQueue(path: building, configuration: config)
         try migrator.migrate(queue)
         try queue.close()

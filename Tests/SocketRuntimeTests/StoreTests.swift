@@ -16,6 +16,22 @@ struct StoreTests {
 
     var path: String { dir + "/state.sqlite" }
 
+    /// The database holds the access password: a new one, its journal files and its lock are the owner's alone
+    /// whatever the umask (022 by hand, `sudo -u smsocket smsocket import --state`; the unit's is 077).
+    @Test func aNewDatabaseIsItsOwnersAlone() throws {
+        let umask = try String(contentsOfFile: "/proc/self/status", encoding: .utf8).split(separator: "\n")
+            .first { $0.hasPrefix("Umask:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) }
+        try #require(umask.map { $0 & 0o077 != 0o077 } == true, "the test needs a umask that lets others read: \(String(describing: umask))")
+        let store = try Store(path: path)
+        var change = Store.Change(at: Instant(seconds: 1))
+        change.state = (PersistentState(), PersistentState.everyFieldChanged)
+        try store.commit(change)
+        for file in [path, path + "-wal", path + "-shm", StateLock.path(of: path)] where FileManager.default.fileExists(atPath: file) {
+            let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file): \(String(mode ?? 0, radix: 8))")
+        }
+    }
+
     @Test func everyFieldSurvivesReopening() throws {
         let changed = PersistentState.everyFieldChanged
         do {
