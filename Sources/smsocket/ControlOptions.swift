@@ -50,6 +50,13 @@ struct ControlOptions: ParsableArguments {
         }
     }
 
+    /// The text of `send` and `sms` within what the controller takes, checked before it is asked (exit 64).
+    static func validate(text: String) throws {
+        guard !text.isEmpty, text.utf8.count <= ControlRequest.maximumTextLength else {
+            throw ValidationError("the text must have 1 to \(ControlRequest.maximumTextLength) bytes, not \(text.utf8.count)")
+        }
+    }
+
     /// Sends `request` and prints its answer: the line as it came with `--json`, else `human(body)`.
     func run<Body: Decodable>(_ request: ControlRequest, as _: Body.Type, human: (Body) -> [String]) throws {
         let line: String

@@ -21,9 +21,7 @@ struct SMSCommand: ParsableCommand {
         guard CommandParser.isDialableNumber(number) else {
             throw ValidationError("'\(number)' is not a phone number: an optional + and 1 to 15 digits")
         }
-        guard !text.isEmpty, text.utf8.count <= ControlRequest.maximumTextLength else {
-            throw ValidationError("the text must have 1 to \(ControlRequest.maximumTextLength) bytes")
-        }
+        try ControlOptions.validate(text: text)
     }
 
     func run() throws {

@@ -13,6 +13,10 @@ struct SendCommand: ParsableCommand {
 
     @OptionGroup var options: ControlOptions
 
+    func validate() throws {
+        try ControlOptions.validate(text: text)
+    }
+
     func run() throws {
         try options.run(.send(text: text), as: ControlReply.Replies.self) { $0.replies }
     }

@@ -77,6 +77,10 @@ final class ControlCommandTests {
 
         let badNumber = try smsocket(["sms", "12ab", "hi", "--config", config])
         #expect(badNumber.code == 64, "a usage error, the controller not asked")
+        for text in ["", String(repeating: "x", count: 1601)] {
+            #expect(try smsocket(["send", text, "--config", config]).code == 64, "a usage error, as for sms")
+            #expect(try smsocket(["sms", "123", text, "--config", config]).code == 64)
+        }
 
         run.signal(SIGTERM)
         #expect(ChildProcess.exited(run.waitForExit(), code: 0))
