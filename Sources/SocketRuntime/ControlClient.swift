@@ -100,6 +100,12 @@ public struct ControlClient: Sendable {
 
     private func connectFailure(_ error: SystemCallError) -> ControlClientError {
         switch error.errno {
+        case ENOENT where folderIsMissing:
+            // A controller without the folder runs on without its socket (Daemon.controlServer): not "not running".
+            return ControlClientError(
+                .notRunning,
+                "smsocket is not running, or runs without its control socket: there is no folder \(folder) for \(path) "
+                    + "(the systemd unit makes \(ConfigCheck.systemdRuntimeDirectory); a controller started by hand needs control_socket in a folder that exists)")
         case ENOENT, ECONNREFUSED:
             return ControlClientError(.notRunning, "smsocket is not running (no socket at \(path))")
         case EACCES, EPERM:
@@ -113,10 +119,17 @@ public struct ControlClient: Sendable {
         }
     }
 
+    /// The socket's folder (`/` for a socket at the root, `.` for a bare name).
+    private var folder: String { ConfigCheck.parentFolder(of: path) }
+
+    private var folderIsMissing: Bool {
+        if case .failure(let error) = fileKind(atPath: folder), error.errno == ENOENT { return true }
+        return false
+    }
+
     /// Which group to join: the socket's, or where it cannot be seen, its folder's.
     private func accessAdvice() -> String {
-        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-        for candidate in [path, folder.isEmpty ? "/" : folder] {
+        for candidate in [path, folder] {
             if case .success(let owner) = UnixSocket.owner(of: candidate) {
                 return ControlAccess.advice(group: owner.gid, user: currentUserName())
             }

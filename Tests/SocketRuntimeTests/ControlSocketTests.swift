@@ -430,6 +430,18 @@ struct ControlSocketTests {
         #expect(error?.message == "smsocket is not running (no socket at \(folder.path("control.sock")))")
     }
 
+    /// The default folder is missing where the unit does not run: a controller started by hand runs on without
+    /// its socket, so "not running" alone would mislead.
+    @Test func aClientWhoseSocketFolderIsMissingSaysSo() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("run/control.sock")
+        let error = #expect(throws: ControlClientError.self) { try ControlClient(path: path).ask(.status) }
+        #expect(error?.kind == .notRunning)
+        #expect(
+            error?.message == "smsocket is not running, or runs without its control socket: there is no folder \(folder.path("run")) for \(path) "
+                + "(the systemd unit makes /run/smsocket; a controller started by hand needs control_socket in a folder that exists)")
+    }
+
     // MARK: Who may connect
 
     @Test(arguments: [
