@@ -163,6 +163,16 @@ public enum ConfigCheck {
         }
     }
 
+    /// What keeps `path` from being read as the rules folder, for `run` and `reload`, which then load no rule
+    /// and say so; nil when nothing does.
+    static func rulesFolderProblem(_ path: String) -> String? {
+        switch folderState(path, named: "rules folder", toUse: "read", access: R_OK | X_OK) {
+        case .usable: nil
+        case .missing: "the rules folder \(path) does not exist"
+        case .unusable(let message): message
+        }
+    }
+
     private enum FolderState {
         case usable, missing
         case unusable(String)

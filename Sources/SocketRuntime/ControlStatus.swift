@@ -116,6 +116,9 @@ public struct RulesReport: Codable, Equatable, Sendable {
     /// Rule names (file names without `.lua`), in name order.
     public var loaded: [String]
     public var failing: [Failure]
+    /// Why the rules folder could not be read at the last load (`the rules folder /etc/smsocket/rules does not
+    /// exist`), so no rule is loaded; nil (left out of the JSON) when it could.
+    public var problem: String?
 
     public struct Failure: Codable, Equatable, Sendable {
         public var rule: String
@@ -130,10 +133,11 @@ public struct RulesReport: Codable, Equatable, Sendable {
         }
     }
 
-    /// For a person: the loaded rules, then each failure.
+    /// For a person: the loaded rules, then each failure, then what kept the folder from being read.
     public var lines: [String] {
         var lines = ["rules: \(loaded.count) loaded" + (loaded.isEmpty ? "" : " (\(loaded.joined(separator: ", ")))")]
         for failure in failing { lines.append("rule \(failure.rule) failed at \(failure.at): \(failure.error)") }
+        if let problem { lines.append(problem) }
         return lines
     }
 }

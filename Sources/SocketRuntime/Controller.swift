@@ -125,7 +125,7 @@ public actor Controller {
     var rulesReport: RulesReport? {
         guard let rules else { return nil }
         let failing = rules.failures.sorted { $0.key < $1.key }.map { RulesReport.Failure(rule: $0.key, error: $0.value.text, at: $0.value.at) }
-        return RulesReport(loaded: rules.loadedRules, failing: failing)
+        return RulesReport(loaded: rules.loadedRules, failing: failing, problem: rules.folderProblem)
     }
 
     /// Carries out one of the rules' jobs and what it asks for.

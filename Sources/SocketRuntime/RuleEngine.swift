@@ -112,7 +112,9 @@ final class RuleEngine: RuleEnvironment {
         ussdRuns = [:]
         levels = device.map { ($0.snapshot.mainsPresent, $0.snapshot.modemOnline) }
         let interrupted = (try? store.takeInterruptedRuleRuns()) ?? [:]
-        for file in Self.ruleFiles(in: folder, logger: logger) {
+        folderProblem = ConfigCheck.rulesFolderProblem(folder)
+        if let folderProblem { logger.error("\(folderProblem)") }
+        for file in folderProblem == nil ? Self.ruleFiles(in: folder, logger: logger) : [] {
             let name = String(file.dropLast(4))
             do {
                 let source = try Self.read(folder + "/" + file)
@@ -148,7 +150,7 @@ final class RuleEngine: RuleEnvironment {
             default: break
             }
         }
-        logger.notice("rules loaded from \(folder): \(host.ruleNames.joined(separator: ", "))")
+        logger.notice("rules loaded from \(folder): \(host.ruleNames.isEmpty ? "none" : host.ruleNames.joined(separator: ", "))")
         return catalog
     }
 
@@ -510,6 +512,8 @@ final class RuleEngine: RuleEnvironment {
 
     /// Each rule's latest failure since the rules were last loaded, by rule name: when, and what went wrong.
     private(set) var failures: [String: (at: Instant, text: String)] = [:]
+    /// What kept the folder from being read at the last ``loadAll()`` (``ConfigCheck/rulesFolderProblem(_:)``).
+    private(set) var folderProblem: String?
 
     func log(_ text: String, rule: String) {
         logger.info("rule \(rule): \(text)")

@@ -199,6 +199,22 @@ struct ControlSocketTests {
         #expect(board.logs.entries.map(\.message.description).contains("control socket (uid \(getuid())): loading the rules again"))
     }
 
+    /// A rules folder that went away (renamed, a typo in a path) is said by `reload` and `status`, not taken
+    /// for a folder without rules; its rules are no longer loaded.
+    @Test func reloadSaysWhenTheRulesFolderCannotBeRead() async throws {
+        let board = try await ControlBoard(rules: ["good": "log('loaded')\n"])
+        let folder = board.folder.path("rules")
+        let (report, status) = try await board.serving {
+            try FileManager.default.removeItem(atPath: folder)
+            return (try await board.ask(.reload, as: RulesReport.self), try await board.ask(.status, as: ControlStatus.self))
+        }
+        #expect(report.loaded.isEmpty)
+        #expect(report.problem == "the rules folder \(folder) does not exist", "\(report)")
+        #expect(report.lines == ["rules: 0 loaded", "the rules folder \(folder) does not exist"])
+        #expect(status.rules == report)
+        #expect(board.logs.entries.contains { $0.level == .error && $0.message.description == "the rules folder \(folder) does not exist" })
+    }
+
     @Test func reloadWithoutRulesIsRefused() async throws {
         let board = try await ControlBoard()
         let line = try await board.serving { try await board.ask(.reload) }
