@@ -1,7 +1,7 @@
 import TestSupport
 
 /// Section "memory": the resident memory of a running `smsocket run` after its start, after 10,000 SMS
-/// commands through the pty modem and after 10,000 more. The peak must stay within the target, and the
+/// commands through the pty modem and after 10,000 more. Each must stay within the target, and the
 /// second 10,000 must not add what the first did (no growth per command).
 enum MemoryGrowth {
     /// The most resident memory allowed, in KiB.
@@ -23,26 +23,27 @@ enum MemoryGrowth {
         let texts = (0..<roundSize).map { commands[$0 % commands.count] }
         let start = ProcessStats(pid: daemon.pid)
         scorecard.note("RSS after start", describe(start))
-        var peaks: [Int] = []
-        var resident: [Int] = []
+        var resident: [Int] = [start.residentKiB ?? Int.max]
         for round in 1...2 {
             let began = ContinuousClock.now
             try await traffic.send(texts, perSecond: perSecond)
             let elapsed = seconds(ContinuousClock.now - began)
             let after = ProcessStats(pid: daemon.pid)
-            guard let peak = after.peakResidentKiB, let now = after.residentKiB else {
+            guard let now = after.residentKiB else {
                 throw BenchFailure("the daemon is gone; its log: \(board.logPath)")
             }
-            peaks.append(peak)
             resident.append(now)
             scorecard.note(
                 "RSS after \(round * roundSize) commands",
                 describe(after) + String(format: "  (%.0f commands/s through the pty)", Double(roundSize) / elapsed))
         }
+        // VmRSS, not VmHWM: the high-water mark keeps the start, before the code only starting runs is
+        // unmapped (StartUpCode), and says nothing of the running controller.
+        let most = resident.max() ?? Int.max
         scorecard.check(
-            "memory: peak RSS (VmHWM) after \(2 * roundSize) commands", String(format: "%.1f MiB", Double(peaks[1]) / 1024),
-            target: "≤ \(targetKiB / 1024) MiB", passed: peaks[1] <= targetKiB)
-        let growth = resident[1] - resident[0]
+            "memory: most RSS (VmRSS) after start, \(roundSize) and \(2 * roundSize) commands",
+            String(format: "%.1f MiB", Double(most) / 1024), target: "≤ \(targetKiB / 1024) MiB", passed: most <= targetKiB)
+        let growth = resident[2] - resident[1]
         scorecard.check(
             "memory: VmRSS growth over the second \(roundSize) commands", "\(growth) KiB", target: "≤ \(growthToleranceKiB) KiB",
             passed: growth <= growthToleranceKiB)
