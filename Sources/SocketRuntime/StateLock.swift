@@ -26,10 +26,18 @@ final class StateLock: Sendable {
         guard fd >= 0 else {
             throw StoreError(code: .cannotOpen, path: database, detail: "cannot open its lock file \(path): \(Self.reason(errno))")
         }
-        var result = flock(fd, LOCK_EX | LOCK_NB)
-        while result != 0, errno == EINTR { result = flock(fd, LOCK_EX | LOCK_NB) }
-        guard result == 0 else {
-            let error = errno
+        var error = Self.tryLock(fd)
+        // Held under this process's own pid: either a second Store here (refused below) or one just closed
+        // whose open file description a child started meanwhile still shares between its fork and its exec
+        // (close-on-exec drops it then). Wait out the second case, briefly.
+        var retries = 0
+        while error == EWOULDBLOCK, Self.holder(fd) == getpid(), retries < 250 {
+            var millisecond = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+            nanosleep(&millisecond, nil)
+            retries += 1
+            error = Self.tryLock(fd)
+        }
+        guard error == 0 else {
             let holder = Self.holder(fd)
             close(fd)
             guard error == EWOULDBLOCK else {
@@ -47,6 +55,14 @@ final class StateLock: Sendable {
 
     /// The lock file of the database at `database`.
     static func path(of database: String) -> String { database + ".lock" }
+
+    /// flock without waiting: 0 when taken, else the error number (never EINTR).
+    private static func tryLock(_ fd: Int32) -> Int32 {
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno != EINTR { return errno }
+        }
+        return 0
+    }
 
     /// The pid the holder wrote, if the file holds one.
     private static func holder(_ fd: Int32) -> Int32? {
