@@ -46,7 +46,8 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         var chips: [Chip]
         var open: [Int32: Open] = [:]
         var requests: [Int32: Request] = [:]
-        var nextFD: Int32 = 10
+        /// Far above any real descriptor, so that the pipes the reader polls beside them are never taken for the fake's.
+        var nextFD: Int32 = 1 << 28
         /// Every request the adapter made, in order.
         var made: [LineRequest] = []
         /// Every SET_VALUES, as (offset, bits).
