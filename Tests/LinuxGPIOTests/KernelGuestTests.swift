@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized, .enabled(if: RealKernelTests.inKernelTestGuest, "runs in scripts/kernel-test's guest (SMSOCKET_KERNEL_TEST=1)"))
 struct KernelGuestTests {
     /// The simulated board's lines, by offset on the chip labelled `smsocket-board`.
-    static let lines = [0: "SMSOCKET_MAIN", 1: "SMSOCKET_MICRO", 2: "SMSOCKET_ALARM", 3: "SMSOCKET_BUTTON"]
+    static let lines = [0: "SMSOCKET_MAIN", 1: "SMSOCKET_MICRO", 2: "SMSOCKET_ALARM", 3: "SMSOCKET_BUTTON", 4: "SMSOCKET_MAINS"]
 
     /// A gpio-sim board with `smsocket run` on it, its control socket and its log in a folder of its own.
     final class Board {
@@ -21,7 +21,9 @@ struct KernelGuestTests {
         private(set) var run: ChildProcess?
 
         init() throws {
-            sim = try GPIOSim(lines: 4, names: KernelGuestTests.lines, label: "smsocket-board")
+            sim = try GPIOSim(lines: 5, names: KernelGuestTests.lines, label: "smsocket-board")
+            // Mains present: the sense line is high (its bias is left as it is, so the pull stays).
+            try sim.write("sim_gpio4/pull", "pull-up")
             folder = try TemporaryDirectory()
             config = folder.path("smsocket.toml")
             log = folder.path("smsocket.log")
@@ -59,6 +61,11 @@ struct KernelGuestTests {
                 active_low = true
                 debounce_ms = 0
 
+                [mains_sense]
+                kind = "gpio"
+                line = "SMSOCKET_MAINS"
+                debounce_ms = 0
+
                 """.write(toFile: config, atomically: true, encoding: .utf8)
         }
 
@@ -67,14 +74,15 @@ struct KernelGuestTests {
             sim.remove()
         }
 
-        /// Starts `smsocket run` and waits until its control socket answers.
+        /// Starts `smsocket run` and waits until it has powered up (its control socket may answer before)
+        /// and its control socket answers.
         func start() throws {
             run = try ChildProcess([smsocketExecutable(besides: #filePath), "run", "--config", config], outputPath: log)
-            for _ in 0..<3000 {
-                if (try? status()) != nil { return }
-                usleep(10_000)
+            guard waitForText(in: log, seconds: 30, until: { $0.contains(" info power up\n") }),
+                KernelGuestTests.eventually(30, { try status().isEmpty == false })
+            else {
+                throw GPIOSim.Failure(description: "smsocket run did not start within 30 s:\n\(readTextFile(log))")
             }
-            throw GPIOSim.Failure(description: "smsocket run did not answer within 30 s:\n\(readTextFile(log))")
         }
 
         /// `smsocket ARGUMENTS --config CONFIG`: its exit status and output.
@@ -222,13 +230,27 @@ struct KernelGuestTests {
     @Test func sigtermReleasesEveryLine() throws {
         let board = try Board()
         try board.start()
-        #expect(try (0..<4).allSatisfy { try board.lineInfo($0).flags.contains(.used) })
+        #expect(try (0..<5).allSatisfy { try board.lineInfo($0).flags.contains(.used) })
         #expect(board.terminate())
-        for offset in 0..<4 {
+        for offset in 0..<5 {
             let info = try board.lineInfo(offset)
             #expect(!info.flags.contains(.used), "line \(offset) still held by '\(info.consumer)'")
         }
         #expect(readTextFile(board.log).contains("SMSocket stopped"))
+    }
+
+    @Test func mainsSenseEdgesAt1kHzForThreeSecondsLeaveTheControllerRightAndRunning() throws {
+        let board = try Board()
+        try board.start()
+        let mains = { try board.status()["mains_present"] as? Bool }
+        #expect(try mains() == true)
+        let writes = try board.sim.toggle(offset: 4, seconds: 3, endingUp: false)
+        #expect(writes >= 1000, "only \(writes) writes in 3 s")
+        #expect(Self.eventually { try mains() == false }, "\(readTextFile(board.log))")
+        try board.pull(4, up: true)
+        #expect(Self.eventually { try mains() == true })
+        #expect(try board.send("ON") == "Power socket ON")
+        #expect(board.terminate())
     }
 
     @Test func aLineAnotherProcessHoldsIsOutOfServiceAndTheRestRuns() throws {
@@ -252,10 +274,10 @@ struct KernelGuestTests {
         let board = try Board()
         try board.start()
         try board.sim.setLive(false)
-        #expect(Self.eventually { try Set(board.faults()) == ["alarm input", "button"] }, "\(readTextFile(board.log))")
+        #expect(Self.eventually { try Set(board.faults()) == ["alarm input", "button", "mains sense"] }, "\(readTextFile(board.log))")
         #expect(try board.send("STATUS").contains("Fault: "))
         #expect(try board.send("ON") == "Execute error!")
-        #expect(try Set(board.faults()) == ["alarm input", "button", "main relay"])
+        #expect(try Set(board.faults()) == ["alarm input", "button", "mains sense", "main relay"])
         // Back: the inputs at once, the relay at its next switching.
         try board.sim.setLive(true)
         #expect(Self.eventually { try board.faults() == ["main relay"] }, "\(readTextFile(board.log))")

@@ -105,21 +105,8 @@ import Testing
             chips: GPIOChips(), logger: log.logger)
         let levels = Levels()
         try await input.start(onChange: levels.append)
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
-        var writes = 0
-        var now = start
-        // One edge a millisecond, paced by the clock so that a slow write is caught up.
-        while now.tv_sec - start.tv_sec < 3 {
-            try sim.write("sim_gpio0/pull", writes % 2 == 0 ? "pull-up" : "pull-down")
-            writes += 1
-            let due = Int(start.tv_sec) * 1_000_000 + Int(start.tv_nsec) / 1000 + writes * 1000
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            let late = due - (Int(now.tv_sec) * 1_000_000 + Int(now.tv_nsec) / 1000)
-            if late > 0 { usleep(UInt32(late)) }
-        }
         // End high: the last level the input reports must be it, whatever the kernel's buffer dropped.
-        if writes % 2 == 0 { try sim.write("sim_gpio0/pull", "pull-up") }
+        let writes = try sim.toggle(offset: 0, seconds: 3, endingUp: true)
         #expect(writes >= 1000, "only \(writes) writes in 3 s")
         for _ in 0..<400 where levels.all.last != true { try await Task.sleep(for: .milliseconds(5)) }
         #expect(levels.all.last == true)
@@ -155,6 +142,25 @@ struct GPIOSim {
 
     func read(_ attribute: String) throws -> String { try Self.read(sysfs + "/" + attribute) }
     func write(_ attribute: String, _ value: String) throws { try Self.write(sysfs + "/" + attribute, value) }
+
+    /// Pulls the line at `offset` up and down, one edge a millisecond, for `seconds`, then leaves it up or
+    /// down; returns how many times it wrote the pull. Paced by the clock, so that a slow write is caught up.
+    func toggle(offset: Int, seconds: Int, endingUp: Bool) throws -> Int {
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        var writes = 0
+        var now = start
+        while now.tv_sec - start.tv_sec < seconds {
+            try write("sim_gpio\(offset)/pull", writes % 2 == 0 ? "pull-up" : "pull-down")
+            writes += 1
+            let due = Int(start.tv_sec) * 1_000_000 + Int(start.tv_nsec) / 1000 + writes * 1000
+            clock_gettime(CLOCK_MONOTONIC, &now)
+            let late = due - (Int(now.tv_sec) * 1_000_000 + Int(now.tv_nsec) / 1000)
+            if late > 0 { usleep(UInt32(late)) }
+        }
+        try write("sim_gpio\(offset)/pull", endingUp ? "pull-up" : "pull-down")
+        return writes + 1
+    }
 
     /// Takes the chip away (false, as unbinding its driver would) or brings it back (true); its chip and
     /// device names may change.
