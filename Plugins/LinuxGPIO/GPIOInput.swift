@@ -102,12 +102,20 @@ public final class GPIOInput: DigitalInputPort {
     public func start(onChange: @escaping @Sendable (Bool) -> Void, onService: @escaping @Sendable (Bool) -> Void) async throws {
         guard running.withLock({ $0 == nil }) else { return }
         let device = chips.device
-        let watch = try device.watchChips()
+        // Without the watch (inotify's per-user limit reached) the input works, but a lost line stays lost:
+        // poll ignores a negative descriptor.
+        let watch: Int32
+        do {
+            watch = try device.watchChips()
+        } catch {
+            logger.warning("GPIO input: chips coming and going are not watched: \(error)", metadata: ["line": "\(configuration.line)"])
+            watch = -1
+        }
         let held: Held
         do {
             held = try acquire()
         } catch {
-            device.close(watch)
+            if watch >= 0 { device.close(watch) }
             throw error
         }
         logger.debug(
@@ -121,7 +129,7 @@ public final class GPIOInput: DigitalInputPort {
             }.mapError { GPIOError.syscall($0.call, "a reader thread's wake-up pipe", errno: $0.errno) }.get()
         } catch {
             device.close(held.fd)
-            device.close(watch)
+            if watch >= 0 { device.close(watch) }
             throw error
         }
         running.withLock { $0 = thread }
@@ -159,7 +167,7 @@ public final class GPIOInput: DigitalInputPort {
         let name = first.line.displayName
         defer {
             if let held { device.close(held.fd) }
-            device.close(watch)
+            if watch >= 0 { device.close(watch) }
         }
         while !thread.isStopping {
             do {

@@ -82,6 +82,25 @@ import Testing
         #expect(device.openDescriptors == 0)
     }
 
+    @Test func withoutAWatchAnInputWorksAndALostLineStaysLost() async throws {
+        let device = FakeGPIODevice.pi4()
+        device.state.withLock { $0.watchesRefused = true }
+        let log = LogRecorder()
+        let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: log.logger)
+        let reports = Reports()
+        try await input.start(onChange: reports.level, onService: reports.service)
+        #expect(log.warnings.map(\.message) == ["GPIO input: chips coming and going are not watched: inotify_init1 fake: Too many open files (errno 24)"])
+        device.drive(offset: 4, physical: true)
+        #expect(try await reports.wait(for: 2) == ["off", "on"])
+        device.setChip(0, gone: true)
+        #expect(try await reports.wait(for: 3) == ["off", "on", "lost"])
+        device.setChip(0, gone: false)
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(reports.all == ["off", "on", "lost"])
+        await input.stop()
+        #expect(device.openDescriptors == 0)
+    }
+
     @Test func anOutputFailsWhileItsChipIsGoneAndIsRequestedAgainWithTheNewLevel() async throws {
         let device = FakeGPIODevice.pi4()
         let log = LogRecorder()

@@ -55,6 +55,8 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         var closed: [Int32] = []
         /// The write ends of the chip watches handed out (real pipes, so that the reader's poll can block on them).
         var watches: [Int32: Int32] = [:]
+        /// watchChips fails, as inotify_init1 does at its per-user limit.
+        var watchesRefused = false
     }
 
     let state: Mutex<State>
@@ -179,6 +181,7 @@ final class FakeGPIODevice: GPIOCharacterDevice {
     }
 
     func watchChips() throws(GPIOError) -> Int32 {
+        if state.withLock({ $0.watchesRefused }) { throw fail("inotify_init1", EMFILE) }
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw fail("pipe", errno) }
         state.withLock { $0.watches[fds[0]] = fds[1] }
