@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "LuaRulesTests", dependencies: ["LuaRules", "SocketCore"]),
         .testTarget(name: "SimulatedTests", dependencies: ["Simulated", "SocketCore"]),
         .testTarget(name: "OneWireTests", dependencies: ["OneWire", "SocketCore", "PluginKit", "TestSupport"]),
-        .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit"]),
+        .testTarget(name: "LinuxGPIOTests", dependencies: ["LinuxGPIO", "CGPIO", "SocketCore", "PluginKit", "TestSupport"]),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "SocketCore", "PluginKit", "TestSupport"]),
         .testTarget(name: "PluginKitTests", dependencies: ["PluginKit"]),
         // The SIM800 / Huawei stick simulator on a pseudo-terminal, for the tests and the benchmark.

@@ -11,9 +11,13 @@ public protocol GPIOCharacterDevice: Sendable {
     func close(_ fd: Int32)
     /// `ioctl(fd, request, buffer)`; `context` names what it is for, for the error message.
     func ioctl(_ fd: Int32, _ request: UInt, _ buffer: inout [UInt8], context: String) throws(GPIOError)
-    /// Waits, with no time limit, until `fd` or `wake` is readable; true if `fd` is (or reports an error,
-    /// which its read then returns), false if only `wake` is.
-    func poll(_ fd: Int32, wake: Int32) throws(GPIOError) -> Bool
+    /// Waits, with no time limit, until one of `fds` is readable or reports an error (which its read or
+    /// ioctl then returns); says for each whether it is.
+    func poll(_ fds: [Int32]) throws(GPIOError) -> [Bool]
+    /// A descriptor that becomes readable when a chip appears in the chips' directory, leaves it or has its
+    /// permissions changed (udev's chmod of a new chip); ``read(_:maxBytes:)`` empties it. Nothing is read
+    /// from it but that something happened.
+    func watchChips() throws(GPIOError) -> Int32
     /// Reads up to `maxBytes` from `fd`.
     func read(_ fd: Int32, maxBytes: Int) throws(GPIOError) -> [UInt8]
 }

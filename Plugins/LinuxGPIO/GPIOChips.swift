@@ -63,6 +63,12 @@ public final class GPIOChips: Sendable {
         }
     }
 
+    /// Forgets the scan, so that the next lookup sees the chips as they are now: one went away, or came
+    /// back under another number.
+    func rescan() {
+        scanned.withLock { $0 = nil }
+    }
+
     /// Finds the line: on the chip labelled `chipLabel`, or on every chip when it is nil (an offset without
     /// a label is accepted only when there is a single chip).
     ///

@@ -65,17 +65,25 @@ public struct GPIOInputConfiguration: Sendable, Equatable {
 
 /// A digital input on a GPIO line: the logical level is read once at start (GET_VALUES), then every
 /// edge event the kernel queues on the request's descriptor is read on a dedicated thread.
+///
+/// A line can go away while it runs: its chip unbound (a USB GPIO board pulled, gpio-sim's `live` set to 0).
+/// The request then fails with ENODEV, seen either on its descriptor (newer kernels wake its poll) or, since
+/// 6.1 kernels do not, by a GET_VALUES when the chip's node leaves the chips' directory. The input then says
+/// it is out of service, closes the request and waits, with no timer, for the directory to change; at each
+/// change it looks the line up again, and once it holds it again says it works and reports the level if that
+/// changed meanwhile.
 public final class GPIOInput: DigitalInputPort {
-    private struct Running {
+    /// A request the input holds, and the level read when it was made.
+    private struct Held {
         var fd: Int32
         var line: FoundLine
-        var thread: ReaderThread
+        var level: Bool
     }
 
     public let configuration: GPIOInputConfiguration
     private let chips: GPIOChips
     private let logger: Logger
-    private let running = Mutex<Running?>(nil)
+    private let running = Mutex<ReaderThread?>(nil)
 
     public init(_ configuration: GPIOInputConfiguration, chips: GPIOChips, logger: Logger) {
         self.configuration = configuration
@@ -85,58 +93,130 @@ public final class GPIOInput: DigitalInputPort {
 
     /// Requests the line and reports its level, then every change. Does nothing if already started.
     public func start(onChange: @escaping @Sendable (Bool) -> Void) async throws {
+        try await start(onChange: onChange, onService: { _ in })
+    }
+
+    /// As ``start(onChange:)``, and says when the line goes away (false) and when it is back (true).
+    ///
+    /// - Throws: ``GPIOError``: the line is not found or is busy, or a system call failed.
+    public func start(onChange: @escaping @Sendable (Bool) -> Void, onService: @escaping @Sendable (Bool) -> Void) async throws {
         guard running.withLock({ $0 == nil }) else { return }
         let device = chips.device
-        let line = try chips.find(chip: configuration.chip, line: configuration.line)
-        let fd = try chips.request(line, config: configuration.lineConfig, consumer: configuration.consumer)
-        let initial: Bool
+        // Without the watch (inotify's per-user limit reached) the input works, but a lost line stays lost:
+        // poll ignores a negative descriptor.
+        let watch: Int32
         do {
-            initial = try device.getValues(fd, mask: 1, context: line.displayName).bits & 1 != 0
+            watch = try device.watchChips()
         } catch {
-            device.close(fd)
+            logger.warning("GPIO input: chips coming and going are not watched: \(error)", metadata: ["line": "\(configuration.line)"])
+            watch = -1
+        }
+        let held: Held
+        do {
+            held = try acquire()
+        } catch {
+            if watch >= 0 { device.close(watch) }
             throw error
         }
         logger.debug(
             "GPIO input requested",
-            metadata: ["line": "\(line.displayName)", "chip": "\(line.chip.name) '\(line.chip.label)'", "level": "\(initial)"])
-        onChange(initial)
-        let logger = self.logger
+            metadata: ["line": "\(held.line.displayName)", "chip": "\(held.line.chip.name) '\(held.line.chip.label)'", "level": "\(held.level)"])
+        onChange(held.level)
         let thread: ReaderThread
         do {
-            thread = try ReaderThread.start { thread in
-                var tracker = EdgeTracker(level: initial)
-                while !thread.isStopping {
-                    do {
-                        // No timeout: stop() wakes the poll, so a quiet line costs no wakeups.
-                        guard try device.poll(fd, wake: thread.wakeDescriptor) else { continue }
-                        let bytes = try device.read(fd, maxBytes: Layout.lineEventSize * 16)
+            thread = try ReaderThread.start { [self] thread in
+                read(from: held, watch: watch, thread: thread, onChange: onChange, onService: onService)
+            }.mapError { GPIOError.syscall($0.call, "a reader thread's wake-up pipe", errno: $0.errno) }.get()
+        } catch {
+            device.close(held.fd)
+            if watch >= 0 { device.close(watch) }
+            throw error
+        }
+        running.withLock { $0 = thread }
+    }
+
+    public func stop() async {
+        guard let thread = running.withLock({ r in defer { r = nil }; return r }) else { return }
+        // The thread closes its descriptors as it ends: never while it polls them, so no number is reused
+        // under it.
+        await thread.stop()
+    }
+
+    /// Finds and requests the line, and reads its level.
+    private func acquire() throws(GPIOError) -> Held {
+        let line = try chips.find(chip: configuration.chip, line: configuration.line)
+        let fd = try chips.request(line, config: configuration.lineConfig, consumer: configuration.consumer)
+        do {
+            let level = try chips.device.getValues(fd, mask: 1, context: line.displayName).bits & 1 != 0
+            return Held(fd: fd, line: line, level: level)
+        } catch {
+            chips.device.close(fd)
+            throw error
+        }
+    }
+
+    /// The reader thread: the edges while the line is held; while it is lost, a new look at each change of
+    /// the chips' directory. Ends once the thread is stopping, closing what it holds.
+    private func read(
+        from first: Held, watch: Int32, thread: ReaderThread, onChange: @Sendable (Bool) -> Void,
+        onService: @Sendable (Bool) -> Void
+    ) {
+        let device = chips.device
+        var held: Held? = first
+        var tracker = EdgeTracker(level: first.level)
+        let name = first.line.displayName
+        defer {
+            if let held { device.close(held.fd) }
+            if watch >= 0 { device.close(watch) }
+        }
+        while !thread.isStopping {
+            do {
+                guard let current = held else {
+                    // No timeout here either: a lost line costs nothing until the directory changes.
+                    guard try device.poll([thread.wakeDescriptor, watch])[1] else { continue }
+                    _ = try device.read(watch, maxBytes: 4096)
+                    chips.rescan()
+                    guard let found = try? acquire() else { continue }
+                    held = found
+                    logger.notice("GPIO input back in service", metadata: ["line": "\(name)", "chip": "\(found.line.chip.name)"])
+                    onService(true)
+                    if found.level != tracker.level { onChange(found.level) }
+                    tracker = EdgeTracker(level: found.level)
+                    continue
+                }
+                // No timeout: stop() wakes the poll, so a quiet line costs no wakeups.
+                let ready = try device.poll([current.fd, thread.wakeDescriptor, watch])
+                if ready[2] { _ = try device.read(watch, maxBytes: 4096) }
+                do {
+                    // A chip came or went: is this line's still there?
+                    if ready[2] { _ = try device.getValues(current.fd, mask: 1, context: name) }
+                    if ready[0] {
+                        let bytes = try device.read(current.fd, maxBytes: Layout.lineEventSize * 16)
+                        // Readable with nothing to read: the request has ended under us.
+                        if bytes.isEmpty { throw GPIOError.syscall("read", name, errno: ENODEV) }
                         for event in LineEvent.decodeAll(bytes) {
                             let step = tracker.handle(event)
                             if let lost = step.lost {
                                 logger.warning(
                                     "GPIO events lost: the kernel's buffer overflowed",
-                                    metadata: ["line": "\(line.displayName)", "lost": "\(lost)", "seqno": "\(event.seqno)"])
+                                    metadata: ["line": "\(name)", "lost": "\(lost)", "seqno": "\(event.seqno)"])
                             }
                             if let level = step.changed { onChange(level) }
                         }
-                    } catch {
-                        logger.error("GPIO input stopped: \(error)", metadata: ["line": "\(line.displayName)"])
-                        return
                     }
+                } catch {
+                    logger.error("GPIO input out of service until its chip is back: \(error)", metadata: ["line": "\(name)"])
+                    device.close(current.fd)
+                    held = nil
+                    onService(false)
                 }
-            }.mapError { GPIOError.syscall($0.call, "a reader thread's wake-up pipe", errno: $0.errno) }.get()
-        } catch {
-            device.close(fd)
-            throw error
+            } catch {
+                // Waiting itself failed: there is nothing left to wait with.
+                logger.error("GPIO input stopped: \(error)", metadata: ["line": "\(name)"])
+                if held != nil { onService(false) }
+                return
+            }
         }
-        running.withLock { $0 = Running(fd: fd, line: line, thread: thread) }
-    }
-
-    public func stop() async {
-        guard let run = running.withLock({ r in defer { r = nil }; return r }) else { return }
-        // The thread must be out of poll()/read() before the descriptor is closed and its number reused.
-        await run.thread.stop()
-        chips.device.close(run.fd)
     }
 }
 

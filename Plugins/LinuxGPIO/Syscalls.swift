@@ -62,10 +62,22 @@ public struct LinuxGPIODevice: GPIOCharacterDevice {
         }.map { _ in () }.get()
     }
 
-    public func poll(_ fd: Int32, wake: Int32) throws(GPIOError) -> Bool {
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
-        _ = try valueOrErrno("poll", "fd \(fd)") { Glibc.poll(&fds, 2, -1) }
-        return fds[0].revents != 0
+    public func poll(_ fds: [Int32]) throws(GPIOError) -> [Bool] {
+        var polled = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        _ = try valueOrErrno("poll", "fds \(fds)") { Glibc.poll(&polled, nfds_t(polled.count), -1) }
+        return polled.map { $0.revents != 0 }
+    }
+
+    public func watchChips() throws(GPIOError) -> Int32 {
+        let fd = try valueOrErrno("inotify_init1", directory) { inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK)) }
+        let mask = UInt32(IN_CREATE | IN_DELETE | IN_ATTRIB)
+        do {
+            _ = try valueOrErrno("inotify_add_watch", directory) { inotify_add_watch(fd, directory, mask) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
     }
 
     public func read(_ fd: Int32, maxBytes: Int) throws(GPIOError) -> [UInt8] {

@@ -92,6 +92,9 @@ public enum Event: Equatable, Hashable, Sendable {
     case timer(TimerID)
     /// The parts of the board that are out of service (could not start), by name; empty when all work.
     case hardwareFaults([String])
+    /// A part that was working went out of service while running (false: its GPIO chip went away), or
+    /// came back (true); by name, as in ``hardwareFaults(_:)``.
+    case hardwareService(part: String, working: Bool)
     /// Whether the modem answers (false while it is being recovered).
     case modemOnline(Bool)
     /// The time the network announced; sets the device clock if it was never set.
@@ -127,7 +130,8 @@ public enum Event: Equatable, Hashable, Sendable {
     /// the world: an armed alarm must not mistake the first report of a long-closed contact for a change.
     public var isLevelReport: Bool {
         switch self {
-        case .sensor, .sensorConnected, .signal, .mains(present: false), .hardwareFaults, .modemOnline: return true
+        case .sensor, .sensorConnected, .signal, .mains(present: false), .hardwareFaults, .hardwareService, .modemOnline:
+            return true
         default: return false
         }
     }

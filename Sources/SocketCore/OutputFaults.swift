@@ -79,6 +79,19 @@ extension SocketCore {
         emit(.note("the \(relay.partName) switches again"))
     }
 
+    /// A part that went out of service while running, or came back: STATUS's `Fault:` line follows it.
+    mutating func hardwareService(_ part: String, working: Bool) {
+        if working {
+            guard volatile.faults.contains(part) else { return }
+            volatile.faults.removeAll { $0 == part }
+            emit(.note("the \(part) is back in service"))
+        } else {
+            guard !volatile.faults.contains(part) else { return }
+            volatile.faults.append(part)
+            emit(.note("the \(part) is out of service"))
+        }
+    }
+
     /// Every part out of service, for STATUS's `Fault:` line: those that could not start, outputs whose last
     /// switching failed, and a thermometer that is missing or gives no trustworthy value.
     public var faultyParts: [String] {

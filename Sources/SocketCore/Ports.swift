@@ -104,5 +104,16 @@ public protocol InputPort: Port {}
 public protocol DigitalInputPort: Sendable {
     /// Starts watching; `onChange` is called with the level found at start, then with each change.
     func start(onChange: @escaping @Sendable (Bool) -> Void) async throws
+    /// As ``start(onChange:)``; an input whose hardware can go away while it runs (a GPIO chip unbound)
+    /// also calls `onService(false)` when it does, and `onService(true)` once it works again, before the
+    /// level it then finds (when that differs from the last one reported).
+    func start(onChange: @escaping @Sendable (Bool) -> Void, onService: @escaping @Sendable (Bool) -> Void) async throws
     func stop() async
+}
+
+extension DigitalInputPort {
+    /// An input that cannot go away never calls `onService`.
+    public func start(onChange: @escaping @Sendable (Bool) -> Void, onService: @escaping @Sendable (Bool) -> Void) async throws {
+        try await start(onChange: onChange)
+    }
 }

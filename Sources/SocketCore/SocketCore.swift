@@ -80,6 +80,7 @@ public struct SocketCore: Sendable {
             case .sensorConnected(let connected): volatile.sensorConnected = connected
             case .signal(let dBm): volatile.signal = dBm
             case .hardwareFaults(let faults): volatile.faults = faults
+            case .hardwareService(let part, let working): hardwareService(part, working: working)
             case .modemOnline(let online): volatile.modemOnline = online
             case .mains(present: false): volatile.mainsPresent = false
             case .rulesLoaded(let catalog): rules = catalog
@@ -111,6 +112,7 @@ public struct SocketCore: Sendable {
         case .signal(let dBm): volatile.signal = dBm
         case .timer(let id): timerFired(id)
         case .hardwareFaults(let faults): volatile.faults = faults
+        case .hardwareService(let part, let working): hardwareService(part, working: working)
         case .modemOnline(let online): volatile.modemOnline = online
         case .networkTime(let stamp): setClockIfUnset(from: stamp)
         case .outputsFailed(let failed): outputsFailed(failed)

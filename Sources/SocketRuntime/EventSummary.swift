@@ -20,6 +20,7 @@ extension Event {
         case .signal: "signal report"
         case .timer(let id): id.summary
         case .hardwareFaults: "hardware fault report"
+        case .hardwareService(let part, let working): "\(part) \(working ? "back in service" : "out of service")"
         case .modemOnline(let online): "modem \(online ? "online" : "offline")"
         case .networkTime: "network time"
         case .outputsFailed(let failed): "failure of the \(Relay.allCases.filter { failed[$0] != nil }.map(\.partName).joined(separator: " and "))"

@@ -20,9 +20,17 @@ public final class RoleInput: InputPort {
     }
 
     public func start(events: any EventSink) async throws {
-        try await input.start { [self] level in
-            if let event = self.event(for: level) { events.post(event) }
-        }
+        // Named as Board.namedPorts names the part, so that STATUS's Fault: line is the same either way.
+        let part = role.rawValue.replacingUnderscores
+        try await input.start(
+            onChange: { [self] level in
+                if let event = self.event(for: level) { events.post(event) }
+            },
+            onService: { [self] working in
+                // A press the input lost the release of is no press.
+                if !working { self.pressedAt.withLock { $0 = nil } }
+                events.post(.hardwareService(part: part, working: working))
+            })
     }
 
     public func stop() async { await input.stop() }

@@ -22,6 +22,8 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         var name: String
         var label: String
         var lines: [Line]
+        /// Unbound (``setChip(_:gone:rename:)``): gone from the directory, its requests fail with ENODEV.
+        var gone = false
     }
 
     struct Request {
@@ -29,6 +31,8 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         var request: LineRequest
         var queued: [UInt8] = []
         var seqno: UInt32 = 0
+        /// Its chip was unbound: it fails with ENODEV, and its line is not its any more.
+        var dead = false
         var offset: UInt32 { request.offsets[0] }
         var activeLow: Bool { request.config.flags.contains(.activeLow) }
     }
@@ -42,12 +46,17 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         var chips: [Chip]
         var open: [Int32: Open] = [:]
         var requests: [Int32: Request] = [:]
-        var nextFD: Int32 = 10
+        /// Far above any real descriptor, so that the pipes the reader polls beside them are never taken for the fake's.
+        var nextFD: Int32 = 1 << 28
         /// Every request the adapter made, in order.
         var made: [LineRequest] = []
         /// Every SET_VALUES, as (offset, bits).
         var setValues: [(UInt32, UInt64)] = []
         var closed: [Int32] = []
+        /// The write ends of the chip watches handed out (real pipes, so that the reader's poll can block on them).
+        var watches: [Int32: Int32] = [:]
+        /// watchChips fails, as inotify_init1 does at its per-user limit.
+        var watchesRefused = false
     }
 
     let state: Mutex<State>
@@ -69,11 +78,11 @@ final class FakeGPIODevice: GPIOCharacterDevice {
 
     // MARK: GPIOCharacterDevice
 
-    func chipPaths() throws(GPIOError) -> [String] { state.withLock { $0.chips.map { "/dev/" + $0.name } } }
+    func chipPaths() throws(GPIOError) -> [String] { state.withLock { $0.chips.filter { !$0.gone }.map { "/dev/" + $0.name } } }
 
     func open(_ path: String) throws(GPIOError) -> Int32 {
         try state.withLock { (s) throws(GPIOError) -> Int32 in
-            guard let index = s.chips.firstIndex(where: { "/dev/" + $0.name == path }) else { throw fail("open", ENOENT) }
+            guard let index = s.chips.firstIndex(where: { "/dev/" + $0.name == path && !$0.gone }) else { throw fail("open", ENOENT) }
             let fd = s.nextFD
             s.nextFD += 1
             s.open[fd] = .chip(index)
@@ -84,7 +93,11 @@ final class FakeGPIODevice: GPIOCharacterDevice {
     func close(_ fd: Int32) {
         state.withLock { s in
             s.closed.append(fd)
-            if case .request = s.open[fd], let req = s.requests.removeValue(forKey: fd) {
+            if let writer = s.watches.removeValue(forKey: fd) {
+                Glibc.close(fd)
+                Glibc.close(writer)
+            }
+            if case .request = s.open[fd], let req = s.requests.removeValue(forKey: fd), !req.dead {
                 s.chips[req.chip].lines[Int(req.offset)].used = false
                 s.chips[req.chip].lines[Int(req.offset)].consumer = ""
             }
@@ -94,6 +107,7 @@ final class FakeGPIODevice: GPIOCharacterDevice {
 
     func ioctl(_ fd: Int32, _ request: UInt, _ buffer: inout [UInt8], context: String) throws(GPIOError) {
         buffer = try state.withLock { (s) throws(GPIOError) -> [UInt8] in
+            if case .request(let r)? = s.open[fd], s.requests[r]?.dead == true { throw fail("ioctl", ENODEV) }
             switch (s.open[fd], request) {
             case (.chip(let c)?, GPIOIoctl.getChipInfo):
                 #expect(buffer.count == 68)
@@ -148,23 +162,42 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         }
     }
 
-    /// Returns at once when events are queued; otherwise waits up to 2 ms for the wake pipe and says none
-    /// are, so the reader looks again (the fake has no descriptor of its own to block on).
-    func poll(_ fd: Int32, wake: Int32) throws(GPIOError) -> Bool {
-        let ready = try state.withLock { (s) throws(GPIOError) -> Bool in
-            guard let req = s.requests[fd] else { throw fail("poll", EBADF) }
-            return !req.queued.isEmpty
+    /// Returns at once when a request has events queued or its chip is gone; otherwise polls the other
+    /// descriptors (the wake pipe, chip watches) for up to 2 ms and says what is ready, so the reader looks
+    /// again (the fake's requests have no descriptor of their own to block on).
+    func poll(_ fds: [Int32]) throws(GPIOError) -> [Bool] {
+        var ready = try state.withLock { (s) throws(GPIOError) -> [Bool] in
+            try fds.map { (fd) throws(GPIOError) -> Bool in
+                guard case .request? = s.open[fd] else { return false }
+                guard let req = s.requests[fd] else { throw fail("poll", EBADF) }
+                return !req.queued.isEmpty || req.dead
+            }
         }
-        if !ready {
-            var pfd = pollfd(fd: wake, events: Int16(POLLIN), revents: 0)
-            _ = Glibc.poll(&pfd, 1, 2)
-        }
+        let others = fds.indices.filter { index in !ready[index] && state.withLock { s in s.open[fds[index]] == nil } }
+        var polled = others.map { pollfd(fd: fds[$0], events: Int16(POLLIN), revents: 0) }
+        _ = Glibc.poll(&polled, nfds_t(polled.count), ready.contains(true) ? 0 : 2)
+        for (i, index) in others.enumerated() { ready[index] = polled[i].revents != 0 }
         return ready
     }
 
+    func watchChips() throws(GPIOError) -> Int32 {
+        if state.withLock({ $0.watchesRefused }) { throw fail("inotify_init1", EMFILE) }
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw fail("pipe", errno) }
+        state.withLock { $0.watches[fds[0]] = fds[1] }
+        return fds[0]
+    }
+
     func read(_ fd: Int32, maxBytes: Int) throws(GPIOError) -> [UInt8] {
-        try state.withLock { (s) throws(GPIOError) -> [UInt8] in
+        if state.withLock({ $0.watches[fd] != nil }) {
+            var buffer = [UInt8](repeating: 0, count: maxBytes)
+            let n = Glibc.read(fd, &buffer, maxBytes)
+            guard n >= 0 else { throw fail("read", errno) }
+            return Array(buffer.prefix(n))
+        }
+        return try state.withLock { (s) throws(GPIOError) -> [UInt8] in
             guard var req = s.requests[fd] else { throw fail("read", EBADF) }
+            guard !req.dead else { throw fail("read", ENODEV) }
             let n = min(req.queued.count, maxBytes / 48 * 48)
             let out = Array(req.queued.prefix(n))
             req.queued.removeFirst(n)
@@ -182,7 +215,7 @@ final class FakeGPIODevice: GPIOCharacterDevice {
             let was = s.chips[chip].lines[Int(offset)].physical
             s.chips[chip].lines[Int(offset)].physical = physical
             guard was != physical,
-                let (fd, req) = s.requests.first(where: { $0.value.chip == chip && $0.value.offset == offset })
+                let (fd, req) = s.requests.first(where: { $0.value.chip == chip && $0.value.offset == offset && !$0.value.dead })
             else { return }
             let logical = physical != req.activeLow
             let flags = req.request.config.flags
@@ -207,8 +240,26 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         }
     }
 
+    /// Unbinds the chip (gone from the directory; its requests fail with ENODEV), or binds it again under
+    /// `rename` (a new chip number), with its lines free; every chip watch hears of it.
+    func setChip(_ chip: Int, gone: Bool, rename: String? = nil) {
+        state.withLock { s in
+            s.chips[chip].gone = gone
+            if let rename { s.chips[chip].name = rename }
+            if gone {
+                for (fd, req) in s.requests where req.chip == chip { s.requests[fd]?.dead = true }
+                for i in s.chips[chip].lines.indices {
+                    s.chips[chip].lines[i].used = false
+                    s.chips[chip].lines[i].consumer = ""
+                }
+            }
+            var byte: UInt8 = 1
+            for writer in s.watches.values { _ = Glibc.write(writer, &byte, 1) }
+        }
+    }
+
     var made: [LineRequest] { state.withLock { $0.made } }
     var openRequests: Int { state.withLock { $0.requests.count } }
     /// Descriptors still open (chips and requests).
-    var openDescriptors: Int { state.withLock { $0.open.count } }
+    var openDescriptors: Int { state.withLock { $0.open.count + $0.watches.count } }
 }

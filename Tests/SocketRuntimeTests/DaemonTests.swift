@@ -112,6 +112,40 @@ struct DaemonTests {
         #expect(await controller.execute(localCommand: "ON") == ["Power socket ON"])
     }
 
+    @Test func anInputThatGoesAwayWhileRunningIsAFaultUntilItIsBack() async throws {
+        /// An input whose hardware the test takes away and brings back.
+        final class VanishingInput: DigitalInputPort {
+            let service = Mutex<(@Sendable (Bool) -> Void)?>(nil)
+            func start(onChange: @escaping @Sendable (Bool) -> Void) async throws { onChange(false) }
+            func start(onChange: @escaping @Sendable (Bool) -> Void, onService: @escaping @Sendable (Bool) -> Void) async throws {
+                service.withLock { $0 = onService }
+                onChange(false)
+            }
+            func stop() async {}
+            func report(_ working: Bool) { service.withLock { $0 }?(working) }
+        }
+        let path = NSTemporaryDirectory() + "smsocket-vanish-\(UUID().uuidString).sqlite"
+        let world = SimulatedWorld(log: CollectingLog())
+        let clock = VirtualClock(start: Instant(seconds: 1_767_600_000))
+        let input = VanishingInput()
+        let board = Board(
+            modem: world.network, thermometer: nil, mainRelay: world.mainRelay, microRelay: nil,
+            inputs: [RoleInput(role: .alarmInput, input: input, clock: clock)])
+        let controller = try Controller(
+            model: .gsm706, identity: DeviceIdentity(serialNumber: "1"), store: Store(path: path), board: board, clock: clock)
+        try await controller.start()
+        #expect(await controller.execute(localCommand: "STATUS").first?.contains("Fault:") == false)
+        input.report(false)
+        await controller.drain()
+        #expect(await controller.execute(localCommand: "STATUS").first?.hasSuffix("\nFault: alarm input") == true)
+        #expect(await controller.controlStatus(version: "test").faults == ["alarm input"])
+        // Nothing else is out: the socket still switches.
+        #expect(await controller.execute(localCommand: "ON") == ["Power socket ON"])
+        input.report(true)
+        await controller.drain()
+        #expect(await controller.execute(localCommand: "STATUS").first?.contains("Fault:") == false)
+    }
+
     @Test(arguments: [
         (Role.alarmInput, [true, false], [Event.sensor(closed: true), .sensor(closed: false)]),
         (.mainsSense, [false, true], [.mains(present: false), .mains(present: true)]),
