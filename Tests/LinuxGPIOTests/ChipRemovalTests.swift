@@ -50,6 +50,22 @@ import Testing
         #expect(device.openDescriptors == 0)
     }
 
+    @Test func aRemovalTheRequestDoesNotShowIsSeenThroughTheChipWatch() async throws {
+        let device = FakeGPIODevice.pi4()
+        device.state.withLock { $0.removalWakesRequests = false }
+        let log = LogRecorder()
+        let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: log.logger)
+        let reports = Reports()
+        try await input.start(onChange: reports.level, onService: reports.service)
+        device.setChip(0, gone: true)
+        #expect(try await reports.wait(for: 2) == ["off", "lost"])
+        // Found by the GET_VALUES the watch prompts, not by reading the request.
+        #expect(log.entries.withLock { $0.contains { $0.level == .error && $0.message.contains("ioctl fake: No such device") } })
+        #expect(device.openRequests == 0)
+        await input.stop()
+        #expect(device.openDescriptors == 0)
+    }
+
     @Test func aLevelUnchangedOverTheGapIsNotReportedAgain() async throws {
         let device = FakeGPIODevice.pi4()
         let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: LogRecorder().logger)

@@ -57,6 +57,9 @@ final class FakeGPIODevice: GPIOCharacterDevice {
         var watches: [Int32: Int32] = [:]
         /// watchChips fails, as inotify_init1 does at its per-user limit.
         var watchesRefused = false
+        /// A request whose chip went away is ready for poll; false as with a kernel that does not wake it,
+        /// where only the chip watch tells.
+        var removalWakesRequests = true
     }
 
     let state: Mutex<State>
@@ -170,7 +173,7 @@ final class FakeGPIODevice: GPIOCharacterDevice {
             try fds.map { (fd) throws(GPIOError) -> Bool in
                 guard case .request? = s.open[fd] else { return false }
                 guard let req = s.requests[fd] else { throw fail("poll", EBADF) }
-                return !req.queued.isEmpty || req.dead
+                return !req.queued.isEmpty || (req.dead && s.removalWakesRequests)
             }
         }
         let others = fds.indices.filter { index in !ready[index] && state.withLock { s in s.open[fds[index]] == nil } }
