@@ -67,8 +67,9 @@ public struct GPIOInputConfiguration: Sendable, Equatable {
 /// edge event the kernel queues on the request's descriptor is read on a dedicated thread.
 ///
 /// A line can go away while it runs: its chip unbound (a USB GPIO board pulled, gpio-sim's `live` set to 0).
-/// The request then fails with ENODEV, seen either on its descriptor (newer kernels wake its poll) or, since
-/// 6.1 kernels do not, by a GET_VALUES when the chip's node leaves the chips' directory. The input then says
+/// The request then fails with ENODEV, seen either on its descriptor, when the kernel wakes its poll (6.1
+/// does for gpio-sim, scripts/kernel-test found), or, where it does not, by a GET_VALUES when the chip's node
+/// leaves the chips' directory. The input then says
 /// it is out of service, closes the request and waits, with no timer, for the directory to change; at each
 /// change it looks the line up again, and once it holds it again says it works and reports the level if that
 /// changed meanwhile.
