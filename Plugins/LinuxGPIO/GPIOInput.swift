@@ -166,6 +166,9 @@ public final class GPIOInput: DigitalInputPort {
         var held: Held? = first
         var tracker = EdgeTracker(level: first.level)
         let name = first.line.displayName
+        // What the last look for a lost line ran into, said once: a line now busy, a chip that cannot be
+        // opened. Not finding it is what a gone chip means, and goes unsaid.
+        var lastMiss: String?
         defer {
             if let held { device.close(held.fd) }
             if watch >= 0 { device.close(watch) }
@@ -177,8 +180,18 @@ public final class GPIOInput: DigitalInputPort {
                     guard try device.poll([thread.wakeDescriptor, watch])[1] else { continue }
                     _ = try device.read(watch, maxBytes: 4096)
                     chips.rescan()
-                    guard let found = try? acquire() else { continue }
+                    let found: Held
+                    do {
+                        found = try acquire()
+                    } catch {
+                        if ![.noChips, .chipNotFound, .lineNotFound].contains(error.code), lastMiss != error.message {
+                            logger.warning("GPIO input still out of service: \(error)", metadata: ["line": "\(name)"])
+                            lastMiss = error.message
+                        }
+                        continue
+                    }
                     held = found
+                    lastMiss = nil
                     logger.notice("GPIO input back in service", metadata: ["line": "\(name)", "chip": "\(found.line.chip.name)"])
                     onService(true)
                     if found.level != tracker.level { onChange(found.level) }

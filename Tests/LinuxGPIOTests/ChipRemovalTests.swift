@@ -81,7 +81,8 @@ import Testing
 
     @Test func aLineTakenByAnotherConsumerMeanwhileStaysOutUntilTheNextChange() async throws {
         let device = FakeGPIODevice.pi4()
-        let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: LogRecorder().logger)
+        let log = LogRecorder()
+        let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: log.logger)
         let reports = Reports()
         try await input.start(onChange: reports.level, onService: reports.service)
         device.setChip(0, gone: true)
@@ -91,6 +92,11 @@ import Testing
         device.setChip(1, gone: false)  // a change in the directory: the line is looked for, and busy
         try await Task.sleep(for: .milliseconds(20))
         #expect(reports.all == ["off", "lost"])
+        // Why it stays out is said, once however often the directory changes.
+        device.setChip(1, gone: false)
+        try await Task.sleep(for: .milliseconds(20))
+        let busy = log.warnings.map(\.message).filter { $0.contains("GPIO4 is busy (used by 'other')") }
+        #expect(busy == ["GPIO input still out of service: line GPIO4 is busy (used by 'other')"])
         device.state.withLock { $0.chips[0].lines[4].used = false }
         device.setChip(1, gone: false)
         #expect(try await reports.wait(for: 3) == ["off", "lost", "back"])
