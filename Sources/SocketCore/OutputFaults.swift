@@ -79,6 +79,12 @@ extension SocketCore {
         emit(.note("the \(relay.partName) switches again"))
     }
 
+    /// The parts that could not start, reported once the others have started. Added to the list, not put in
+    /// its place: a part that started went out of service meanwhile (its chip went away) may already be on it.
+    mutating func couldNotStart(_ parts: [String]) {
+        for part in parts where !volatile.faults.contains(part) { volatile.faults.append(part) }
+    }
+
     /// A part that went out of service while running, or came back: STATUS's `Fault:` line follows it.
     mutating func hardwareService(_ part: String, working: Bool) {
         if working {

@@ -79,7 +79,7 @@ public struct SocketCore: Sendable {
             case .sensor(let closed): volatile.sensorClosed = closed
             case .sensorConnected(let connected): volatile.sensorConnected = connected
             case .signal(let dBm): volatile.signal = dBm
-            case .hardwareFaults(let faults): volatile.faults = faults
+            case .hardwareFaults(let faults): couldNotStart(faults)
             case .hardwareService(let part, let working): hardwareService(part, working: working)
             case .modemOnline(let online): volatile.modemOnline = online
             case .mains(present: false): volatile.mainsPresent = false
@@ -111,7 +111,7 @@ public struct SocketCore: Sendable {
         case .mains(let present): present ? mainsReturned() : mainsLost()
         case .signal(let dBm): volatile.signal = dBm
         case .timer(let id): timerFired(id)
-        case .hardwareFaults(let faults): volatile.faults = faults
+        case .hardwareFaults(let faults): couldNotStart(faults)
         case .hardwareService(let part, let working): hardwareService(part, working: working)
         case .modemOnline(let online): volatile.modemOnline = online
         case .networkTime(let stamp): setClockIfUnset(from: stamp)
