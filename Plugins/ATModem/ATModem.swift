@@ -85,6 +85,9 @@ public actor ATModem: ModemPort {
     /// The last `+CREG` state and the operator named once registered, for ``networkStatus()``.
     var registration: NetworkStatus.Registration?
     var operatorName: String?
+    /// What keeps the modem offline until a person acts (the SIM's PIN or PUK); reported once in the log,
+    /// not at every try, and in ``networkStatus()``.
+    var waitingForAPerson: ModemError?
     var unregisteredSince: ContinuousClock.Instant?
     var recoveryStep = 0
     var powerKey: (any OutputPort)?
@@ -199,8 +202,6 @@ public actor ATModem: ModemPort {
     func supervise() async {
         var delay = configuration.reconnectDelay
         var failures = 0
-        // A SIM that waits for a person is reported once, not at every try.
-        var waitingForAPerson: ModemError?
         while !Task.isCancelled {
             if channel == nil {
                 do {
@@ -218,6 +219,7 @@ public actor ATModem: ModemPort {
                         }
                         waitingForAPerson = modemError
                     } else {
+                        waitingForAPerson = nil
                         logger.error("modem \(configuration.device): \(error); trying again in \(delay)")
                     }
                     await disconnect(reason: nil)
@@ -372,9 +374,12 @@ public actor ATModem: ModemPort {
 
     public func usePowerKey(_ key: any OutputPort) async { powerKey = key }
 
-    /// What `+CREG` said last and the operator `AT+COPS?` named once registered; nothing while offline.
+    /// What `+CREG` said last and the operator `AT+COPS?` named once registered; offline, only what a
+    /// person must do, if anything.
     public func networkStatus() async -> NetworkStatus {
-        online ? NetworkStatus(registration: registration, operatorName: operatorName) : NetworkStatus()
+        online
+            ? NetworkStatus(registration: registration, operatorName: operatorName)
+            : NetworkStatus(waitingForAPerson: waitingForAPerson.map(\.description))
     }
 
     /// The recovery ladder: re-register, radio off and on, reset the modem, reopen the port, and where a

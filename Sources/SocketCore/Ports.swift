@@ -77,10 +77,14 @@ public struct NetworkStatus: Equatable, Sendable {
     public var registration: Registration?
     /// The operator's name as the modem gives it (`Elisa`, `DNA`); nil when not known.
     public var operatorName: String?
+    /// Why the modem stays offline until a person acts (`the SIM asks for its PUK`); nil when it is online
+    /// or being recovered on its own.
+    public var waitingForAPerson: String?
 
-    public init(registration: Registration? = nil, operatorName: String? = nil) {
+    public init(registration: Registration? = nil, operatorName: String? = nil, waitingForAPerson: String? = nil) {
         self.registration = registration
         self.operatorName = operatorName
+        self.waitingForAPerson = waitingForAPerson
     }
 }
 

@@ -53,11 +53,14 @@ public struct ControlStatus: Codable, Equatable, Sendable {
         /// `home`, `roaming`, `searching`, `denied`, `not-registered`, `unknown`; nil when the modem has not said.
         public var registration: String?
         public var operatorName: String?
+        /// Offline until a person acts, and why (`the SIM asks for its PUK …`); nil when online or being recovered.
+        public var waitingForAPerson: String?
 
         enum CodingKeys: String, CodingKey {
             case online, signal, registration
             case signalDbm = "signal_dbm"
             case operatorName = "operator"
+            case waitingForAPerson = "waiting_for_a_person"
         }
     }
 
@@ -87,7 +90,7 @@ public struct ControlStatus: Codable, Equatable, Sendable {
         lines.append(alarmLine)
         var modemLine = "modem: "
         if !modem.online {
-            modemLine += "offline (being recovered)"
+            modemLine += modem.waitingForAPerson.map { "offline until a person acts: \($0)" } ?? "offline (being recovered)"
         } else {
             modemLine += "signal " + (modem.signalDbm.map { "\(modem.signal) (\($0) dBm)" } ?? modem.signal)
         }

@@ -333,7 +333,8 @@ public actor Controller {
                 activity: device.alarmActivity, sensorActive: device.sensorActive),
             modem: .init(
                 online: device.modemOnline, signalDbm: device.modemOnline ? device.signal : nil, signal: signalWord,
-                registration: network.registration?.rawValue, operatorName: network.operatorName),
+                registration: network.registration?.rawValue, operatorName: network.operatorName,
+                waitingForAPerson: network.waitingForAPerson),
             mainsPresent: device.mainsPresent, outbox: outbox, rules: rulesReport, faults: core.faultyParts)
     }
 

@@ -221,6 +221,15 @@ extension PseudoTerminalTests {
             try await modem.start(events: sink)
             await eventually { sink.events.contains(.modemOnline(false)) }
             #expect(!sink.events.contains(.modemOnline(true)))
+            // `smsocket status` says why a locked SIM keeps it offline: nothing but a person recovers it. A
+            // missing SIM may be a SIM not seen yet: the port goes on trying, as for a silent modem.
+            if case .absent = sim {
+                #expect(await modem.networkStatus().waitingForAPerson == nil)
+            } else {
+                await eventually { await modem.networkStatus().waitingForAPerson != nil }
+                let why = await modem.networkStatus().waitingForAPerson ?? ""
+                #expect(why.contains("PUK") || why.contains("PIN"), "\(why)")
+            }
             await modem.stop()
             #expect(sink.events.filter { $0 == .modemOnline(false) }.count == 1, "told once, however often it is tried")
         }
