@@ -25,12 +25,18 @@ import Testing
         }
     }
 
-    @Test func anInputIsOutOfServiceWhileItsChipIsGoneAndComesBackUnderANewNumber() async throws {
-        let device = FakeGPIODevice.pi4()
-        let log = LogRecorder()
+    /// An input on GPIO4 of `device`, started, and what it reports.
+    func started(on device: FakeGPIODevice, log: LogRecorder) async throws -> (GPIOInput, Reports) {
         let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: log.logger)
         let reports = Reports()
         try await input.start(onChange: reports.level, onService: reports.service)
+        return (input, reports)
+    }
+
+    @Test func anInputIsOutOfServiceWhileItsChipIsGoneAndComesBackUnderANewNumber() async throws {
+        let device = FakeGPIODevice.pi4()
+        let log = LogRecorder()
+        let (input, reports) = try await started(on: device, log: log)
         device.setChip(0, gone: true)
         #expect(try await reports.wait(for: 2) == ["off", "lost"])
         #expect(device.openRequests == 0)
@@ -54,9 +60,7 @@ import Testing
         let device = FakeGPIODevice.pi4()
         device.state.withLock { $0.removalWakesRequests = false }
         let log = LogRecorder()
-        let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: log.logger)
-        let reports = Reports()
-        try await input.start(onChange: reports.level, onService: reports.service)
+        let (input, reports) = try await started(on: device, log: log)
         device.setChip(0, gone: true)
         #expect(try await reports.wait(for: 2) == ["off", "lost"])
         // Found by the GET_VALUES the watch prompts, not by reading the request.
@@ -68,9 +72,7 @@ import Testing
 
     @Test func aLevelUnchangedOverTheGapIsNotReportedAgain() async throws {
         let device = FakeGPIODevice.pi4()
-        let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: LogRecorder().logger)
-        let reports = Reports()
-        try await input.start(onChange: reports.level, onService: reports.service)
+        let (input, reports) = try await started(on: device, log: LogRecorder())
         device.setChip(0, gone: true)
         #expect(try await reports.wait(for: 2) == ["off", "lost"])
         device.setChip(0, gone: false)
@@ -82,9 +84,7 @@ import Testing
     @Test func aLineTakenByAnotherConsumerMeanwhileStaysOutUntilTheNextChange() async throws {
         let device = FakeGPIODevice.pi4()
         let log = LogRecorder()
-        let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: log.logger)
-        let reports = Reports()
-        try await input.start(onChange: reports.level, onService: reports.service)
+        let (input, reports) = try await started(on: device, log: log)
         device.setChip(0, gone: true)
         #expect(try await reports.wait(for: 2) == ["off", "lost"])
         device.state.withLock { $0.chips[0].gone = false }
@@ -108,9 +108,7 @@ import Testing
         let device = FakeGPIODevice.pi4()
         device.state.withLock { $0.watchesRefused = true }
         let log = LogRecorder()
-        let input = GPIOInput(GPIOInputConfiguration(line: .name("GPIO4")), chips: GPIOChips(device: device), logger: log.logger)
-        let reports = Reports()
-        try await input.start(onChange: reports.level, onService: reports.service)
+        let (input, reports) = try await started(on: device, log: log)
         #expect(log.warnings.map(\.message) == ["GPIO input: chips coming and going are not watched: inotify_init1 fake: Too many open files (errno 24)"])
         device.drive(offset: 4, physical: true)
         #expect(try await reports.wait(for: 2) == ["off", "on"])
