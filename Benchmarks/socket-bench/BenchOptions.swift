@@ -10,9 +10,8 @@ struct BenchOptions {
           --only          run only these sections: \(sections.joined(separator: ", ")) (default: all)
           --smsocket      the smsocket executable for memory, idle and startup (default: the one beside
                           socket-bench, i.e. .build/release/smsocket)
-          --rate          SMS commands a second in the memory section, 1 to 100000 (default 50); each
-                          AT command's timeout holds its memory until it would have expired (up to 60 s),
-                          so a faster rate keeps more in use while it lasts
+          --rate          SMS commands a second in the memory section, 1 to 100000 (default 50); a
+                          faster rate keeps more work in flight, and more of Dispatch's worker threads
           --idle-seconds  the idle window, 1 to 3600 (default 60)
           --no-warm-up    start the idle window without waiting for the thermometer's 10-minute warm-up
                           (quicker, but the minute's temperature reading is then left out)
