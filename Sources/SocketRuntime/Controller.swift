@@ -278,22 +278,14 @@ public actor Controller {
 
     /// Runs a command from the local console (trusted: no password, no window) and returns its replies.
     public func execute(localCommand text: String) async -> [String] {
-        localReplies.removeAll()
-        await handle(EventBus.Item(event: .localCommand(text), receipt: nil))
-        await drain()
-        defer { localReplies.removeAll() }
-        return localReplies
+        await consoleReplies(to: .localCommand(text))
     }
 
     /// Queues an SMS to `number` in the outbox on the local console's behalf (`smsocket sms`) and returns once
     /// it is committed: `OK`; `Execute error!` when the state database refused it; nothing when the device is
     /// dark (a battery run ended). Only with `OK` was it queued.
     public func queueSMS(to number: String, text: String) async -> [String] {
-        localReplies.removeAll()
-        await handle(EventBus.Item(event: .localSMS(to: number, text: text), receipt: nil))
-        await drain()
-        defer { localReplies.removeAll() }
-        return localReplies
+        await consoleReplies(to: .localSMS(to: number, text: text))
     }
 
     /// The history lines `query` selects (`smsocket log`), read beside the controller's work.
@@ -305,11 +297,16 @@ public actor Controller {
     /// true once they are committed (with ``Store/Durability/full``, synced to the disk), false when the
     /// state database refused them and nothing changed.
     public func importSettings(_ settings: PersistentState) async -> Bool {
+        await consoleReplies(to: .importSettings(settings)) != [ReplyText.executeError]
+    }
+
+    /// Handles a console event and all it leads to; returns the replies it had for the console.
+    private func consoleReplies(to event: Event) async -> [String] {
         localReplies.removeAll()
-        await handle(EventBus.Item(event: .importSettings(settings), receipt: nil))
+        await handle(EventBus.Item(event: event, receipt: nil))
         await drain()
         defer { localReplies.removeAll() }
-        return localReplies != [ReplyText.executeError]
+        return localReplies
     }
 
     /// What `smsocket status` shows, as of now (`version`: the program's).
