@@ -46,12 +46,11 @@ public actor Controller {
 
     /// A controller for `model` whose state comes from `store`; `delivery` says who sends its SMS. Its notes
     /// and activity log lines go to `logger` at info level and to `onNote`. `zone`: the configured time
-    /// zone, which the device clock then follows. `history`: where what happened is recorded (by default
-    /// in `store`, with the default retention).
+    /// zone, which the device clock then follows.
     public init(
         model: Model, identity: DeviceIdentity, store: Store, board: Board, clock: any ControllerClock,
         bus: EventBus = EventBus(), logger: Logger = Logger(label: "smsocket"), delivery: Outbox.Delivery = .concurrent,
-        zone: ZoneRules? = nil, history: History? = nil, onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
+        zone: ZoneRules? = nil, onNote: @escaping @Sendable (Instant, String) -> Void = { _, _ in }
     ) throws(StoreError) {
         let state = try store.loadState()
         self.core = SocketCore(model: model, identity: identity, persistent: state, equipment: board.equipment, zone: zone)
@@ -63,7 +62,7 @@ public actor Controller {
         self.logger = logger
         self.onNote = onNote
         self.delivery = delivery
-        let history = history ?? History(store: store, logger: logger)
+        let history = History(store: store, logger: logger)
         self.history = history
         outbox = Outbox(store: store, modem: board.modem, clock: clock, logger: logger, history: history)
         outbox.secrets = state.secrets
