@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import SystemCalls
 
 /// One process's exclusive hold on a state database: an flock(2) on the file `<database>.lock` beside it,
 /// taken before the database is opened and kept until the ``Store`` goes away.
@@ -32,8 +33,7 @@ final class StateLock: Sendable {
         // (close-on-exec drops it then). Wait out the second case, briefly.
         var retries = 0
         while error == EWOULDBLOCK, Self.holder(fd) == getpid(), retries < 250 {
-            var millisecond = timespec(tv_sec: 0, tv_nsec: 1_000_000)
-            nanosleep(&millisecond, nil)
+            system_sleep(.milliseconds(1))
             retries += 1
             error = Self.tryLock(fd)
         }

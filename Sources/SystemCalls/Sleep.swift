@@ -6,8 +6,9 @@
     import Darwin
 #endif
 
-/// Sleeps the calling thread for `duration` (nothing for zero or less): a plugin's own dedicated thread,
-/// never a Swift concurrency thread. A signal does not cut it short: the rest is slept out.
+/// Sleeps the calling thread for `duration` (nothing for zero or less): a plugin's own dedicated thread, or
+/// a wait of a millisecond or so elsewhere (StateLock's retry), never a longer one on a Swift concurrency
+/// thread. A signal does not cut it short: the rest is slept out.
 package func system_sleep(_ duration: Duration) {
     let (seconds, attoseconds) = duration.components
     guard seconds > 0 || attoseconds > 0 else { return }
