@@ -26,9 +26,10 @@ package func isTraced() -> Result<Bool, SystemCallError> {
 private func readProcessFile(_ path: String) -> Result<[UInt8], SystemCallError> {
     valueOrErrno("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }.flatMap { fd in
         defer { system_close(fd) }
+        let limit = 1 << 20
         var contents: [UInt8] = []
-        while contents.count < 1 << 20 {
-            switch system_read(fd, maxBytes: 64 * 1024) {
+        while contents.count < limit {
+            switch system_read(fd, maxBytes: min(64 * 1024, limit - contents.count)) {
             case .failure(let error): return .failure(error)
             case .success(let bytes) where bytes.isEmpty: return .success(contents)
             case .success(let bytes): contents += bytes
