@@ -28,11 +28,12 @@ final class StateLock: Sendable {
             throw StoreError(code: .cannotOpen, path: database, detail: "cannot open its lock file \(path): \(Self.reason(errno))")
         }
         var error = Self.tryLock(fd)
-        // Held under this process's own pid: either a second Store here (refused below) or one just closed
-        // whose open file description a child started meanwhile still shares between its fork and its exec
-        // (close-on-exec drops it then). Wait out the second case, briefly.
+        // Held, yet the file names this process or one that is gone: a Store closed here, or a controller
+        // killed, whose open file description a child it started still shares between its fork and its
+        // exec (close-on-exec drops it then); or a second Store here (refused below). Wait out the first,
+        // briefly. A live holder elsewhere is refused at once.
         var retries = 0
-        while error == EWOULDBLOCK, Self.holder(fd) == getpid(), retries < 250 {
+        while error == EWOULDBLOCK, Self.holderMayLetGo(fd), retries < 250 {
             system_sleep(.milliseconds(1))
             retries += 1
             error = Self.tryLock(fd)
@@ -62,6 +63,12 @@ final class StateLock: Sendable {
             if errno != EINTR { return errno }
         }
         return 0
+    }
+
+    /// Whether the pid in the lock file is this process's or no longer runs (`kill(pid, 0)`: ESRCH).
+    private static func holderMayLetGo(_ fd: Int32) -> Bool {
+        guard let pid = holder(fd) else { return false }
+        return pid == getpid() || (kill(pid, 0) == -1 && errno == ESRCH)
     }
 
     /// The pid the holder wrote, if the file holds one.

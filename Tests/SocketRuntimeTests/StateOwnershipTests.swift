@@ -45,6 +45,22 @@ struct StateOwnershipTests {
         #expect(try Store(path: path).loadState() == PersistentState())
     }
 
+    /// A controller killed while a command it started was between fork and exec: the child still shares the
+    /// lock's open file description for a moment, under the dead controller's pid. The next start waits
+    /// for it rather than stopping with "in use".
+    @Test func aLockHeldUnderAGonePidIsWaitedFor() throws {
+        let gone = try ChildProcess(["/bin/true"], outputPath: folder.path("true.out"))
+        _ = gone.waitForExit()
+        let fd = open(StateLock.path(of: path), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        try #require(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let pid = Array("\(gone.pid)\n".utf8)
+        _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        // The child's exec, 30 ms later: the description is let go.
+        let letGo = Thread { usleep(30_000); close(fd) }
+        letGo.start()
+        #expect(try Store(path: path).loadState() == PersistentState())
+    }
+
     @Test func aSecondRunOrSimulateOnARunningStateStopsAndKillLeavesNoStaleLock() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build smsocket first: \(Self.binary)")
         let config = try config()
