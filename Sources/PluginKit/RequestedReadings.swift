@@ -13,7 +13,7 @@ package final class RequestedReadings: Sendable {
     }
     private let state = Mutex(State())
     /// Where readings run.
-    package let queue: DispatchQueue
+    private let queue: DispatchQueue
 
     package init(queue: DispatchQueue) { self.queue = queue }
 
