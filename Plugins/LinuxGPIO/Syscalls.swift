@@ -5,7 +5,7 @@ import SystemCalls
     import Glibc
 #endif
 
-// Every system call of the plugin is made here or, where other plugins make it too (close, read),
+// Every system call of the plugin is made here or, where other plugins make it too (close, read, readdir),
 // through SystemCalls: its `valueOrErrno` retries EINTR, and the failure becomes a GPIOError naming the call
 // and what it was for.
 
@@ -28,16 +28,8 @@ public struct LinuxGPIODevice: GPIOCharacterDevice {
     }
 
     public func chipPaths() throws(GPIOError) -> [String] {
-        guard let dir = opendir(directory) else { throw GPIOError.syscall("opendir", directory, errno: errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if chipNumber(name) != nil { names.append(name) }
-        }
-        return names.sorted { chipNumber($0)! < chipNumber($1)! }.map { directory + "/" + $0 }
+        let names = try system_listDirectory(directory).mapError { GPIOError.syscall($0, directory) }.get()
+        return names.filter { chipNumber($0) != nil }.sorted { chipNumber($0)! < chipNumber($1)! }.map { directory + "/" + $0 }
     }
 
     public func open(_ path: String) throws(GPIOError) -> Int32 {
