@@ -1,24 +1,20 @@
 import CGPIO
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-// Every system call of the plugin goes through this file: -1/errno becomes a GPIOError naming the
-// call and what it was for, and EINTR is retried here, in one place (like swift-system's
-// valueOrErrno(retryOnInterrupt:)).
+// Every system call of the plugin is made here or, where other plugins make it too (close, read, readdir),
+// through SystemCalls: its `valueOrErrno` retries EINTR, and the failure becomes a GPIOError naming the call
+// and what it was for.
 
-/// Runs `call` until it does not fail with EINTR; a -1 result becomes a ``GPIOError``.
-@inline(__always)
-func valueOrErrno<T: FixedWidthInteger>(
-    _ name: String, _ context: @autoclosure () -> String, retryOnInterrupt: Bool = true, _ call: () -> T
-) throws(GPIOError) -> T {
-    while true {
-        let result = call()
-        if result != -1 { return result }
-        let code = errno
-        if retryOnInterrupt && code == EINTR { continue }
-        throw GPIOError.syscall(name, context(), errno: code)
+extension GPIOError {
+    /// The failed call `error`, made for `context` (a path, `fd 7`, a line).
+    static func syscall(_ error: SystemCallError, _ context: String, fileID: String = #fileID, line: Int = #line)
+        -> GPIOError
+    {
+        .syscall(error.call, context, errno: error.errno, fileID: fileID, line: line)
     }
 }
 
@@ -32,62 +28,44 @@ public struct LinuxGPIODevice: GPIOCharacterDevice {
     }
 
     public func chipPaths() throws(GPIOError) -> [String] {
-        guard let dir = opendir(directory) else { throw GPIOError.syscall("opendir", directory, errno: errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if chipNumber(name) != nil { names.append(name) }
-        }
-        return names.sorted { chipNumber($0)! < chipNumber($1)! }.map { directory + "/" + $0 }
+        let names = try system_listDirectory(directory).mapError { GPIOError.syscall($0, directory) }.get()
+        return names.filter { chipNumber($0) != nil }.sorted { chipNumber($0)! < chipNumber($1)! }.map { directory + "/" + $0 }
     }
 
     public func open(_ path: String) throws(GPIOError) -> Int32 {
-        try valueOrErrno("open", path) { Glibc.open(path, O_RDWR | O_CLOEXEC) }
+        try valueOrErrno("open") { Glibc.open(path, O_RDWR | O_CLOEXEC) }.mapError { GPIOError.syscall($0, path) }.get()
     }
 
     public func close(_ fd: Int32) {
-        // Never retry close on Linux: the descriptor is gone even when it reports EINTR.
-        _ = try? valueOrErrno("close", "fd \(fd)", retryOnInterrupt: false) { Glibc.close(fd) }
+        system_close(fd)
     }
 
     public func ioctl(_ fd: Int32, _ request: UInt, _ buffer: inout [UInt8], context: String) throws(GPIOError) {
-        // Array.withUnsafeMutableBytes is not typed-throws, so the error is carried out as a Result.
-        try buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(GPIOError) in
-                try valueOrErrno("ioctl", context) { cgpio_ioctl(fd, request, raw.baseAddress) }
-            }
-        }.map { _ in () }.get()
+        _ = try buffer.withUnsafeMutableBytes { raw in
+            valueOrErrno("ioctl") { cgpio_ioctl(fd, request, raw.baseAddress) }
+        }.mapError { GPIOError.syscall($0, context) }.get()
     }
 
     public func poll(_ fds: [Int32]) throws(GPIOError) -> [Bool] {
         var polled = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        _ = try valueOrErrno("poll", "fds \(fds)") { Glibc.poll(&polled, nfds_t(polled.count), -1) }
+        _ = try valueOrErrno("poll") { Glibc.poll(&polled, nfds_t(polled.count), -1) }
+            .mapError { GPIOError.syscall($0, "fds \(fds)") }.get()
         return polled.map { $0.revents != 0 }
     }
 
     public func watchChips() throws(GPIOError) -> Int32 {
-        let fd = try valueOrErrno("inotify_init1", directory) { inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK)) }
+        let fd = try valueOrErrno("inotify_init1") { inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK)) }
+            .mapError { GPIOError.syscall($0, directory) }.get()
         let mask = UInt32(IN_CREATE | IN_DELETE | IN_ATTRIB)
-        do {
-            _ = try valueOrErrno("inotify_add_watch", directory) { inotify_add_watch(fd, directory, mask) }
-        } catch {
+        if case .failure(let error) = valueOrErrno("inotify_add_watch", { inotify_add_watch(fd, directory, mask) }) {
             close(fd)
-            throw error
+            throw .syscall(error, directory)
         }
         return fd
     }
 
     public func read(_ fd: Int32, maxBytes: Int) throws(GPIOError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: maxBytes)
-        let n = try buffer.withUnsafeMutableBytes { raw in
-            Result { () throws(GPIOError) in
-                try valueOrErrno("read", "fd \(fd)") { Glibc.read(fd, raw.baseAddress, raw.count) }
-            }
-        }.get()
-        return Array(buffer.prefix(n))
+        try system_read(fd, maxBytes: maxBytes).mapError { GPIOError.syscall($0, "fd \(fd)") }.get()
     }
 }
 

@@ -5,10 +5,10 @@ import Darwin
 #endif
 import SystemCalls
 
-// Every raw system call of the module is made here or, where other plugins make it too (read, close, sleep),
-// through SystemCalls, in the manner of swift-system's `Internals/Syscalls.swift`: "-1 (or NULL) and errno"
-// becomes a `OneWireError` that names the call and the path, EINTR is retried, and no other file looks at
-// errno.
+// Every raw system call of the module is made here or, where other plugins make it too (read, close, sleep,
+// readdir), through SystemCalls, in the manner of swift-system's `Internals/Syscalls.swift`: "-1 (or NULL) and
+// errno" becomes a `OneWireError` that names the call and the path, EINTR is retried, and no other file looks
+// at errno.
 
 extension OneWireError {
     /// The failed call `error`, made on `path`.
@@ -27,26 +27,6 @@ func system_read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: 
 }
 
 /// The names in directory `path`, without `.` and `..`.
-func system_listDirectory(_ path: String) throws(OneWireError) -> [String] {
-    var opened = opendir(path)
-    while opened == nil && errno == EINTR { opened = opendir(path) }
-    guard let directory = opened else { throw .systemCall("opendir", path: path, errno: errno) }
-    defer { closedir(directory) }
-    var names: [String] = []
-    while true {
-        // readdir returns NULL both at the end and on error; only errno tells them apart.
-        errno = 0
-        guard let entry = readdir(directory) else {
-            let code = errno
-            if code == 0 { break }
-            throw .systemCall("readdir", path: path, errno: code)
-        }
-        let name = withUnsafePointer(to: entry.pointee.d_name) { tuple in
-            tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) {
-                String(cString: $0)
-            }
-        }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
+func system_listDirectory(path: String) -> Result<[String], OneWireError> {
+    system_listDirectory(path).mapError { .systemCall($0, path: path) }
 }

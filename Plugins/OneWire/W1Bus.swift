@@ -15,7 +15,7 @@ public struct SysfsFiles: W1Files {
     public init() {}
 
     public func names(inDirectory path: String) throws(OneWireError) -> [String] {
-        try system_listDirectory(path)
+        try system_listDirectory(path: path).get()
     }
 
     public func contents(ofFile path: String) throws(OneWireError) -> [UInt8] {

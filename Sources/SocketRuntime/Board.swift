@@ -39,7 +39,7 @@ public struct Board: Sendable {
         var ports: [(String, any Port)] = [("modem", modem), (Relay.main.partName, mainRelay)]
         if let thermometer { ports.append((SocketCore.thermometerPart, thermometer)) }
         if let microRelay { ports.append((Relay.micro.partName, microRelay)) }
-        for input in inputs { ports.append((input.role.rawValue.replacingUnderscores, input)) }
+        for input in inputs { ports.append((input.partName, input)) }
         if let modemPowerKey { ports.append(("modem power key", modemPowerKey)) }
         for (led, driver) in leds.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             ports.append(("\(led.rawValue) LED", driver.output))

@@ -19,9 +19,12 @@ public final class RoleInput: InputPort {
         self.clock = clock
     }
 
+    /// How STATUS's `Fault:` line names the input (`alarm input`), whether it could not start or went out of
+    /// service while running.
+    var partName: String { role.rawValue.replacingUnderscores }
+
     public func start(events: any EventSink) async throws {
-        // Named as Board.namedPorts names the part, so that STATUS's Fault: line is the same either way.
-        let part = role.rawValue.replacingUnderscores
+        let part = partName
         try await input.start(
             onChange: { [self] level in
                 if let event = self.event(for: level) { events.post(event) }

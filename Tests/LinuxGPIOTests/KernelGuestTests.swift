@@ -135,16 +135,8 @@ struct KernelGuestTests {
 
     /// Polls `condition` every 10 ms until it holds or `seconds` passed (by the clock: under emulation one
     /// look, which may start a process, can take a good part of a second).
-    static func eventually(_ seconds: Int = 20, _ condition: () throws -> Bool) -> Bool {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let deadline = now.tv_sec + seconds
-        repeat {
-            if (try? condition()) == true { return true }
-            usleep(10_000)
-            clock_gettime(CLOCK_MONOTONIC, &now)
-        } while now.tv_sec < deadline
-        return (try? condition()) == true
+    static func eventually(_ seconds: Int64 = 20, _ condition: () throws -> Bool) -> Bool {
+        TestSupport.eventually(seconds, pausingMicroseconds: 10_000, condition)
     }
 
     @Test func theKernelsLineInfoMatchesTheConfiguration() throws {

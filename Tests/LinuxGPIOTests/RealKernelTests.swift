@@ -138,10 +138,7 @@ struct GPIOSim {
             try Self.mkdir(dir + "/bank0/line\(offset)")
             try Self.write(dir + "/bank0/line\(offset)/name", name)
         }
-        try Self.write(dir + "/live", "1")
-        let devName = try Self.read(dir + "/dev_name")
-        let chipName = try Self.read(dir + "/bank0/chip_name")
-        sysfs = "/sys/devices/platform/\(devName)/\(chipName)"
+        try setLive(true)
     }
 
     func read(_ attribute: String) throws -> String { try Self.read(sysfs + "/" + attribute) }

@@ -135,15 +135,22 @@ package func readTextFile(_ path: String) -> String {
 /// Reads the file at `path` (a ``ChildProcess``'s output) until `predicate` holds for its text or
 /// `seconds` pass; returns whether it held. For output a program writes in its own time.
 package func waitForText(in path: String, seconds: Int64 = 60, until predicate: (String) -> Bool) -> Bool {
+    eventually(seconds, pausingMicroseconds: 2000) { predicate(readTextFile(path)) }
+}
+
+/// Looks at `condition` every `pausingMicroseconds` until it holds or `seconds` pass (by the monotonic
+/// clock, not by counting looks: one look may take long, when it starts a process); returns whether it held.
+/// A look that throws is a look at which it does not hold.
+package func eventually(_ seconds: Int64, pausingMicroseconds: UInt32, _ condition: () throws -> Bool) -> Bool {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     let deadline = Int64(now.tv_sec) + seconds
     repeat {
-        if predicate(readTextFile(path)) { return true }
-        usleep(2000)
+        if (try? condition()) == true { return true }
+        usleep(pausingMicroseconds)
         clock_gettime(CLOCK_MONOTONIC, &now)
     } while Int64(now.tv_sec) < deadline
-    return predicate(readTextFile(path))
+    return (try? condition()) == true
 }
 
 /// The `smsocket` executable under test: `$SMSOCKET_BINARY`, or the debug build of the package that holds
