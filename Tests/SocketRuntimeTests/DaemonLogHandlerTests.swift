@@ -97,7 +97,8 @@ struct DaemonLogHandlerTests {
         #expect(stat(output, &status) == 0)
         let run = try ChildProcess(
             [binary, "run", "--config", config], outputPath: output, environment: ["JOURNAL_STREAM": "\(status.st_dev):\(status.st_ino)"])
-        #expect(waitForText(in: output) { $0.contains("starting: config") })
+        // The controller's power-up, not the start line: the service group traps SIGTERM only once it runs.
+        #expect(waitForText(in: output) { $0.contains("<6>power up\n") })
         run.signal(SIGTERM)
         #expect(ChildProcess.exited(run.waitForExit(), code: 0))
         let log = readTextFile(output)
